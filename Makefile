@@ -1,0 +1,52 @@
+# memx: remote memory for Linux over raw Ethernet.
+#
+#   make                 build the modules against KDIR
+#   make W=1 / C=1       extra warnings / sparse (passed to Kbuild)
+#   make debug           build modules and KUnit suites against the debug kernel
+#   make checkpatch      checkpatch.pl --strict on every source file
+#   make check           build checks, KUnit and every lab scenario
+#   make demo            the lab scenario that best shows memx working
+#   make lab-tools       user-space helpers the lab guests run
+
+TREE := $(CURDIR)
+KVER_NEWEST := $(shell ls -1 /lib/modules 2>/dev/null | sort -V | while read v; do \
+		[ -d /lib/modules/$$v/build ] && echo $$v; done | tail -1)
+ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+else
+KDIR ?= /lib/modules/$(KVER_NEWEST)/build
+endif
+
+SOURCES := $(shell find kernel include tests/kunit -name '*.[ch]' 2>/dev/null)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(TREE) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TREE) clean
+	rm -rf build $(LAB_TOOLS)
+
+# The debug kernel's kit lives outside the tree; the build goes to a copy of
+# the sources so that it never mixes objects with the stock build.
+debug:
+	scripts/build-debug
+
+checkpatch:
+	scripts/checkpatch $(SOURCES)
+
+LAB_TOOLS := tests/lab/tools/rawping
+
+lab-tools: $(LAB_TOOLS)
+
+tests/lab/tools/%: tests/lab/tools/%.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+check:
+	scripts/check
+
+demo:
+	scripts/memx-lab tests/lab/selftest.py
+
+.PHONY: all modules clean debug checkpatch lab-tools check demo

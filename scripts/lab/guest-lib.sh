@@ -1,0 +1,66 @@
+# Helpers for lab role scripts: guest-init sources them, and roles run
+# in a shell that has sourced them too.
+# shellcheck shell=sh
+
+# check WHAT CMD...: run CMD, record and print a pass or a fail for WHAT.
+check() {
+	what=$1
+	shift
+	if "$@"; then
+		echo "pass $what" >>/tmp/.lab-checks
+		echo "memx-lab: check pass $what"
+	else
+		echo "fail $what" >>/tmp/.lab-checks
+		echo "memx-lab: check fail $what"
+	fi
+}
+
+# lab_signal NAME: tell the scenario (and other guests) that NAME happened.
+lab_signal() {
+	: >"/lab/signals/$1"
+}
+
+# lab_wait NAME [SECONDS]: wait for a signal; fails after SECONDS (120).
+lab_wait() {
+	n=$((${2:-120} * 5))
+	while [ ! -e "/lab/signals/$1" ]; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# lab_mac NAME, lab_ip NAME: the address of another guest.
+lab_mac() {
+	awk -v n="$1" '$1 == n { print $2 }' /lab/hosts
+}
+
+lab_ip() {
+	awk -v n="$1" '$1 == n { print $3 }' /lab/hosts
+}
+
+# Link impairments: the scenario writes a tc netem spec to
+# /lab/ctl/NAME.netem; it applies to the frames this guest transmits.
+lab_netem_apply() {
+	ctl=/lab/ctl/$MEMX_NAME.netem
+	[ -e "$ctl" ] || return 0
+	spec=$(cat "$ctl")
+	[ "$spec" = "$(cat /tmp/.lab-netem 2>/dev/null)" ] && return 0
+	if [ -z "$spec" ]; then
+		tc qdisc del dev eth0 root 2>/dev/null
+		ok=ok
+	elif tc qdisc replace dev eth0 root netem $spec; then
+		ok=ok
+	else
+		ok=error
+	fi
+	echo "$spec" >/tmp/.lab-netem
+	echo "$ok" >"$ctl.applied"
+	echo "memx-lab: netem on $MEMX_NAME: '${spec:-none}' $ok"
+}
+
+lab_netem_watch() {
+	while sleep 0.3; do
+		lab_netem_apply
+	done
+}

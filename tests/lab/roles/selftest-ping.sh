@@ -1,0 +1,42 @@
+# Round trips to the echo guest at MTU 1500 and 9000, under an impairment,
+# and after the echo guest is killed.
+rawping=$MEMX_TREE/tests/lab/tools/rawping
+peer=$(lab_mac echo)
+
+# min_rtt_at_least US OUTPUT: the minimum round trip in OUTPUT is >= US.
+min_rtt_at_least() {
+	echo "$2" | awk -v us="$1" '{ for (i = 1; i < NF; i++) if ($i == "min") m = $(i + 1) }
+		END { exit !(m != "" && m + 0 >= us) }'
+}
+
+# all_fast OUTPUT: every probe came back, and sooner than the delay was.
+all_fast() {
+	echo "$1" | grep -q 'received 5 ' && ! min_rtt_at_least 100000 "$1"
+}
+
+# fails CMD...: CMD exits non-zero.
+fails() {
+	! "$@"
+}
+
+check "echo guest ready" lab_wait echo-ready 240
+check "mtu 1500: 1400-byte frames round trip intact" $rawping ping eth0 "$peer" 1400 50
+check "mtu 1500: a jumbo frame is refused" fails $rawping ping eth0 "$peer" 8900 1
+ip link set eth0 mtu 9000
+check "mtu 9000: 8900-byte frames round trip intact" $rawping ping eth0 "$peer" 8900 50
+
+lab_signal want-delay
+lab_wait delay-set 60
+out=$($rawping ping eth0 "$peer" 64 5 2000 || true)
+echo "$out"
+check "netem delay 100ms shows in the round trip" min_rtt_at_least 100000 "$out"
+
+lab_signal want-clear
+lab_wait clear-set 60
+out=$($rawping ping eth0 "$peer" 64 5 2000 || true)
+echo "$out"
+check "netem cleared: round trips fast again" all_fast "$out"
+
+lab_signal want-kill
+lab_wait killed 60
+check "killed peer detected: no echo comes back" fails $rawping ping eth0 "$peer" 64 3 500
