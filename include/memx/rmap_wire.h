@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * RMAP wire format: the frames memx clients and servers exchange directly
+ * on Ethernet, under their own EtherType. Every multi-byte field is big
+ * endian. docs/rmap-protocol.md describes each message and state machine.
+ */
+#ifndef _MEMX_RMAP_WIRE_H
+#define _MEMX_RMAP_WIRE_H
+
+#include <linux/types.h>
+
+/* IEEE 802 "local experimental" EtherType; a module parameter may change it. */
+#define RMAP_ETHERTYPE		0x88B5
+#define RMAP_VERSION		1
+
+/* Largest message payload: one page. Bigger transfers are several requests. */
+#define RMAP_MAX_PAYLOAD	4096
+/* Fragments start on this boundary, so reassembly can track them in granules. */
+#define RMAP_FRAG_ALIGN		8
+/* The smallest MTU RMAP runs on, and so the most fragments a message needs. */
+#define RMAP_MIN_MTU		576
+#define RMAP_MAX_FRAGS		16
+
+enum rmap_type {
+	RMAP_ADVERTISE	= 1,	/* server -> all: I exist, here is my capacity */
+	RMAP_SOLICIT	= 2,	/* client -> all: servers, advertise now */
+	RMAP_JOIN	= 3,	/* client -> server: open a session */
+	RMAP_LEAVE	= 4,	/* either side: close a session */
+	RMAP_WRITE	= 5,	/* client -> server: store a page */
+	RMAP_READ	= 6,	/* client -> server: send a page back */
+	RMAP_READ_RESP	= 7,	/* server -> client: the page asked for */
+	RMAP_ACK	= 8,	/* reply to JOIN, LEAVE, WRITE, DISCARD; status says how */
+	RMAP_PING	= 9,	/* either side: echo request, carries a payload */
+	RMAP_PONG	= 10,	/* echo reply, same payload */
+	RMAP_DISCARD	= 11,	/* client -> server: forget pages */
+	RMAP_TYPE_MAX	= RMAP_DISCARD,
+};
+
+enum rmap_status {
+	RMAP_OK		= 0,
+	RMAP_E_INVAL	= 1,	/* malformed or impossible request */
+	RMAP_E_NOSPC	= 2,	/* server has no memory left for this */
+	RMAP_E_SESSION	= 3,	/* no such session (expired, or server restarted) */
+	RMAP_E_RANGE	= 4,	/* offset outside the session's memory */
+	RMAP_E_BUSY	= 5,	/* try again later */
+	RMAP_E_LEAVING	= 6,	/* server is leaving: move your pages elsewhere */
+	RMAP_STATUS_MAX	= RMAP_E_LEAVING,
+};
+
+/* Header flags. */
+#define RMAP_F_RETRANSMIT	0x01	/* a resend: no RTT sample from its answer */
+#define RMAP_F_ALL		RMAP_F_RETRANSMIT
+
+/* RMAP_READ, RMAP_WRITE, RMAP_READ_RESP, RMAP_DISCARD, RMAP_ACK of those. */
+struct rmap_page_req {
+	__be64	offset;		/* byte offset in the session's memory */
+	__be32	size;		/* bytes; RMAP_MAX_PAYLOAD at most */
+	__be32	reserved;	/* zero */
+	__be64	reserved2;	/* zero */
+};
+
+/* RMAP_ADVERTISE. The header's session field holds the server's instance id. */
+struct rmap_advert {
+	__be64	capacity_pages;	/* pages this server hands out in all */
+	__be64	free_pages;	/* pages not yet given to a session */
+	__be32	load;		/* requests served per second, recent average */
+	__be16	interval_ms;	/* advertisements come at least this often */
+	__be16	window;		/* requests a client may keep in flight */
+};
+
+/* RMAP_JOIN request and its RMAP_ACK. */
+struct rmap_join {
+	__be64	pages;		/* memory asked for (request) or granted (ack) */
+	__be32	lease_ms;	/* session ends after this long without traffic */
+	__be32	reserved;	/* zero */
+	__be64	client_id;	/* stable per client: a rejoin replaces the old session */
+};
+
+/* RMAP_PING and RMAP_PONG. */
+struct rmap_ping {
+	__be64	sent_ns;	/* sender's clock, echoed back untouched */
+	__be64	reserved;	/* zero */
+	__be64	reserved2;	/* zero */
+};
+
+struct rmap_hdr {
+	__u8	version;	/* RMAP_VERSION */
+	__u8	type;		/* enum rmap_type */
+	__u8	status;		/* enum rmap_status; RMAP_OK in requests */
+	__u8	flags;		/* RMAP_F_* */
+	__be32	session;	/* session id; 0 before JOIN, server id in ADVERTISE */
+	__be32	seq;		/* request sequence number; replies echo it */
+	__u8	frag_index;	/* this fragment: 0 .. frag_count - 1 */
+	__u8	frag_count;	/* fragments in this message, 1 .. RMAP_MAX_FRAGS */
+	__be16	frag_len;	/* payload bytes in this frame */
+	__be16	frag_offset;	/* where they go in the message payload */
+	__be16	total_len;	/* payload bytes of the whole message */
+	__be32	crc;		/* CRC32C of this header (crc zero) and frame payload */
+	union {
+		struct rmap_page_req	page;
+		struct rmap_advert	adv;
+		struct rmap_join	join;
+		struct rmap_ping	ping;
+	};
+} __attribute__((packed));
+
+#define RMAP_HDR_LEN	48
+
+#ifdef __KERNEL__
+static_assert(sizeof(struct rmap_page_req) == 24);
+static_assert(sizeof(struct rmap_advert) == 24);
+static_assert(sizeof(struct rmap_join) == 24);
+static_assert(sizeof(struct rmap_ping) == 24);
+static_assert(sizeof(struct rmap_hdr) == RMAP_HDR_LEN);
+#endif
+
+#endif /* _MEMX_RMAP_WIRE_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RMAP frame codec: build headers, seal them with a CRC32C, and validate
+ * every frame that arrives before anything else looks at it.
+ */
+#include <linux/crc32c.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <memx/compat.h>
+
+#include "rmap_proto.h"
+
+const char *const rmap_drop_names[RMAP_DROP_NR] = {
+	[RMAP_DROP_NONE] = "none",
+	[RMAP_DROP_SHORT] = "short",
+	[RMAP_DROP_VERSION] = "bad_version",
+	[RMAP_DROP_LENGTH] = "bad_length",
+	[RMAP_DROP_CRC] = "bad_crc",
+	[RMAP_DROP_TYPE] = "bad_type",
+	[RMAP_DROP_FRAG] = "bad_fragment",
+	[RMAP_DROP_SESSION] = "unknown_session",
+	[RMAP_DROP_DUP] = "duplicate",
+	[RMAP_DROP_CONFLICT] = "conflict",
+};
+EXPORT_SYMBOL_IF_KUNIT(rmap_drop_names);
+
+/**
+ * rmap_hdr_init() - start a header for a one-fragment message
+ * @h: header to fill
+ * @type: message type
+ * @session: session id (server id for advertisements, 0 before a session)
+ * @seq: sequence number
+ *
+ * Every other field is zero: a message without payload in one fragment.
+ */
+void rmap_hdr_init(struct rmap_hdr *h, enum rmap_type type, u32 session, u32 seq)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = RMAP_VERSION;
+	h->type = type;
+	h->session = cpu_to_be32(session);
+	h->seq = cpu_to_be32(seq);
+	h->frag_count = 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_hdr_init);
+
+/**
+ * rmap_type_has_payload() - whether messages of a type carry data
+ * @type: message type
+ *
+ * Return: true for the types whose frames carry a payload.
+ */
+bool rmap_type_has_payload(unsigned int type)
+{
+	return type == RMAP_WRITE || type == RMAP_READ_RESP ||
+	       type == RMAP_PING || type == RMAP_PONG;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_type_has_payload);
+
+/**
+ * rmap_frame_crc() - CRC32C of a header (crc field as zero) and its payload
+ * @h: header; its frag_len says how much payload follows
+ * @payload: this frame's payload
+ *
+ * Return: the CRC to put in, or compare with, h->crc (host order).
+ */
+u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload)
+{
+	static const __be32 zero;
+	u32 crc;
+
+	crc = crc32c(~0, h, offsetof(struct rmap_hdr, crc));
+	crc = crc32c(crc, &zero, sizeof(zero));
+	crc = crc32c(crc, &h->page, RMAP_HDR_LEN - offsetof(struct rmap_hdr, page));
+	crc = crc32c(crc, payload, be16_to_cpu(h->frag_len));
+	return ~crc;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crc);
+
+/**
+ * rmap_frame_seal() - set a finished header's CRC
+ * @h: header with every other field final
+ * @payload: the frag_len payload bytes that follow it on the wire
+ */
+void rmap_frame_seal(struct rmap_hdr *h, const void *payload)
+{
+	h->crc = cpu_to_be32(rmap_frame_crc(h, payload));
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_seal);
+
+/**
+ * rmap_frame_check() - validate a received frame
+ * @frame: the RMAP header, followed by the payload
+ * @len: bytes from the start of the header to the end of the frame
+ *	(Ethernet padding included)
+ *
+ * Nothing in a frame is trusted before this returns RMAP_DROP_NONE: the
+ * lengths are checked against the frame and the limits before the CRC is
+ * computed over them, and the CRC before the fields it protects are used.
+ *
+ * Return: RMAP_DROP_NONE, or why the frame must be dropped.
+ */
+enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
+{
+	const struct rmap_hdr *h = frame;
+	unsigned int frag_len, frag_offset, total_len;
+
+	if (len < RMAP_HDR_LEN)
+		return RMAP_DROP_SHORT;
+	if (h->version != RMAP_VERSION)
+		return RMAP_DROP_VERSION;
+	frag_len = be16_to_cpu(h->frag_len);
+	if (frag_len > len - RMAP_HDR_LEN)
+		return RMAP_DROP_LENGTH;
+	if (be32_to_cpu(h->crc) != rmap_frame_crc(h, (const u8 *)frame + RMAP_HDR_LEN))
+		return RMAP_DROP_CRC;
+	if (!h->type || h->type > RMAP_TYPE_MAX || h->status > RMAP_STATUS_MAX ||
+	    (h->flags & ~RMAP_F_ALL))
+		return RMAP_DROP_TYPE;
+	if (!h->frag_count || h->frag_count > RMAP_MAX_FRAGS ||
+	    h->frag_index >= h->frag_count)
+		return RMAP_DROP_FRAG;
+
+	frag_offset = be16_to_cpu(h->frag_offset);
+	total_len = be16_to_cpu(h->total_len);
+	if (total_len > RMAP_MAX_PAYLOAD || frag_offset + frag_len > total_len)
+		return RMAP_DROP_LENGTH;
+	if (total_len && !rmap_type_has_payload(h->type))
+		return RMAP_DROP_LENGTH;
+	/* Fragments start on a granule; only the last may end off one. */
+	if (!IS_ALIGNED(frag_offset, RMAP_FRAG_ALIGN) ||
+	    (!IS_ALIGNED(frag_len, RMAP_FRAG_ALIGN) && frag_offset + frag_len != total_len))
+		return RMAP_DROP_FRAG;
+	if (h->frag_count == 1 && frag_len != total_len)
+		return RMAP_DROP_FRAG;
+	if (total_len && !frag_len)
+		return RMAP_DROP_FRAG;
+	return RMAP_DROP_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_check);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the per-peer reliability state of RMAP: RTT estimate and
+ * retransmission timeout with backoff, the AIMD window, and sequence
+ * number comparison across the wrap.
+ */
+#include <kunit/test.h>
+
+#include "../../kernel/rmap_proto/rmap_proto.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define MIN_RTO	200
+#define MAX_RTO	2000000
+
+static void rmap_link_rtt_first_sample(struct kunit *test)
+{
+	struct rmap_rtt r;
+
+	rmap_rtt_init(&r, 500000, MIN_RTO, MAX_RTO);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), 500000U);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_srtt(&r), 0U);
+	rmap_rtt_sample(&r, 1000);
+	/* srtt = R, rttvar = R / 2, rto = srtt + 4 * rttvar = 3R */
+	KUNIT_EXPECT_EQ(test, rmap_rtt_srtt(&r), 1000U);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), 3000U);
+}
+
+static void rmap_link_rtt_converges(struct kunit *test)
+{
+	struct rmap_rtt r;
+	int i;
+
+	rmap_rtt_init(&r, 500000, MIN_RTO, MAX_RTO);
+	for (i = 0; i < 200; i++)
+		rmap_rtt_sample(&r, 1000);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_srtt(&r), 1000U);
+	/* No variance left: the timeout falls to the lower bound's side. */
+	KUNIT_EXPECT_LE(test, rmap_rtt_rto(&r), 1000U + 8);
+
+	/* A jump in delay raises the timeout above the new RTT at once. */
+	rmap_rtt_sample(&r, 5000);
+	KUNIT_EXPECT_GT(test, rmap_rtt_rto(&r), 5000U);
+	KUNIT_EXPECT_LT(test, rmap_rtt_srtt(&r), 5000U);
+	for (i = 0; i < 200; i++)
+		rmap_rtt_sample(&r, 5000);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_srtt(&r), 5000U);
+
+	/* Alternating samples keep a variance term in the timeout. */
+	for (i = 0; i < 200; i++)
+		rmap_rtt_sample(&r, i & 1 ? 2000 : 4000);
+	KUNIT_EXPECT_GE(test, rmap_rtt_rto(&r), rmap_rtt_srtt(&r) + 3000);
+}
+
+static void rmap_link_rtt_bounds(struct kunit *test)
+{
+	struct rmap_rtt r;
+
+	rmap_rtt_init(&r, 1, MIN_RTO, MAX_RTO);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), (u32)MIN_RTO);
+	rmap_rtt_sample(&r, 10);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), (u32)MIN_RTO);
+	rmap_rtt_sample(&r, U32_MAX);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), (u32)MAX_RTO);
+	KUNIT_EXPECT_LE(test, rmap_rtt_srtt(&r), (u32)MAX_RTO);
+}
+
+static void rmap_link_rtt_backoff(struct kunit *test)
+{
+	struct rmap_rtt r;
+	int i;
+
+	rmap_rtt_init(&r, 500000, MIN_RTO, MAX_RTO);
+	rmap_rtt_sample(&r, 1000);
+	rmap_rtt_timeout(&r);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), 6000U);
+	rmap_rtt_timeout(&r);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), 12000U);
+	for (i = 0; i < 100; i++)
+		rmap_rtt_timeout(&r);
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), (u32)MAX_RTO);
+	/* An answer to a fresh request ends the backoff. */
+	rmap_rtt_sample(&r, 1000);
+	KUNIT_EXPECT_LT(test, rmap_rtt_rto(&r), 6000U);
+}
+
+static void rmap_link_window(struct kunit *test)
+{
+	struct rmap_window w;
+	int i;
+
+	rmap_window_init(&w, 0, 0);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 1);
+	KUNIT_EXPECT_EQ(test, w.max, 1);
+	rmap_window_init(&w, 100, 32);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 32);
+
+	/* Additive increase: one more per window's worth of answers. */
+	rmap_window_init(&w, 4, 32);
+	for (i = 0; i < 3; i++)
+		rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 4);
+	rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 5);
+	for (i = 0; i < 5; i++)
+		rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 6);
+	for (i = 0; i < 10000; i++)
+		rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 32);
+
+	/* Multiplicative decrease, never to zero. */
+	rmap_window_loss(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 16);
+	for (i = 0; i < 10; i++)
+		rmap_window_loss(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 1);
+	rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 2);
+
+	/* The peer shrinks its advertised window. */
+	rmap_window_init(&w, 32, 32);
+	rmap_window_set_max(&w, 8);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 8);
+	for (i = 0; i < 100; i++)
+		rmap_window_ack(&w);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 8);
+}
+
+static void rmap_link_seq_wrap(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, rmap_seq_before(1, 2));
+	KUNIT_EXPECT_FALSE(test, rmap_seq_before(2, 1));
+	KUNIT_EXPECT_FALSE(test, rmap_seq_before(7, 7));
+	KUNIT_EXPECT_TRUE(test, rmap_seq_before(0xfffffff0U, 5));
+	KUNIT_EXPECT_FALSE(test, rmap_seq_before(5, 0xfffffff0U));
+	KUNIT_EXPECT_TRUE(test, rmap_seq_before(U32_MAX, 0));
+	KUNIT_EXPECT_TRUE(test, rmap_seq_before(0x7fffffffU, 0x80000000U));
+}
+
+static struct kunit_case rmap_link_cases[] = {
+	KUNIT_CASE(rmap_link_rtt_first_sample),
+	KUNIT_CASE(rmap_link_rtt_converges),
+	KUNIT_CASE(rmap_link_rtt_bounds),
+	KUNIT_CASE(rmap_link_rtt_backoff),
+	KUNIT_CASE(rmap_link_window),
+	KUNIT_CASE(rmap_link_seq_wrap),
+	{}
+};
+
+static struct kunit_suite rmap_link_suite = {
+	.name = "rmap_link",
+	.test_cases = rmap_link_cases,
+};
+kunit_test_suite(rmap_link_suite);
+
+MODULE_DESCRIPTION("KUnit tests for RMAP RTT estimation, window and sequence numbers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the RMAP frame codec, fragmentation and reassembly, and a
+ * randomized parser fuzz. Frames are built in buffers of their exact size,
+ * so KASAN catches any read past a frame's end.
+ */
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+
+#include "../../kernel/rmap_proto/rmap_proto.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* One frame under construction: header and payload in one allocation. */
+static u8 *frame_alloc(struct kunit *test, unsigned int payload_len)
+{
+	u8 *f = kunit_kzalloc(test, RMAP_HDR_LEN + payload_len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	return f;
+}
+
+static struct rmap_hdr *hdr(u8 *frame)
+{
+	return (struct rmap_hdr *)frame;
+}
+
+/* A sealed single-fragment frame of @type with @len payload bytes. */
+static u8 *frame_build(struct kunit *test, enum rmap_type type, unsigned int len)
+{
+	u8 *f = frame_alloc(test, len);
+	struct rmap_hdr *h = hdr(f);
+	unsigned int i;
+
+	rmap_hdr_init(h, type, 0x01020304, 0xa0b0c0d0);
+	for (i = 0; i < len; i++)
+		f[RMAP_HDR_LEN + i] = i * 7 + 3;
+	h->frag_len = cpu_to_be16(len);
+	h->total_len = cpu_to_be16(len);
+	rmap_frame_seal(h, f + RMAP_HDR_LEN);
+	return f;
+}
+
+static void reseal(u8 *f)
+{
+	rmap_frame_seal(hdr(f), f + RMAP_HDR_LEN);
+}
+
+static void rmap_wire_encode_decode_every_type(struct kunit *test)
+{
+	unsigned int type;
+
+	for (type = 1; type <= RMAP_TYPE_MAX; type++) {
+		unsigned int len = rmap_type_has_payload(type) ? 100 : 0;
+		u8 *f = frame_build(test, type, len);
+		struct rmap_hdr *h = hdr(f);
+
+		switch (type) {
+		case RMAP_ADVERTISE:
+			h->adv.capacity_pages = cpu_to_be64(1ULL << 40);
+			h->adv.free_pages = cpu_to_be64(12345);
+			h->adv.load = cpu_to_be32(777);
+			h->adv.interval_ms = cpu_to_be16(1000);
+			h->adv.window = cpu_to_be16(64);
+			break;
+		case RMAP_JOIN:
+			h->join.pages = cpu_to_be64(262144);
+			h->join.lease_ms = cpu_to_be32(30000);
+			h->join.client_id = cpu_to_be64(0x1122334455667788ULL);
+			break;
+		case RMAP_PING:
+		case RMAP_PONG:
+			h->ping.sent_ns = cpu_to_be64(987654321);
+			break;
+		case RMAP_ACK:
+			h->status = RMAP_E_NOSPC;
+			fallthrough;
+		default:
+			h->page.offset = cpu_to_be64(0x123456789000ULL);
+			h->page.size = cpu_to_be32(len);
+		}
+		h->flags = RMAP_F_RETRANSMIT;
+		reseal(f);
+
+		KUNIT_EXPECT_EQ_MSG(test, rmap_frame_check(f, RMAP_HDR_LEN + len),
+				    RMAP_DROP_NONE, "type %u", type);
+		/* Ethernet pads short frames: trailing bytes are not payload. */
+		KUNIT_EXPECT_EQ(test, h->version, RMAP_VERSION);
+		KUNIT_EXPECT_EQ(test, h->type, type);
+		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->session), 0x01020304U);
+		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->seq), 0xa0b0c0d0U);
+		KUNIT_EXPECT_EQ(test, be16_to_cpu(h->total_len), len);
+		if (type == RMAP_ADVERTISE) {
+			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->adv.capacity_pages), 1ULL << 40);
+			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->adv.free_pages), 12345ULL);
+			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.load), 777U);
+		} else if (type == RMAP_JOIN) {
+			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->join.client_id),
+					0x1122334455667788ULL);
+		} else if (type == RMAP_PING || type == RMAP_PONG) {
+			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->ping.sent_ns), 987654321ULL);
+		} else {
+			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->page.offset), 0x123456789000ULL);
+		}
+	}
+}
+
+static void rmap_wire_padding_is_not_payload(struct kunit *test)
+{
+	u8 *f = frame_alloc(test, 60 - RMAP_HDR_LEN);
+
+	rmap_hdr_init(hdr(f), RMAP_SOLICIT, 0, 1);
+	reseal(f);
+	f[RMAP_HDR_LEN] = 0xff;	/* padding may hold anything */
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, 60), RMAP_DROP_NONE);
+}
+
+static void rmap_wire_header_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct rmap_hdr), (size_t)RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, seq), (size_t)8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, crc), (size_t)20);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, page), (size_t)24);
+}
+
+static void rmap_wire_rejects_malformed(struct kunit *test)
+{
+	u8 *f;
+
+	f = frame_build(test, RMAP_SOLICIT, 0);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN - 1), RMAP_DROP_SHORT);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, 0), RMAP_DROP_SHORT);
+
+	f = frame_build(test, RMAP_SOLICIT, 0);
+	hdr(f)->version = RMAP_VERSION + 1;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_VERSION);
+
+	/* A length beyond the frame is refused before the CRC reads it. */
+	f = frame_build(test, RMAP_WRITE, 64);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 63), RMAP_DROP_LENGTH);
+	hdr(f)->frag_len = cpu_to_be16(0xffff);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	f[RMAP_HDR_LEN + 10] ^= 0x04;
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_CRC);
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->page.offset ^= cpu_to_be64(1ULL << 33);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_CRC);
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->crc ^= cpu_to_be32(1);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_CRC);
+
+	f = frame_build(test, RMAP_SOLICIT, 0);
+	hdr(f)->type = 0;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_TYPE);
+	hdr(f)->type = RMAP_TYPE_MAX + 1;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_TYPE);
+	hdr(f)->type = RMAP_ACK;
+	hdr(f)->status = RMAP_STATUS_MAX + 1;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_TYPE);
+	hdr(f)->status = RMAP_OK;
+	hdr(f)->flags = 0x80;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_TYPE);
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->frag_index = 1;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+	hdr(f)->frag_index = 0;
+	hdr(f)->frag_count = 0;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+	hdr(f)->frag_count = RMAP_MAX_FRAGS + 1;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+
+	/* Fragment fields that disagree with the message length. */
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->frag_count = 2;
+	hdr(f)->total_len = cpu_to_be16(100);
+	hdr(f)->frag_offset = cpu_to_be16(40);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
+	hdr(f)->frag_offset = cpu_to_be16(4);
+	hdr(f)->total_len = cpu_to_be16(200);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+	hdr(f)->frag_offset = 0;
+	hdr(f)->total_len = cpu_to_be16(RMAP_MAX_PAYLOAD + 8);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
+	hdr(f)->frag_count = 1;
+	hdr(f)->total_len = cpu_to_be16(128);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+
+	/* Payload on a message type that carries none. */
+	f = frame_build(test, RMAP_READ, 0);
+	hdr(f)->total_len = cpu_to_be16(8);
+	hdr(f)->frag_count = 2;
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_LENGTH);
+}
+
+static void fill_random(struct rnd_state *rnd, u8 *buf, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = prandom_u32_state(rnd);
+}
+
+/* Cut @msg into sealed frames for @mtu; returns how many. */
+static unsigned int fragment(struct kunit *test, const u8 *msg, unsigned int len,
+			     unsigned int mtu, u8 **frames, unsigned int *frame_len)
+{
+	unsigned int size = rmap_frag_size(mtu);
+	unsigned int count = rmap_frag_count(len, size);
+	unsigned int i;
+
+	KUNIT_ASSERT_GT(test, size, 0U);
+	KUNIT_ASSERT_LE(test, count, (unsigned int)RMAP_MAX_FRAGS);
+	for (i = 0; i < count; i++) {
+		struct rmap_hdr h;
+		unsigned int flen, off;
+
+		rmap_hdr_init(&h, RMAP_WRITE, 7, 42);
+		rmap_frag_hdr(&h, len, size, i);
+		flen = be16_to_cpu(h.frag_len);
+		off = be16_to_cpu(h.frag_offset);
+		frames[i] = frame_alloc(test, flen);
+		memcpy(frames[i], &h, RMAP_HDR_LEN);
+		memcpy(frames[i] + RMAP_HDR_LEN, msg + off, flen);
+		reseal(frames[i]);
+		frame_len[i] = RMAP_HDR_LEN + flen;
+		KUNIT_EXPECT_LE(test, frame_len[i], mtu);
+		KUNIT_EXPECT_EQ(test, rmap_frame_check(frames[i], frame_len[i]), RMAP_DROP_NONE);
+	}
+	return count;
+}
+
+static enum rmap_reasm_result feed(struct rmap_reasm *r, u8 *frame)
+{
+	return rmap_reasm_add(r, hdr(frame), frame + RMAP_HDR_LEN);
+}
+
+static void rmap_wire_frag_counts(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, rmap_frag_size(RMAP_MIN_MTU - 1), 0U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(1500)), 3U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(9000)), 1U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4096 + RMAP_HDR_LEN)), 1U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4095 + RMAP_HDR_LEN)), 2U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(576)), 8U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(0, rmap_frag_size(1500)), 1U);
+}
+
+static const unsigned int test_mtus[] = { 576, 577, 1000, 1500, 2000, 4143, 4144, 9000 };
+
+static void rmap_wire_reassembly_orders(struct kunit *test)
+{
+	u8 *frames[RMAP_MAX_FRAGS], *msg, *out;
+	unsigned int frame_len[RMAP_MAX_FRAGS];
+	struct rmap_reasm *r;
+	struct rnd_state rnd;
+	unsigned int m, i, n, lost;
+
+	prandom_seed_state(&rnd, 1);
+	msg = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
+	out = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+
+	for (m = 0; m < ARRAY_SIZE(test_mtus); m++) {
+		unsigned int len = m & 1 ? RMAP_MAX_PAYLOAD : RMAP_MAX_PAYLOAD - 13;
+
+		fill_random(&rnd, msg, len);
+		n = fragment(test, msg, len, test_mtus[m], frames, frame_len);
+
+		/* In order. */
+		memset(out, 0, RMAP_MAX_PAYLOAD);
+		rmap_reasm_start(r, out, len, jiffies + HZ);
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, feed(r, frames[i]),
+					i == n - 1 ? RMAP_REASM_DONE : RMAP_REASM_MORE);
+		KUNIT_EXPECT_EQ(test, memcmp(out, msg, len), 0);
+
+		/* Reversed, every fragment twice. */
+		memset(out, 0, RMAP_MAX_PAYLOAD);
+		rmap_reasm_start(r, out, len, jiffies + HZ);
+		for (i = n; i-- > 0;) {
+			KUNIT_EXPECT_EQ(test, feed(r, frames[i]),
+					i ? RMAP_REASM_MORE : RMAP_REASM_DONE);
+			KUNIT_EXPECT_EQ(test, feed(r, frames[i]), RMAP_REASM_DUP);
+		}
+		KUNIT_EXPECT_EQ(test, memcmp(out, msg, len), 0);
+
+		/* One lost, then its resend arrives last. */
+		lost = prandom_u32_state(&rnd) % n;
+		memset(out, 0, RMAP_MAX_PAYLOAD);
+		rmap_reasm_start(r, out, len, jiffies + HZ);
+		for (i = 0; i < n; i++) {
+			if (i != lost)
+				KUNIT_EXPECT_EQ(test, feed(r, frames[i]), RMAP_REASM_MORE);
+		}
+		KUNIT_EXPECT_EQ(test, feed(r, frames[lost]), RMAP_REASM_DONE);
+		KUNIT_EXPECT_EQ(test, memcmp(out, msg, len), 0);
+
+		/* Random order with random duplicates until complete. */
+		memset(out, 0, RMAP_MAX_PAYLOAD);
+		rmap_reasm_start(r, out, len, jiffies + HZ);
+		for (i = 0; i < 1000 && r->granules_left; i++)
+			feed(r, frames[prandom_u32_state(&rnd) % n]);
+		KUNIT_EXPECT_EQ(test, r->granules_left, 0);
+		KUNIT_EXPECT_EQ(test, memcmp(out, msg, len), 0);
+	}
+}
+
+static void rmap_wire_reassembly_overlap(struct kunit *test)
+{
+	u8 *a[RMAP_MAX_FRAGS], *b[RMAP_MAX_FRAGS], *msg, *out;
+	unsigned int alen[RMAP_MAX_FRAGS], blen[RMAP_MAX_FRAGS];
+	struct rmap_reasm *r;
+	struct rnd_state rnd;
+	unsigned int na, nb;
+
+	prandom_seed_state(&rnd, 2);
+	msg = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
+	out = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	fill_random(&rnd, msg, RMAP_MAX_PAYLOAD);
+
+	/* The sender's MTU changed between the first send and the resend. */
+	na = fragment(test, msg, RMAP_MAX_PAYLOAD, 1500, a, alen);
+	nb = fragment(test, msg, RMAP_MAX_PAYLOAD, 1000, b, blen);
+	KUNIT_ASSERT_EQ(test, na, 3U);
+	KUNIT_ASSERT_EQ(test, nb, 5U);
+	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
+	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1447 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 952..1903 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..951 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2896..4095 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1904..2855 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1448..2895 */
+	KUNIT_EXPECT_EQ(test, memcmp(out, msg, RMAP_MAX_PAYLOAD), 0);
+
+	/* An overlap that disagrees with what arrived is refused, not merged. */
+	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
+	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);
+	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 952, inside a[0] */
+	reseal(b[1]);
+	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_CONFLICT);
+	KUNIT_EXPECT_EQ(test, r->granules_left,
+			(u16)((RMAP_MAX_PAYLOAD - 1448) / RMAP_FRAG_ALIGN));
+
+	/* A fragment of a message of another length is refused. */
+	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD - 8, jiffies + HZ);
+	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_CONFLICT);
+}
+
+static void rmap_wire_reassembly_deadline(struct kunit *test)
+{
+	struct rmap_reasm r;
+	u8 buf[8];
+
+	rmap_reasm_start(&r, buf, sizeof(buf), 1000);
+	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, 999));
+	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, 1000));
+	KUNIT_EXPECT_TRUE(test, rmap_reasm_expired(&r, 1001));
+	/* Across the jiffies wrap. */
+	rmap_reasm_start(&r, buf, sizeof(buf), 5);
+	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, ULONG_MAX - 5));
+	KUNIT_EXPECT_TRUE(test, rmap_reasm_expired(&r, 6));
+}
+
+/*
+ * Mutate valid frames thousands of times: flip bits, change bytes, cut or
+ * extend the length, and reseal some so the checks past the CRC run too.
+ * Whatever the parser accepts must obey the invariants it promises.
+ */
+static void rmap_wire_fuzz(struct kunit *test)
+{
+	static const unsigned int types[] = { RMAP_WRITE, RMAP_READ_RESP, RMAP_ADVERTISE,
+					      RMAP_ACK, RMAP_PING, RMAP_READ };
+	unsigned int iter, accepted = 0, dropped[RMAP_DROP_NR] = {};
+	struct rnd_state rnd;
+	struct rmap_reasm *r;
+	u8 *sink;
+
+	prandom_seed_state(&rnd, 3);
+	sink = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sink);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+
+	for (iter = 0; iter < 20000; iter++) {
+		unsigned int type = types[iter % ARRAY_SIZE(types)];
+		unsigned int plen = rmap_type_has_payload(type) ? prandom_u32_state(&rnd) % 1500 : 0;
+		unsigned int cap = RMAP_HDR_LEN + plen + 64;
+		unsigned int len, k, flips = 1 + prandom_u32_state(&rnd) % 4;
+		u8 *f = kmalloc(cap, GFP_KERNEL);
+		struct rmap_hdr *h = (struct rmap_hdr *)f;
+		enum rmap_drop why;
+
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		fill_random(&rnd, f, cap);
+		rmap_hdr_init(h, type, 1, iter);
+		h->frag_len = cpu_to_be16(plen);
+		h->total_len = cpu_to_be16(plen);
+		for (k = 0; k < flips; k++) {
+			unsigned int at = prandom_u32_state(&rnd) % (RMAP_HDR_LEN + plen);
+
+			if (prandom_u32_state(&rnd) & 1)
+				f[at] ^= 1 << (prandom_u32_state(&rnd) % 8);
+			else
+				f[at] = prandom_u32_state(&rnd);
+		}
+		len = RMAP_HDR_LEN + plen;
+		if (prandom_u32_state(&rnd) % 4 == 0)
+			len = prandom_u32_state(&rnd) % cap;
+		/* Hand the parser a buffer that ends exactly where the frame does. */
+		f = krealloc(f, max(len, 1U), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		h = (struct rmap_hdr *)f;
+		if (len >= RMAP_HDR_LEN && be16_to_cpu(h->frag_len) <= len - RMAP_HDR_LEN &&
+		    prandom_u32_state(&rnd) & 1)
+			rmap_frame_seal(h, f + RMAP_HDR_LEN);
+
+		why = rmap_frame_check(f, len);
+		KUNIT_ASSERT_LT(test, (unsigned int)why, (unsigned int)RMAP_DROP_NR);
+		dropped[why]++;
+		if (why == RMAP_DROP_NONE) {
+			unsigned int off = be16_to_cpu(h->frag_offset);
+			unsigned int flen = be16_to_cpu(h->frag_len);
+			unsigned int total = be16_to_cpu(h->total_len);
+
+			accepted++;
+			KUNIT_EXPECT_LE(test, RMAP_HDR_LEN + flen, len);
+			KUNIT_EXPECT_LE(test, off + flen, total);
+			KUNIT_EXPECT_LE(test, total, (unsigned int)RMAP_MAX_PAYLOAD);
+			rmap_reasm_start(r, sink, total, jiffies + HZ);
+			KUNIT_EXPECT_NE(test, feed(r, f), RMAP_REASM_CONFLICT);
+		}
+		kfree(f);
+	}
+	kunit_info(test, "accepted %u, short %u, version %u, length %u, crc %u, type %u, frag %u\n",
+		   accepted, dropped[RMAP_DROP_SHORT], dropped[RMAP_DROP_VERSION],
+		   dropped[RMAP_DROP_LENGTH], dropped[RMAP_DROP_CRC], dropped[RMAP_DROP_TYPE],
+		   dropped[RMAP_DROP_FRAG]);
+	/* The mutations must reach every class, or the fuzz proves little. */
+	KUNIT_EXPECT_GT(test, accepted, 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_SHORT], 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_VERSION], 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_LENGTH], 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_CRC], 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_TYPE], 0U);
+	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_FRAG], 0U);
+}
+
+static struct kunit_case rmap_wire_cases[] = {
+	KUNIT_CASE(rmap_wire_header_layout),
+	KUNIT_CASE(rmap_wire_encode_decode_every_type),
+	KUNIT_CASE(rmap_wire_padding_is_not_payload),
+	KUNIT_CASE(rmap_wire_rejects_malformed),
+	KUNIT_CASE(rmap_wire_frag_counts),
+	KUNIT_CASE(rmap_wire_reassembly_orders),
+	KUNIT_CASE(rmap_wire_reassembly_overlap),
+	KUNIT_CASE(rmap_wire_reassembly_deadline),
+	KUNIT_CASE(rmap_wire_fuzz),
+	{}
+};
+
+static struct kunit_suite rmap_wire_suite = {
+	.name = "rmap_wire",
+	.test_cases = rmap_wire_cases,
+};
+kunit_test_suite(rmap_wire_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the RMAP frame codec and reassembly");
+MODULE_LICENSE("GPL");

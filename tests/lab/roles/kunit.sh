@@ -1,0 +1,20 @@
+# Load every KUnit suite module, save each suite's KTAP results, unload,
+# and let kmemleak look for leaks before the guest stops.
+build=$MEMX_TREE/build/debug
+mkdir -p /lab/kunit
+insmod "$build/kernel/rmap_proto/rmap_proto.ko"
+for ko in "$build"/tests/kunit/*.ko; do
+	before=$(ls /sys/kernel/debug/kunit)
+	check "load $(basename "$ko")" insmod "$ko"
+	for suite in $(ls /sys/kernel/debug/kunit); do
+		echo "$before" | grep -qx "$suite" && continue
+		cp "/sys/kernel/debug/kunit/$suite/results" "/lab/kunit/$suite.ktap"
+	done
+	rmmod "$ko"
+done
+check "rmmod rmap_proto" rmmod rmap_proto
+# kmemleak reports an object only after it stayed unreferenced for a while.
+echo scan >/sys/kernel/debug/kmemleak
+sleep 5
+echo scan >/sys/kernel/debug/kmemleak
+cat /sys/kernel/debug/kmemleak
