@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+/* A peer outside the kernel defines __packed as its compiler's packing. */
+
 /* IEEE 802 "local experimental" EtherType; a module parameter may change it. */
 #define RMAP_ETHERTYPE		0x88B5
 #define RMAP_VERSION		1
@@ -102,7 +104,7 @@ struct rmap_hdr {
 		struct rmap_join	join;
 		struct rmap_ping	ping;
 	};
-} __attribute__((packed));
+} __packed;
 
 #define RMAP_HDR_LEN	48
 

@@ -10,7 +10,7 @@
 #include <linux/moduleparam.h>
 
 #define MEMX_MAX_DEVICES	64
-#define MEMX_MAX_SIZE_MB	(1U << 24)	/* 16 TiB */
+#define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 
 static uint size_mb = 1024;
 module_param(size_mb, uint, 0444);

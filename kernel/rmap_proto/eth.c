@@ -54,11 +54,13 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 	char name[IFNAMSIZ];
 	const char *p = ifaces;
 
+	if (!*ifaces)
+		return true;
 	if (strlen(ifaces) >= RMAP_IFACES_LEN) {
 		pr_err("ifaces= is longer than %d characters\n", RMAP_IFACES_LEN - 1);
 		return false;
 	}
-	while (*p) {
+	for (;;) {
 		const char *end = strchrnul(p, ',');
 		struct net_device *dev;
 		bool ok;
@@ -76,9 +78,10 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 			pr_err("ifaces=%s: %s is not an Ethernet interface\n", ifaces, name);
 			return false;
 		}
-		p = *end ? end + 1 : end;
+		if (!*end)
+			return true;
+		p = end + 1;
 	}
-	return true;
 }
 
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,

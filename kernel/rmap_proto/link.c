@@ -102,7 +102,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_rtt_srtt);
  */
 void rmap_window_init(struct rmap_window *w, u16 initial, u16 max)
 {
-	w->max = max(max, (u16)1);
+	w->max = max_t(u16, max, 1);
 	w->cwnd = clamp_t(u16, initial, 1, w->max);
 	w->acked = 0;
 }
@@ -115,7 +115,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_window_init);
  */
 void rmap_window_set_max(struct rmap_window *w, u16 max)
 {
-	w->max = max(max, (u16)1);
+	w->max = max_t(u16, max, 1);
 	w->cwnd = min(w->cwnd, w->max);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_window_set_max);

@@ -102,7 +102,6 @@ static inline bool rmap_seq_before(u32 a, u32 b)
 	return (s32)(a - b) < 0;
 }
 
-
 /* stats.c: counters of the whole module (per peer ones come with peers). */
 enum rmap_stat {
 	RMAP_STAT_RX_FRAMES,

@@ -152,6 +152,7 @@ static struct kunit_suite rmap_link_suite = {
 	.name = "rmap_link",
 	.test_cases = rmap_link_cases,
 };
+
 kunit_test_suite(rmap_link_suite);
 
 MODULE_DESCRIPTION("KUnit tests for RMAP RTT estimation, window and sequence numbers");

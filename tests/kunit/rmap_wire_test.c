@@ -408,14 +408,19 @@ static void rmap_wire_fuzz(struct kunit *test)
 
 	for (iter = 0; iter < 20000; iter++) {
 		unsigned int type = types[iter % ARRAY_SIZE(types)];
-		unsigned int plen = rmap_type_has_payload(type) ? prandom_u32_state(&rnd) % 1500 : 0;
-		unsigned int cap = RMAP_HDR_LEN + plen + 64;
 		unsigned int len, k, flips = 1 + prandom_u32_state(&rnd) % 4;
-		u8 *f = kmalloc(cap, GFP_KERNEL);
-		struct rmap_hdr *h = (struct rmap_hdr *)f;
+		unsigned int plen = 0, cap;
+		struct rmap_hdr *h;
 		enum rmap_drop why;
+		u8 *f, *built;
 
-		KUNIT_ASSERT_NOT_NULL(test, f);
+		if (rmap_type_has_payload(type))
+			plen = prandom_u32_state(&rnd) % 1500;
+		cap = RMAP_HDR_LEN + plen + 64;
+		built = kmalloc(cap, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, built);
+		f = built;
+		h = (struct rmap_hdr *)f;
 		fill_random(&rnd, f, cap);
 		rmap_hdr_init(h, type, 1, iter);
 		h->frag_len = cpu_to_be16(plen);
@@ -432,7 +437,9 @@ static void rmap_wire_fuzz(struct kunit *test)
 		if (prandom_u32_state(&rnd) % 4 == 0)
 			len = prandom_u32_state(&rnd) % cap;
 		/* Hand the parser a buffer that ends exactly where the frame does. */
-		f = krealloc(f, max(len, 1U), GFP_KERNEL);
+		f = krealloc(built, max(len, 1U), GFP_KERNEL);
+		if (!f)
+			kfree(built);
 		KUNIT_ASSERT_NOT_NULL(test, f);
 		h = (struct rmap_hdr *)f;
 		if (len >= RMAP_HDR_LEN && be16_to_cpu(h->frag_len) <= len - RMAP_HDR_LEN &&
@@ -487,6 +494,7 @@ static struct kunit_suite rmap_wire_suite = {
 	.name = "rmap_wire",
 	.test_cases = rmap_wire_cases,
 };
+
 kunit_test_suite(rmap_wire_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the RMAP frame codec and reassembly");
