@@ -41,7 +41,7 @@ LAB_TOOLS := tests/lab/tools/rawping
 lab-tools: $(LAB_TOOLS)
 
 tests/lab/tools/%: tests/lab/tools/%.c
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 check:
 	scripts/check

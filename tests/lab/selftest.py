@@ -2,8 +2,10 @@
 
 Raw frames of the RMAP EtherType cross the bridge at MTU 1500 and 9000 and
 come back intact, a 1500-byte link refuses a jumbo frame, a netem
-impairment set mid-run takes effect and can be lifted, and a guest killed
-mid-run is detected, by its peer and by the lab.
+impairment set mid-run takes effect and can be lifted, a guest
+live-migrates to another QEMU process and keeps answering, a guest killed
+mid-run is detected, by its peer and by the lab, and so is a guest
+whose kernel crashes.
 """
 
 KERNEL = "stock"
@@ -13,6 +15,10 @@ TIMEOUT = 420
 def run(lab):
     echo = lab.guest("echo", role="selftest-echo.sh", mtu=9000)
     lab.guest("ping", role="selftest-ping.sh", mtu=1500)
+    # A guest that lives in its initramfs, so that it can migrate.
+    lab.guest("mover", role="selftest-mover.sh", standalone=True)
+    # A guest whose kernel crashes must be seen to crash.
+    lab.guest("crash", role="selftest-crash.sh", expect_crash=True)
 
     if lab.wait_signal("want-delay", timeout=300):
         lab.check(lab.netem("ping", "delay 100ms"), "netem delay applied mid-run")
@@ -20,7 +26,12 @@ def run(lab):
     if lab.wait_signal("want-clear"):
         lab.check(lab.netem("ping", ""), "netem cleared mid-run")
         lab.signal("clear-set")
+    if lab.wait_signal("want-migrate"):
+        lab.check(lab.migrate("mover"), "live migration to a new QEMU completed")
+        lab.signal("migrated")
     if lab.wait_signal("want-kill"):
         lab.kill("echo")
         lab.check(not echo.running(), "killed guest's QEMU is gone")
         lab.signal("killed")
+    lab.wait(["ping"])
+    lab.kill("mover")

@@ -37,6 +37,21 @@ out=$($rawping ping eth0 "$peer" 64 5 2000 || true)
 echo "$out"
 check "netem cleared: round trips fast again" all_fast "$out"
 
+# The mover answers before and after its live migration.
+mover=$(lab_mac mover)
+answers() {
+	n=0
+	until $rawping ping eth0 "$mover" 64 1 500 >/dev/null; do
+		n=$((n + 1))
+		[ $n -lt "$1" ] || return 1
+	done
+	$rawping ping eth0 "$mover" 1400 20
+}
+check "mover answers before migration" answers 240
+lab_signal want-migrate
+lab_wait migrated 150
+check "mover answers after migration" answers 10
+
 lab_signal want-kill
 lab_wait killed 60
 check "killed peer detected: no echo comes back" fails $rawping ping eth0 "$peer" 64 3 500
