@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memx_server: lends this host's idle RAM to memx clients over RMAP.
- * This file checks the module parameters; serving comes with the session
- * and page store layers.
+ * For now it checks its parameters and advertises its capacity; sessions
+ * and the page store come next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <memx/rmap.h>
 
 /* By default a server lends this share of the memory available at load. */
 #define MEMX_SERVER_DEFAULT_SHARE_PCT	50
@@ -31,11 +32,13 @@ static int __init memx_server_init(void)
 		return -EINVAL;
 	}
 	pr_info("lending up to %lu MiB\n", cap);
+	rmap_advertise((u64)cap << (20 - PAGE_SHIFT), (u64)cap << (20 - PAGE_SHIFT), 0);
 	return 0;
 }
 
 static void __exit memx_server_exit(void)
 {
+	rmap_advertise_stop();
 }
 
 module_init(memx_server_init);

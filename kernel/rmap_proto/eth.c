@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/highmem.h>
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -17,6 +18,7 @@
 #define RMAP_IFACES_LEN	256
 
 static char rmap_ifaces[RMAP_IFACES_LEN];
+static __be16 rmap_ethertype;
 
 /* Is @name in the comma-separated list @list? */
 static bool rmap_iface_listed(const char *list, const char *name)
@@ -35,7 +37,7 @@ static bool rmap_iface_listed(const char *list, const char *name)
 }
 
 /* Frames are taken from every Ethernet interface, or from those named. */
-static bool rmap_iface_allowed(const struct net_device *dev)
+bool rmap_iface_allowed(const struct net_device *dev)
 {
 	if (dev->type != ARPHRD_ETHER || (dev->flags & IFF_LOOPBACK))
 		return false;
@@ -84,9 +86,68 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 	}
 }
 
+/* Count a bad frame against its sender, if we know it, and the module. */
+static void rmap_rx_drop(const u8 *src, enum rmap_drop why)
+{
+	struct rmap_peer *peer;
+
+	rmap_stat_drop(why);
+	rcu_read_lock();
+	peer = rmap_peer_lookup(src);
+	if (peer) {
+		spin_lock(&peer->lock);
+		peer->drop[why]++;
+		spin_unlock(&peer->lock);
+	}
+	rcu_read_unlock();
+}
+
+static void rmap_rx_frame(struct net_device *dev, const u8 *src,
+			  const struct rmap_hdr *h, unsigned int len)
+{
+	const void *payload = (const u8 *)h + RMAP_HDR_LEN;
+	struct rmap_peer *peer;
+
+	if (h->type == RMAP_ADVERTISE || h->type == RMAP_SOLICIT) {
+		rmap_discover_rx(dev, src, h);
+		return;
+	}
+	rcu_read_lock();
+	switch (h->type) {
+	case RMAP_PONG:
+	case RMAP_READ_RESP:
+	case RMAP_ACK:
+		/* Answers only come from peers we asked. */
+		peer = rmap_peer_lookup(src);
+		if (!peer) {
+			rmap_stat_drop(RMAP_DROP_SESSION);
+			break;
+		}
+		rmap_peer_seen(peer);
+		rmap_request_rx(peer, h, payload);
+		break;
+	default:
+		peer = rmap_peer_find_or_create(dev, src);
+		if (!peer) {
+			rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
+			break;
+		}
+		rmap_peer_seen(peer);
+		rmap_respond_rx(peer, h, payload);
+	}
+	if (peer) {
+		spin_lock(&peer->lock);
+		peer->stat[RMAP_PEER_RX_FRAMES]++;
+		peer->stat[RMAP_PEER_RX_BYTES] += len;
+		spin_unlock(&peer->lock);
+	}
+	rcu_read_unlock();
+}
+
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
+	const u8 *src = eth_hdr(skb)->h_source;
 	enum rmap_drop why;
 
 	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev))
@@ -95,6 +156,9 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
 
 	/* The CRC covers the payload too: look at the frame in one piece. */
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		return NET_RX_DROP;
 	if (skb_linearize(skb)) {
 		why = RMAP_DROP_SHORT;
 		goto drop;
@@ -102,15 +166,117 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	why = rmap_frame_check(skb->data, skb->len);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
-
-	/* No session layer is attached yet: a valid frame has no taker. */
-	rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
+	rmap_rx_frame(dev, src, (const struct rmap_hdr *)skb->data, skb->len);
 	goto free;
 drop:
-	rmap_stat_drop(why);
+	rmap_rx_drop(src, why);
 free:
 	kfree_skb(skb);
 	return NET_RX_SUCCESS;
+}
+
+/* One frame: the header in the linear area, the payload as a page fragment. */
+static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
+					const struct rmap_hdr *h, struct page *page,
+					unsigned int off, const void *data, unsigned int len)
+{
+	bool zero_copy = len && page && (dev->features & NETIF_F_SG);
+	unsigned int linear = RMAP_HDR_LEN + (zero_copy ? 0 : len);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + linear + dev->needed_tailroom,
+			GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, LL_RESERVED_SPACE(dev));
+	skb_reset_network_header(skb);
+	skb_put_data(skb, h, RMAP_HDR_LEN);
+	if (zero_copy) {
+		get_page(page);
+		skb_fill_page_desc(skb, 0, page, off, len);
+		skb->len += len;
+		skb->data_len += len;
+		skb->truesize += len;
+	} else if (len) {
+		skb_put_data(skb, data, len);
+	}
+	skb->dev = dev;
+	skb->protocol = rmap_ethertype;
+	if (dev_hard_header(skb, dev, ntohs(rmap_ethertype), dst, dev->dev_addr, skb->len) < 0) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/**
+ * rmap_send() - send one message, in as few frames as the MTU allows
+ * @dev: the interface to send on
+ * @dst: the destination MAC
+ * @h: the message header; its fragment fields and CRC are filled here
+ * @page: the payload's page, or NULL to copy it from @buf
+ * @off: offset of the payload in @page
+ * @buf: the payload when @page is NULL
+ * @len: payload bytes, at most RMAP_MAX_PAYLOAD
+ *
+ * Never sleeps. A payload in a page is not copied where the device takes
+ * page fragments. A frame that cannot be built or queued is lost like one
+ * dropped on the wire: the sender's retransmission covers both.
+ *
+ * Return: frames queued, or a negative errno when none could be.
+ */
+int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
+	      struct page *page, unsigned int off, const void *buf, unsigned int len)
+{
+	unsigned int size = rmap_frag_size(dev->mtu);
+	unsigned int i, count, sent = 0;
+	const u8 *data = buf;
+
+	if (!size)
+		return -EMSGSIZE;
+	if (len && page)
+		data = kmap_local_page(page) + off;
+	count = rmap_frag_count(len, size);
+	for (i = 0; i < count; i++) {
+		unsigned int foff = i * size;
+		struct sk_buff *skb;
+
+		rmap_frag_hdr(h, len, size, i);
+		rmap_frame_seal(h, len ? data + foff : NULL);
+		skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
+				       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
+		if (skb && dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
+			sent++;
+	}
+	if (len && page)
+		kunmap_local(data);
+	return sent ? sent : -ENOBUFS;
+}
+
+/**
+ * rmap_send_to() - rmap_send() on an interface given by index
+ * @ifindex: the interface
+ * @dst: the destination MAC
+ * @h: the message header
+ * @page: the payload's page, or NULL to copy it from @buf
+ * @off: offset of the payload in @page
+ * @buf: the payload when @page is NULL
+ * @len: payload bytes
+ *
+ * Return: as rmap_send(), or -ENETDOWN when the interface is gone or down.
+ */
+int rmap_send_to(int ifindex, const u8 *dst, struct rmap_hdr *h,
+		 struct page *page, unsigned int off, const void *buf, unsigned int len)
+{
+	struct net_device *dev;
+	int ret = -ENETDOWN;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(&init_net, ifindex);
+	if (dev && netif_running(dev))
+		ret = rmap_send(dev, dst, h, page, off, buf, len);
+	rcu_read_unlock();
+	return ret;
 }
 
 static struct packet_type rmap_packet_type = {
@@ -127,7 +293,8 @@ static struct packet_type rmap_packet_type = {
 int rmap_eth_init(u16 ethertype, const char *ifaces)
 {
 	strscpy(rmap_ifaces, ifaces, sizeof(rmap_ifaces));
-	rmap_packet_type.type = htons(ethertype);
+	rmap_ethertype = htons(ethertype);
+	rmap_packet_type.type = rmap_ethertype;
 	dev_add_pack(&rmap_packet_type);
 	return 0;
 }

@@ -20,6 +20,18 @@ static char *ifaces = "";
 module_param(ifaces, charp, 0444);
 MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethernet interface)");
 
+unsigned int rmap_dead_ms = 5000;
+module_param_named(dead_ms, rmap_dead_ms, uint, 0444);
+MODULE_PARM_DESC(dead_ms, "A request fails, and a silent peer is dead, after this long (100-600000, default 5000)");
+
+unsigned int rmap_advert_ms = 1000;
+module_param_named(advert_ms, rmap_advert_ms, uint, 0444);
+MODULE_PARM_DESC(advert_ms, "Interval of a server's advertisements (100-60000, default 1000)");
+
+unsigned int rmap_peer_timeout_ms = 3500;
+module_param_named(peer_timeout_ms, rmap_peer_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(peer_timeout_ms, "A silent peer leaves the table after this long (at least 2 * advert_ms, default 3500)");
+
 /* EtherTypes RMAP must never claim: they belong to protocols in the stack. */
 static const u16 rmap_reserved_types[] = {
 	ETH_P_IP, ETH_P_ARP, ETH_P_IPV6, ETH_P_8021Q, ETH_P_8021AD, ETH_P_AOE,
@@ -43,22 +55,43 @@ static bool rmap_ethertype_valid(u16 type)
 	return true;
 }
 
+static bool rmap_times_valid(void)
+{
+	if (rmap_dead_ms < 100 || rmap_dead_ms > 600000) {
+		pr_err("dead_ms=%u: must be between 100 and 600000\n", rmap_dead_ms);
+		return false;
+	}
+	if (rmap_advert_ms < 100 || rmap_advert_ms > 60000) {
+		pr_err("advert_ms=%u: must be between 100 and 60000\n", rmap_advert_ms);
+		return false;
+	}
+	if (rmap_peer_timeout_ms < 2 * rmap_advert_ms) {
+		pr_err("peer_timeout_ms=%u: must be at least twice advert_ms (%u)\n",
+		       rmap_peer_timeout_ms, rmap_advert_ms);
+		return false;
+	}
+	return true;
+}
+
 static int __init rmap_init(void)
 {
 	int err;
 
-	if (!rmap_ethertype_valid(ethertype))
-		return -EINVAL;
-	if (!rmap_eth_ifaces_valid(ifaces))
+	if (!rmap_ethertype_valid(ethertype) || !rmap_eth_ifaces_valid(ifaces) ||
+	    !rmap_times_valid())
 		return -EINVAL;
 	err = rmap_stats_init();
 	if (err)
 		return err;
+	rmap_peers_init();
+	rmap_ping_init(rmap_debugfs);
 	err = rmap_eth_init(ethertype, ifaces);
 	if (err) {
+		rmap_peers_exit();
 		rmap_stats_exit();
 		return err;
 	}
+	rmap_discover_init();
 	pr_info("RMAP version %d on EtherType 0x%04x, interfaces: %s\n",
 		RMAP_VERSION, ethertype, ifaces[0] ? ifaces : "all Ethernet");
 	return 0;
@@ -66,7 +99,9 @@ static int __init rmap_init(void)
 
 static void __exit rmap_exit(void)
 {
+	rmap_discover_exit();
 	rmap_eth_exit();
+	rmap_peers_exit();
 	rmap_stats_exit();
 }
 

@@ -7,7 +7,12 @@
 #ifndef _RMAP_PROTO_H
 #define _RMAP_PROTO_H
 
+#include <linux/netdevice.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
+#include <memx/rmap.h>
 #include <memx/rmap_wire.h>
 
 /* Why a received frame was dropped; 0 means it was not. */
@@ -41,19 +46,6 @@ void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len,
 		   unsigned int frag_size, unsigned int index);
 
 #define RMAP_GRANULES	(RMAP_MAX_PAYLOAD / RMAP_FRAG_ALIGN)
-
-/*
- * Reassembly of one message into a buffer its owner provides (for a read,
- * the destination page itself). Progress is kept per 8-byte granule, so
- * fragments cut for different MTUs may overlap, as long as they agree.
- */
-struct rmap_reasm {
-	u8 *buf;
-	u16 total_len;
-	u16 granules_left;
-	unsigned long deadline;
-	DECLARE_BITMAP(have, RMAP_GRANULES);
-};
 
 enum rmap_reasm_result {
 	RMAP_REASM_MORE,	/* accepted; more fragments to come */
@@ -119,5 +111,114 @@ void rmap_stats_exit(void);
 int rmap_eth_init(u16 ethertype, const char *ifaces);
 void rmap_eth_exit(void);
 bool rmap_eth_ifaces_valid(const char *ifaces);
+bool rmap_iface_allowed(const struct net_device *dev);
+int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
+	      struct page *page, unsigned int off, const void *buf, unsigned int len);
+int rmap_send_to(int ifindex, const u8 *dst, struct rmap_hdr *h,
+		 struct page *page, unsigned int off, const void *buf, unsigned int len);
+
+/* Settings of the module, fixed at load (main.c). */
+extern unsigned int rmap_dead_ms;
+extern unsigned int rmap_peer_timeout_ms;
+extern unsigned int rmap_advert_ms;
+
+/* Requests in flight per peer: the window never grows past this. */
+#define RMAP_MAX_WINDOW		64
+#define RMAP_INITIAL_WINDOW	8
+/* Multi-fragment requests a responder reassembles at once, per peer. */
+#define RMAP_RX_SLOTS		8
+#define RMAP_MAX_PEERS		256
+#define RMAP_MIN_RTO_US		200
+#define RMAP_MAX_RTO_US		1000000
+#define RMAP_INITIAL_RTO_US	100000
+
+enum rmap_peer_stat {
+	RMAP_PEER_TX_FRAMES,
+	RMAP_PEER_TX_BYTES,
+	RMAP_PEER_RX_FRAMES,
+	RMAP_PEER_RX_BYTES,
+	RMAP_PEER_REQUESTS,
+	RMAP_PEER_ANSWERED,
+	RMAP_PEER_RETRANSMITS,
+	RMAP_PEER_TIMEOUTS,	/* requests given up on */
+	RMAP_PEER_TX_ERRORS,	/* frames the device or memory refused */
+	RMAP_PEER_STAT_NR,
+};
+
+/* A request from this peer being reassembled before we answer it. */
+struct rmap_rx_slot {
+	u32 seq;
+	u8 type;
+	bool busy;
+	struct rmap_hdr hdr;
+	struct rmap_reasm reasm;
+	struct page *page;
+};
+
+/*
+ * A node we have heard from. Found under RCU from the receive path; every
+ * field below @lock is protected by it. The table holds one reference,
+ * each request in flight another.
+ */
+struct rmap_peer {
+	struct hlist_node hnode;
+	struct rcu_head rcu;
+	refcount_t ref;
+	u8 mac[ETH_ALEN];
+	int ifindex;
+	bool unhashed;
+
+	spinlock_t lock;
+	unsigned long last_rx;		/* jiffies of the last valid frame */
+	unsigned long last_answer;	/* jiffies of the last answer to a request */
+	bool dead;
+	/* What its advertisements say, if it is a server. */
+	bool server;
+	u32 server_id;
+	u64 capacity_pages;
+	u64 free_pages;
+	u32 load;
+	u16 adv_window;
+	/* Requests to it. */
+	u32 next_seq;
+	unsigned int nr_inflight;
+	struct rmap_req *inflight[RMAP_MAX_WINDOW];
+	struct list_head queue;		/* waiting for room in the window */
+	struct timer_list timer;
+	struct rmap_rtt rtt;
+	struct rmap_window win;
+	/* Requests from it. */
+	struct rmap_rx_slot slots[RMAP_RX_SLOTS];
+	u64 stat[RMAP_PEER_STAT_NR];
+	u64 drop[RMAP_DROP_NR];
+};
+
+/* peer.c */
+struct rmap_peer *rmap_peer_lookup(const u8 *mac);
+struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac);
+void rmap_peer_seen(struct rmap_peer *peer);
+int rmap_peers_init(void);
+void rmap_peers_exit(void);
+
+/* request.c */
+void rmap_request_init_peer(struct rmap_peer *peer);
+void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload);
+void rmap_request_fail_all(struct rmap_peer *peer, int status);
+
+/* respond.c */
+void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload);
+int rmap_respond_init_peer(struct rmap_peer *peer);
+void rmap_respond_free_peer(struct rmap_peer *peer);
+
+/* discover.c */
+void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h);
+int rmap_discover_init(void);
+void rmap_discover_exit(void);
+
+/* ping.c */
+int rmap_ping_init(struct dentry *dir);
+
+/* stats.c */
+extern struct dentry *rmap_debugfs;
 
 #endif /* _RMAP_PROTO_H */

@@ -15,7 +15,7 @@ struct rmap_counters {
 };
 
 static DEFINE_PER_CPU(struct rmap_counters, rmap_counters);
-static struct dentry *rmap_debugfs;
+struct dentry *rmap_debugfs;
 
 static const char *const rmap_stat_names[RMAP_STAT_NR] = {
 	[RMAP_STAT_RX_FRAMES] = "rx_frames",

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-kernel API of rmap_proto, for memx_server and memx_client.
+ *
+ * rmap_proto owns the wire: it finds peers (advertisements), sends requests
+ * to them, fragments and reassembles, retransmits, matches answers, and
+ * declares a peer dead after a bounded time. Upper layers hand it
+ * preallocated requests and get each one back exactly once, through its
+ * done() callback, with a status: nothing waits forever.
+ */
+#ifndef _MEMX_RMAP_H
+#define _MEMX_RMAP_H
+
+#include <linux/bitmap.h>
+#include <linux/if_ether.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <memx/rmap_wire.h>
+
+struct page;
+struct rmap_peer;
+
+/*
+ * Reassembly of one message into a buffer its owner provides (for a read,
+ * the destination page itself). Progress is kept per 8-byte granule, so
+ * fragments cut for different MTUs may overlap, as long as they agree.
+ */
+struct rmap_reasm {
+	u8 *buf;
+	u16 total_len;
+	u16 granules_left;
+	unsigned long deadline;
+	DECLARE_BITMAP(have, RMAP_MAX_PAYLOAD / RMAP_FRAG_ALIGN);
+};
+
+/**
+ * struct rmap_req - one request to a peer, owned by the caller
+ * @type: RMAP_PING, RMAP_READ, RMAP_WRITE, RMAP_DISCARD, RMAP_JOIN or RMAP_LEAVE
+ * @session: session id at the peer (0 for PING and JOIN)
+ * @body: type-specific header fields (page request, join); sent as given
+ * @page: data to send (WRITE, PING); the caller keeps it until done() runs
+ * @page_off: offset of the data in @page
+ * @resp_page: where the answer's data goes (READ, PING)
+ * @resp_off: offset in @resp_page
+ * @len: bytes of data each way, at most RMAP_MAX_PAYLOAD; 0 when none
+ * @done: called once, in softirq context, when the request completes
+ * @priv: the caller's
+ * @status: on completion: 0, -EREMOTEIO (the peer answered with an error,
+ *	see @resp_status), -ETIMEDOUT (no answer before the deadline) or
+ *	-EHOSTDOWN (the peer was declared dead)
+ * @resp_status: the enum rmap_status the peer answered with
+ * @resp: the header of the answer (JOIN's grant, for example)
+ * @rtt_us: round trip of the answered attempt
+ *
+ * The fields after @rtt_us are rmap_proto's own.
+ */
+struct rmap_req {
+	u8 type;
+	u32 session;
+	union {
+		struct rmap_page_req page;
+		struct rmap_join join;
+		struct rmap_ping ping;
+	} body;
+	struct page *page;
+	unsigned int page_off;
+	struct page *resp_page;
+	unsigned int resp_off;
+	unsigned int len;
+	void (*done)(struct rmap_req *req);
+	void *priv;
+
+	int status;
+	u8 resp_status;
+	struct rmap_hdr resp;
+	u32 rtt_us;
+
+	/* private to rmap_proto */
+	struct list_head list;
+	struct rmap_peer *peer;
+	u32 seq;
+	u8 tries;
+	ktime_t sent;			/* last (re)transmission */
+	unsigned long expires;		/* jiffies: retransmit after this */
+	unsigned long deadline;		/* jiffies: give up after this */
+	struct rmap_reasm reasm;	/* the answer's data, as it arrives */
+};
+
+int rmap_submit(struct rmap_peer *peer, struct rmap_req *req);
+
+void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load);
+void rmap_advertise_stop(void);
+void rmap_solicit(void);
+
+struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac);
+void rmap_peer_put(struct rmap_peer *peer);
+
+#endif /* _MEMX_RMAP_H */

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Discovery. A node that lends memory broadcasts advertisements (its
+ * capacity, free pages and load) on every RMAP interface, periodically and
+ * at once to a node that solicits them. Every node keeps what it hears in
+ * the peer table, where silent peers age out.
+ */
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/random.h>
+#include <linux/workqueue.h>
+
+#include "rmap_proto.h"
+
+static DEFINE_SPINLOCK(rmap_adv_lock);
+static struct rmap_advert rmap_adv;	/* what we advertise, under the lock */
+static bool rmap_advertising;
+static u32 rmap_server_id;
+static struct delayed_work rmap_adv_work;
+
+static void rmap_advert_send(struct net_device *dev, const u8 *dst)
+{
+	struct rmap_hdr h;
+
+	rmap_hdr_init(&h, RMAP_ADVERTISE, rmap_server_id, 0);
+	spin_lock_bh(&rmap_adv_lock);
+	h.adv = rmap_adv;
+	spin_unlock_bh(&rmap_adv_lock);
+	rmap_send(dev, dst, &h, NULL, 0, NULL, 0);
+}
+
+/* Send an advertisement or a solicitation on every usable interface. */
+static void rmap_broadcast(enum rmap_type type)
+{
+	struct net_device *dev;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(&init_net, dev) {
+		struct rmap_hdr h;
+
+		if (!rmap_iface_allowed(dev) || !netif_running(dev) || !netif_carrier_ok(dev))
+			continue;
+		if (type == RMAP_ADVERTISE) {
+			rmap_advert_send(dev, dev->broadcast);
+			continue;
+		}
+		rmap_hdr_init(&h, type, 0, 0);
+		rmap_send(dev, dev->broadcast, &h, NULL, 0, NULL, 0);
+	}
+	rcu_read_unlock();
+}
+
+static void rmap_advert_work(struct work_struct *work)
+{
+	bool on;
+
+	spin_lock_bh(&rmap_adv_lock);
+	on = rmap_advertising;
+	spin_unlock_bh(&rmap_adv_lock);
+	if (!on)
+		return;
+	rmap_broadcast(RMAP_ADVERTISE);
+	schedule_delayed_work(&rmap_adv_work, msecs_to_jiffies(rmap_advert_ms));
+}
+
+/**
+ * rmap_advertise() - lend memory: advertise it, or update what is advertised
+ * @capacity_pages: pages this node lends in all
+ * @free_pages: pages not yet given to a session
+ * @load: requests served per second, recent average
+ *
+ * The first call starts periodic advertisements, sent at once.
+ */
+void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
+{
+	bool start;
+
+	spin_lock_bh(&rmap_adv_lock);
+	rmap_adv.capacity_pages = cpu_to_be64(capacity_pages);
+	rmap_adv.free_pages = cpu_to_be64(free_pages);
+	rmap_adv.load = cpu_to_be32(load);
+	rmap_adv.interval_ms = cpu_to_be16(rmap_advert_ms);
+	rmap_adv.window = cpu_to_be16(RMAP_MAX_WINDOW);
+	start = !rmap_advertising;
+	rmap_advertising = true;
+	spin_unlock_bh(&rmap_adv_lock);
+	if (start)
+		mod_delayed_work(system_wq, &rmap_adv_work, 0);
+}
+EXPORT_SYMBOL_GPL(rmap_advertise);
+
+/**
+ * rmap_advertise_stop() - stop advertising; peers age this node out
+ */
+void rmap_advertise_stop(void)
+{
+	spin_lock_bh(&rmap_adv_lock);
+	rmap_advertising = false;
+	spin_unlock_bh(&rmap_adv_lock);
+	cancel_delayed_work_sync(&rmap_adv_work);
+}
+EXPORT_SYMBOL_GPL(rmap_advertise_stop);
+
+/**
+ * rmap_solicit() - ask every node that lends memory to advertise now
+ */
+void rmap_solicit(void)
+{
+	rmap_broadcast(RMAP_SOLICIT);
+}
+EXPORT_SYMBOL_GPL(rmap_solicit);
+
+/**
+ * rmap_discover_rx() - an advertisement or a solicitation arrived
+ * @dev: the interface it came in on
+ * @src: its sender
+ * @h: its validated header
+ */
+void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h)
+{
+	struct rmap_peer *peer;
+	bool answer;
+
+	if (h->type == RMAP_SOLICIT) {
+		spin_lock_bh(&rmap_adv_lock);
+		answer = rmap_advertising;
+		spin_unlock_bh(&rmap_adv_lock);
+		if (answer)
+			rmap_advert_send(dev, src);
+		return;
+	}
+
+	rcu_read_lock();
+	peer = rmap_peer_find_or_create(dev, src);
+	if (peer) {
+		u32 id = be32_to_cpu(h->session);
+		u16 window = be16_to_cpu(h->adv.window);
+
+		rmap_peer_seen(peer);
+		spin_lock_bh(&peer->lock);
+		if (peer->server && peer->server_id != id)
+			pr_info("server %pM restarted (id %08x -> %08x)\n", src,
+				peer->server_id, id);
+		else if (!peer->server)
+			pr_info("server %pM appeared: %llu pages\n", src,
+				be64_to_cpu(h->adv.capacity_pages));
+		peer->server = true;
+		peer->server_id = id;
+		peer->capacity_pages = be64_to_cpu(h->adv.capacity_pages);
+		peer->free_pages = be64_to_cpu(h->adv.free_pages);
+		peer->load = be32_to_cpu(h->adv.load);
+		peer->adv_window = window;
+		if (window)
+			rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
+		peer->stat[RMAP_PEER_RX_FRAMES]++;
+		peer->stat[RMAP_PEER_RX_BYTES] += RMAP_HDR_LEN;
+		spin_unlock_bh(&peer->lock);
+	}
+	rcu_read_unlock();
+}
+
+int rmap_discover_init(void)
+{
+	rmap_server_id = get_random_u32() | 1;
+	INIT_DELAYED_WORK(&rmap_adv_work, rmap_advert_work);
+	rmap_solicit();
+	return 0;
+}
+
+void rmap_discover_exit(void)
+{
+	rmap_advertise_stop();
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The peer table: every node we have heard from, found by MAC under RCU
+ * from the receive path. Peers that fall silent age out; servers that go
+ * quiet for longer than the dead time are declared dead and every request
+ * to them fails, so nothing waits on them forever.
+ */
+#include <linux/debugfs.h>
+#include <linux/etherdevice.h>
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "rmap_proto.h"
+
+static DEFINE_HASHTABLE(rmap_peers, 6);
+static DEFINE_SPINLOCK(rmap_peers_lock);	/* writers of the table */
+static unsigned int rmap_nr_peers;
+static struct delayed_work rmap_ageing_work;
+
+static const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
+	[RMAP_PEER_TX_FRAMES] = "tx_frames",
+	[RMAP_PEER_TX_BYTES] = "tx_bytes",
+	[RMAP_PEER_RX_FRAMES] = "rx_frames",
+	[RMAP_PEER_RX_BYTES] = "rx_bytes",
+	[RMAP_PEER_REQUESTS] = "requests",
+	[RMAP_PEER_ANSWERED] = "answered",
+	[RMAP_PEER_RETRANSMITS] = "retransmits",
+	[RMAP_PEER_TIMEOUTS] = "timeouts",
+	[RMAP_PEER_TX_ERRORS] = "tx_errors",
+};
+
+static u32 rmap_mac_hash(const u8 *mac)
+{
+	return jhash(mac, ETH_ALEN, 0);
+}
+
+/**
+ * rmap_peer_lookup() - find a peer by MAC, under rcu_read_lock()
+ * @mac: its address
+ *
+ * Return: the peer, valid until rcu_read_unlock(), or NULL.
+ */
+struct rmap_peer *rmap_peer_lookup(const u8 *mac)
+{
+	struct rmap_peer *peer;
+
+	hash_for_each_possible_rcu(rmap_peers, peer, hnode, rmap_mac_hash(mac)) {
+		if (ether_addr_equal(peer->mac, mac))
+			return peer;
+	}
+	return NULL;
+}
+
+/**
+ * rmap_peer_get_by_mac() - find a peer and take a reference
+ * @mac: its address
+ *
+ * Return: the peer, to be released with rmap_peer_put(), or NULL.
+ */
+struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac)
+{
+	struct rmap_peer *peer;
+
+	rcu_read_lock();
+	peer = rmap_peer_lookup(mac);
+	if (peer && !refcount_inc_not_zero(&peer->ref))
+		peer = NULL;
+	rcu_read_unlock();
+	return peer;
+}
+EXPORT_SYMBOL_GPL(rmap_peer_get_by_mac);
+
+static void rmap_peer_free_rcu(struct rcu_head *rcu)
+{
+	struct rmap_peer *peer = container_of(rcu, struct rmap_peer, rcu);
+
+	rmap_respond_free_peer(peer);
+	kfree(peer);
+}
+
+/**
+ * rmap_peer_put() - drop a reference taken by rmap_peer_get_by_mac()
+ * @peer: the peer
+ */
+void rmap_peer_put(struct rmap_peer *peer)
+{
+	if (refcount_dec_and_test(&peer->ref))
+		call_rcu(&peer->rcu, rmap_peer_free_rcu);
+}
+EXPORT_SYMBOL_GPL(rmap_peer_put);
+
+/**
+ * rmap_peer_find_or_create() - the peer behind a frame, new if need be
+ * @dev: the interface the frame came in on
+ * @mac: its source address
+ *
+ * Called under rcu_read_lock() from the receive path: allocates atomically
+ * and refuses to grow the table past RMAP_MAX_PEERS, so a flood of forged
+ * source addresses cannot exhaust memory.
+ *
+ * Return: the peer, valid until rcu_read_unlock(), or NULL.
+ */
+struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac)
+{
+	struct rmap_peer *peer = rmap_peer_lookup(mac);
+	u32 hash = rmap_mac_hash(mac);
+
+	if (peer)
+		return peer;
+	if (!is_valid_ether_addr(mac) || READ_ONCE(rmap_nr_peers) >= RMAP_MAX_PEERS)
+		return NULL;
+
+	peer = kzalloc(sizeof(*peer), GFP_ATOMIC | __GFP_NOWARN);
+	if (!peer)
+		return NULL;
+	ether_addr_copy(peer->mac, mac);
+	peer->ifindex = dev->ifindex;
+	refcount_set(&peer->ref, 1);
+	spin_lock_init(&peer->lock);
+	peer->last_rx = jiffies;
+	peer->last_answer = jiffies;
+	rmap_request_init_peer(peer);
+	if (rmap_respond_init_peer(peer)) {
+		rmap_respond_free_peer(peer);
+		kfree(peer);
+		return NULL;
+	}
+
+	spin_lock_bh(&rmap_peers_lock);
+	/* Another CPU may have added it meanwhile. */
+	if (rmap_peer_lookup(mac) || rmap_nr_peers >= RMAP_MAX_PEERS) {
+		struct rmap_peer *other = rmap_peer_lookup(mac);
+
+		spin_unlock_bh(&rmap_peers_lock);
+		rmap_respond_free_peer(peer);
+		kfree(peer);
+		return other;
+	}
+	hash_add_rcu(rmap_peers, &peer->hnode, hash);
+	rmap_nr_peers++;
+	spin_unlock_bh(&rmap_peers_lock);
+	pr_debug("peer %pM on %s\n", mac, dev->name);
+	return peer;
+}
+
+/**
+ * rmap_peer_seen() - a valid frame came from this peer
+ * @peer: the peer
+ *
+ * A peer declared dead comes back to life.
+ */
+void rmap_peer_seen(struct rmap_peer *peer)
+{
+	spin_lock_bh(&peer->lock);
+	peer->last_rx = jiffies;
+	if (peer->dead) {
+		peer->dead = false;
+		pr_info("peer %pM is back\n", peer->mac);
+	}
+	spin_unlock_bh(&peer->lock);
+}
+
+/* Take a peer out of the table. Table lock held. */
+static void rmap_peer_unhash(struct rmap_peer *peer)
+{
+	hash_del_rcu(&peer->hnode);
+	rmap_nr_peers--;
+}
+
+/* Stop a peer taken out of the table: no new requests, none left pending. */
+static void rmap_peer_release(struct rmap_peer *peer, int status)
+{
+	spin_lock_bh(&peer->lock);
+	peer->unhashed = true;		/* refuses submits, keeps the timer off */
+	spin_unlock_bh(&peer->lock);
+	del_timer_sync(&peer->timer);
+	rmap_request_fail_all(peer, status);
+	rmap_peer_put(peer);
+}
+
+/*
+ * Every half second: a peer silent for the peer timeout leaves the table,
+ * unless requests to it are still in flight (their own deadline settles
+ * those first).
+ */
+static void rmap_ageing(struct work_struct *work)
+{
+	unsigned long timeout = msecs_to_jiffies(rmap_peer_timeout_ms);
+	struct rmap_peer *peer, *gone[16];
+	struct hlist_node *tmp;
+	unsigned int n = 0, i;
+	int bkt;
+
+	spin_lock_bh(&rmap_peers_lock);
+	hash_for_each_safe(rmap_peers, bkt, tmp, peer, hnode) {
+		bool idle;
+
+		spin_lock(&peer->lock);
+		idle = !peer->nr_inflight && list_empty(&peer->queue) &&
+		       time_after(jiffies, peer->last_rx + timeout);
+		spin_unlock(&peer->lock);
+		if (idle && n < ARRAY_SIZE(gone)) {
+			rmap_peer_unhash(peer);
+			gone[n++] = peer;
+		}
+	}
+	spin_unlock_bh(&rmap_peers_lock);
+
+	for (i = 0; i < n; i++) {
+		pr_info("peer %pM aged out\n", gone[i]->mac);
+		rmap_peer_release(gone[i], -EHOSTDOWN);
+	}
+	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(500));
+}
+
+static int rmap_peers_show(struct seq_file *m, void *v)
+{
+	struct rmap_peer *peer;
+	int bkt, i;
+
+	seq_puts(m, "# mac ifindex role state age_ms server_id capacity_pages free_pages load srtt_us rto_us window inflight");
+	for (i = 0; i < RMAP_PEER_STAT_NR; i++)
+		seq_printf(m, " %s", rmap_peer_stat_names[i]);
+	seq_puts(m, " drops\n");
+	rcu_read_lock();
+	hash_for_each_rcu(rmap_peers, bkt, peer, hnode) {
+		spin_lock_bh(&peer->lock);
+		seq_printf(m, "%pM %d %s %s %u %08x %llu %llu %u %u %u %u %u",
+			   peer->mac, peer->ifindex, peer->server ? "server" : "node",
+			   peer->dead ? "dead" : "alive",
+			   jiffies_to_msecs(jiffies - peer->last_rx), peer->server_id,
+			   peer->capacity_pages, peer->free_pages, peer->load,
+			   rmap_rtt_srtt(&peer->rtt), rmap_rtt_rto(&peer->rtt),
+			   peer->win.cwnd, peer->nr_inflight);
+		for (i = 0; i < RMAP_PEER_STAT_NR; i++)
+			seq_printf(m, " %llu", peer->stat[i]);
+		for (i = RMAP_DROP_NONE + 1; i < RMAP_DROP_NR; i++)
+			seq_printf(m, " %s=%llu", rmap_drop_names[i], peer->drop[i]);
+		seq_putc(m, '\n');
+		spin_unlock_bh(&peer->lock);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rmap_peers);
+
+int rmap_peers_init(void)
+{
+	debugfs_create_file("peers", 0444, rmap_debugfs, NULL, &rmap_peers_fops);
+	INIT_DELAYED_WORK(&rmap_ageing_work, rmap_ageing);
+	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(500));
+	return 0;
+}
+
+/* After the receive handler is gone: fail what is in flight, free all. */
+void rmap_peers_exit(void)
+{
+	struct rmap_peer *peer;
+	struct hlist_node *tmp;
+	int bkt;
+
+	cancel_delayed_work_sync(&rmap_ageing_work);
+	for (;;) {
+		struct rmap_peer *victim = NULL;
+
+		spin_lock_bh(&rmap_peers_lock);
+		hash_for_each_safe(rmap_peers, bkt, tmp, peer, hnode) {
+			rmap_peer_unhash(peer);
+			victim = peer;
+			break;
+		}
+		spin_unlock_bh(&rmap_peers_lock);
+		if (!victim)
+			break;
+		rmap_peer_release(victim, -ESHUTDOWN);
+	}
+	rcu_barrier();
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests to a peer: sequence numbers, the window of requests in flight,
+ * matching answers, retransmission on an adaptive timeout, and the
+ * deadline after which a request fails and a silent peer is declared dead.
+ *
+ * Every request comes back to its owner exactly once, through done(),
+ * outside the peer's lock: answered, refused by the peer, timed out, or
+ * failed because the peer died or left.
+ */
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/random.h>
+
+#include "rmap_proto.h"
+
+static void rmap_request_timer(struct timer_list *t);
+
+void rmap_request_init_peer(struct rmap_peer *peer)
+{
+	INIT_LIST_HEAD(&peer->queue);
+	timer_setup(&peer->timer, rmap_request_timer, 0);
+	rmap_rtt_init(&peer->rtt, RMAP_INITIAL_RTO_US, RMAP_MIN_RTO_US, RMAP_MAX_RTO_US);
+	rmap_window_init(&peer->win, RMAP_INITIAL_WINDOW, RMAP_MAX_WINDOW);
+	peer->next_seq = get_random_u32();
+}
+
+static bool rmap_req_sends_data(const struct rmap_req *req)
+{
+	return req->type == RMAP_WRITE || req->type == RMAP_PING;
+}
+
+static bool rmap_req_gets_data(const struct rmap_req *req)
+{
+	return req->type == RMAP_READ || req->type == RMAP_PING;
+}
+
+/* Is @type, with @status, an answer to @req? */
+static bool rmap_answers(const struct rmap_req *req, u8 type, u8 status)
+{
+	switch (req->type) {
+	case RMAP_PING:
+		return type == RMAP_PONG;
+	case RMAP_READ:
+		return type == RMAP_READ_RESP || (type == RMAP_ACK && status != RMAP_OK);
+	default:
+		return type == RMAP_ACK;
+	}
+}
+
+static unsigned long rmap_rto_jiffies(struct rmap_peer *peer)
+{
+	return max(usecs_to_jiffies(rmap_rtt_rto(&peer->rtt)), 1UL);
+}
+
+/* (Re)send a request. Peer lock held: the request cannot complete meanwhile. */
+static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
+{
+	unsigned int len = rmap_req_sends_data(req) ? req->len : 0;
+	struct rmap_hdr h;
+	int sent;
+
+	rmap_hdr_init(&h, req->type, req->session, req->seq);
+	memcpy(&h.page, &req->body, sizeof(req->body));
+	if (req->tries > 1)
+		h.flags |= RMAP_F_RETRANSMIT;
+	req->sent = ktime_get();
+	req->expires = jiffies + rmap_rto_jiffies(peer);
+	sent = rmap_send_to(peer->ifindex, peer->mac, &h, req->page, req->page_off, NULL, len);
+	if (sent < 0) {
+		peer->stat[RMAP_PEER_TX_ERRORS]++;
+		return;
+	}
+	peer->stat[RMAP_PEER_TX_FRAMES] += sent;
+	peer->stat[RMAP_PEER_TX_BYTES] += sent * RMAP_HDR_LEN + len;
+}
+
+/* Arm the timer for the earliest retransmission or deadline. Lock held. */
+static void rmap_arm(struct rmap_peer *peer)
+{
+	unsigned long next = 0;
+	bool any = false;
+	int i;
+
+	for (i = 0; i < RMAP_MAX_WINDOW; i++) {
+		struct rmap_req *req = peer->inflight[i];
+		unsigned long due;
+
+		if (!req)
+			continue;
+		due = time_before(req->expires, req->deadline) ? req->expires : req->deadline;
+		if (!any || time_before(due, next))
+			next = due;
+		any = true;
+	}
+	if (any && !peer->unhashed)
+		mod_timer(&peer->timer, next);
+}
+
+/* Move queued requests into the window and send them. Lock held. */
+static void rmap_pump(struct rmap_peer *peer)
+{
+	while (!list_empty(&peer->queue) && peer->nr_inflight < peer->win.cwnd) {
+		unsigned int slot = peer->next_seq % RMAP_MAX_WINDOW;
+		struct rmap_req *req;
+
+		/* A request retried for long still holds this sequence's slot. */
+		if (peer->inflight[slot])
+			break;
+		req = list_first_entry(&peer->queue, struct rmap_req, list);
+		list_del(&req->list);
+		req->seq = peer->next_seq++;
+		req->tries = 1;
+		if (rmap_req_gets_data(req))
+			rmap_reasm_start(&req->reasm, NULL, req->len, req->deadline);
+		peer->inflight[slot] = req;
+		peer->nr_inflight++;
+		rmap_req_xmit(peer, req);
+	}
+	rmap_arm(peer);
+}
+
+/* Take a request out of the window, to be completed by the caller. */
+static void rmap_req_finish(struct rmap_peer *peer, struct rmap_req *req, int status,
+			    struct list_head *done)
+{
+	peer->inflight[req->seq % RMAP_MAX_WINDOW] = NULL;
+	peer->nr_inflight--;
+	req->status = status;
+	list_add_tail(&req->list, done);
+}
+
+/* Hand finished requests back to their owners. No lock held. */
+static void rmap_complete(struct rmap_peer *peer, struct list_head *done)
+{
+	struct rmap_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, done, list) {
+		list_del_init(&req->list);
+		req->done(req);
+		rmap_peer_put(peer);
+	}
+}
+
+/**
+ * rmap_submit() - send a request to a peer
+ * @peer: the peer, from rmap_peer_get_by_mac() or a peer event
+ * @req: the request, owned by the caller; fields up to @priv set
+ *
+ * Never sleeps and never allocates: the request waits for room in the
+ * peer's window if need be. Once this returns 0, @req->done() runs exactly
+ * once, within rmap_proto's dead time (module parameter dead_ms) plus one
+ * retransmission timeout.
+ *
+ * Return: 0, -EINVAL for a malformed request, or -EHOSTDOWN when the peer
+ * is dead or gone (done() is then not called).
+ */
+int rmap_submit(struct rmap_peer *peer, struct rmap_req *req)
+{
+	LIST_HEAD(done);
+
+	switch (req->type) {
+	case RMAP_PING:
+	case RMAP_READ:
+	case RMAP_WRITE:
+	case RMAP_DISCARD:
+	case RMAP_JOIN:
+	case RMAP_LEAVE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (req->len > RMAP_MAX_PAYLOAD || !req->done)
+		return -EINVAL;
+	if (req->len && rmap_req_sends_data(req) &&
+	    (!req->page || req->page_off + req->len > PAGE_SIZE))
+		return -EINVAL;
+	if (req->len && rmap_req_gets_data(req) &&
+	    (!req->resp_page || req->resp_off + req->len > PAGE_SIZE))
+		return -EINVAL;
+
+	spin_lock_bh(&peer->lock);
+	if (peer->dead || peer->unhashed) {
+		spin_unlock_bh(&peer->lock);
+		return -EHOSTDOWN;
+	}
+	refcount_inc(&peer->ref);
+	req->peer = peer;
+	req->status = 0;
+	req->resp_status = RMAP_OK;
+	req->rtt_us = 0;
+	req->deadline = jiffies + msecs_to_jiffies(rmap_dead_ms);
+	list_add_tail(&req->list, &peer->queue);
+	peer->stat[RMAP_PEER_REQUESTS]++;
+	rmap_pump(peer);
+	spin_unlock_bh(&peer->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(rmap_submit);
+
+/**
+ * rmap_request_rx() - an answer arrived from a peer
+ * @peer: who sent it (receive path, under RCU)
+ * @h: its validated header
+ * @payload: its frag_len payload bytes
+ *
+ * Stale, duplicate and unmatched answers are counted and dropped.
+ */
+void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload)
+{
+	u32 seq = be32_to_cpu(h->seq);
+	struct rmap_req *req;
+	LIST_HEAD(done);
+
+	spin_lock_bh(&peer->lock);
+	req = peer->inflight[seq % RMAP_MAX_WINDOW];
+	if (!req || req->seq != seq || !rmap_answers(req, h->type, h->status)) {
+		peer->drop[RMAP_DROP_DUP]++;
+		goto unlock;
+	}
+	if (h->total_len) {
+		enum rmap_reasm_result res;
+
+		if (be16_to_cpu(h->total_len) != req->len) {
+			peer->drop[RMAP_DROP_LENGTH]++;
+			goto unlock;
+		}
+		req->reasm.buf = kmap_local_page(req->resp_page) + req->resp_off;
+		res = rmap_reasm_add(&req->reasm, h, payload);
+		kunmap_local(req->reasm.buf);
+		req->reasm.buf = NULL;
+		if (res == RMAP_REASM_DUP)
+			peer->drop[RMAP_DROP_DUP]++;
+		else if (res == RMAP_REASM_CONFLICT)
+			peer->drop[RMAP_DROP_CONFLICT]++;
+		if (res != RMAP_REASM_DONE)
+			goto unlock;
+	} else if (rmap_req_gets_data(req) && h->status == RMAP_OK && req->len) {
+		/* An answer that should carry the data but does not. */
+		peer->drop[RMAP_DROP_LENGTH]++;
+		goto unlock;
+	}
+
+	peer->last_answer = jiffies;
+	req->resp = *h;
+	req->resp_status = h->status;
+	req->rtt_us = ktime_us_delta(ktime_get(), req->sent);
+	/* Karn: the answer to a resend may belong to an earlier send. */
+	if (req->tries == 1)
+		rmap_rtt_sample(&peer->rtt, req->rtt_us);
+	rmap_window_ack(&peer->win);
+	peer->stat[RMAP_PEER_ANSWERED]++;
+	rmap_req_finish(peer, req, h->status ? -EREMOTEIO : 0, &done);
+	rmap_pump(peer);
+unlock:
+	spin_unlock_bh(&peer->lock);
+	rmap_complete(peer, &done);
+}
+
+/* Fail everything queued or in flight. Lock held. */
+static void rmap_fail_locked(struct rmap_peer *peer, int status, struct list_head *done)
+{
+	struct rmap_req *req, *tmp;
+	int i;
+
+	for (i = 0; i < RMAP_MAX_WINDOW; i++) {
+		if (peer->inflight[i])
+			rmap_req_finish(peer, peer->inflight[i], status, done);
+	}
+	list_for_each_entry_safe(req, tmp, &peer->queue, list) {
+		list_del(&req->list);
+		req->status = status;
+		list_add_tail(&req->list, done);
+	}
+}
+
+static void rmap_request_timer(struct timer_list *t)
+{
+	struct rmap_peer *peer = from_timer(peer, t, timer);
+	unsigned long now = jiffies;
+	bool backed_off = false;
+	LIST_HEAD(done);
+	int i;
+
+	spin_lock_bh(&peer->lock);
+	for (i = 0; i < RMAP_MAX_WINDOW; i++) {
+		struct rmap_req *req = peer->inflight[i];
+
+		if (!req)
+			continue;
+		if (time_after_eq(now, req->deadline)) {
+			peer->stat[RMAP_PEER_TIMEOUTS]++;
+			if (time_after_eq(now, peer->last_answer + msecs_to_jiffies(rmap_dead_ms))) {
+				/*
+				 * No answer for the whole dead time: it is gone,
+				 * even if it still advertises (a black hole).
+				 */
+				peer->dead = true;
+				pr_warn("peer %pM is dead: no answer for %u ms\n", peer->mac,
+					rmap_dead_ms);
+				rmap_fail_locked(peer, -EHOSTDOWN, &done);
+				break;
+			}
+			rmap_req_finish(peer, req, -ETIMEDOUT, &done);
+			continue;
+		}
+		if (time_after_eq(now, req->expires)) {
+			/* One loss event per timer run: back off and shrink once. */
+			if (!backed_off) {
+				rmap_rtt_timeout(&peer->rtt);
+				rmap_window_loss(&peer->win);
+				backed_off = true;
+			}
+			req->tries++;
+			peer->stat[RMAP_PEER_RETRANSMITS]++;
+			rmap_req_xmit(peer, req);
+		}
+	}
+	rmap_pump(peer);
+	spin_unlock_bh(&peer->lock);
+	rmap_complete(peer, &done);
+}
+
+/**
+ * rmap_request_fail_all() - fail every request to a peer that is leaving
+ * @peer: the peer, already out of the table, its timer stopped
+ * @status: what the requests complete with
+ */
+void rmap_request_fail_all(struct rmap_peer *peer, int status)
+{
+	LIST_HEAD(done);
+
+	spin_lock_bh(&peer->lock);
+	rmap_fail_locked(peer, status, &done);
+	spin_unlock_bh(&peer->lock);
+	rmap_complete(peer, &done);
+}

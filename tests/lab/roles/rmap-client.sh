@@ -1,0 +1,69 @@
+# A client node: see the servers appear, ping them through rmap_proto at
+# MTU 1500 and 9000 beside the raw-socket floor, and see them age out.
+rawping=$MEMX_TREE/tests/lab/tools/rawping
+peers=/sys/kernel/debug/rmap/peers
+ping=/sys/kernel/debug/rmap/ping
+modprobe rmap_proto
+srv1=$(lab_mac srv1)
+srv2=$(lab_mac srv2)
+
+# is_server MAC: the peer table lists MAC as a live server.
+is_server() {
+	awk -v m="$1" '$1 == m && $3 == "server" && $4 == "alive" { f = 1 } END { exit !f }' $peers
+}
+
+# within SECONDS CMD...: CMD succeeds within SECONDS.
+within() {
+	n=$(($1 * 5))
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+gone() {
+	! awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' $peers
+}
+
+# rmap_ping MAC COUNT SIZE: every ping answered, intact.
+rmap_ping() {
+	echo "$1 $2 $3" >$ping || return 1
+	out=$(cat $ping)
+	echo "rmap ping: $out"
+	echo "$out" | grep -q "sent $2 answered $2 failed 0 corrupt 0"
+}
+
+lab_wait srv1-up 240
+lab_wait srv2-up 240
+check "both servers appear in the peer table within 5 s" within 5 sh -c \
+	"grep -q '^$srv1 .* server alive' $peers && grep -q '^$srv2 .* server alive' $peers"
+cat $peers
+check "srv1 advertises 64 MiB (16384 pages)" sh -c "grep '^$srv1 ' $peers | awk '{ exit \$7 != 16384 }'"
+check "srv2 advertises 32 MiB (8192 pages)" sh -c "grep '^$srv2 ' $peers | awk '{ exit \$7 != 8192 }'"
+
+check "mtu 1500: raw-socket 1400-byte round trip (floor)" $rawping ping eth0 "$srv1" 1400 200
+check "mtu 1500: rmap ping, 4096-byte pages in 3 fragments, to srv1" rmap_ping "$srv1" 200 4096
+check "mtu 1500: rmap ping, 4096-byte pages, to srv2" rmap_ping "$srv2" 200 4096
+check "mtu 1500: rmap ping, empty payload" rmap_ping "$srv1" 200 0
+
+lab_signal mtu9000
+lab_wait srv1-mtu9000 60
+lab_wait srv2-mtu9000 60
+ip link set eth0 mtu 9000
+check "mtu 9000: raw-socket 4096-byte round trip (floor)" $rawping ping eth0 "$srv1" 4096 200
+check "mtu 9000: rmap ping, 4096-byte pages in 1 frame, to srv1" rmap_ping "$srv1" 200 4096
+check "mtu 9000: rmap ping, 4096-byte pages, to srv2" rmap_ping "$srv2" 200 4096
+check "ping to an unknown MAC refused" sh -c "! echo '02:00:00:00:00:99 1 64' > $ping"
+check "malformed ping command refused" sh -c "! echo 'garbage' > $ping"
+
+lab_signal stop-srv1
+check "srv1 ages out after it stops advertising (peer_timeout 3.5 s)" within 8 gone "$srv1"
+lab_signal kill-srv2
+lab_wait srv2-killed 60
+check "srv2 ages out after it is killed" within 8 gone "$srv2"
+check "a ping to a server that left fails at once" sh -c "! echo '$srv2 1 64' > $ping"
+cat /sys/kernel/debug/rmap/stats
+lab_signal done
+check "rmmod rmap_proto" modprobe -r rmap_proto
