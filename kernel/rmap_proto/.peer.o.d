@@ -685,6 +685,8 @@ peer.o: /work/main/kernel/rmap_proto/peer.c \
  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/unaligned.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/unaligned/packed_struct.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/jhash.h \
+ /work/main/kernel/rmap_proto/../../include/memx/compat.h \
+ include/generated/uapi/linux/version.h \
  /work/main/kernel/rmap_proto/rmap_proto.h \
  /work/main/kernel/rmap_proto/../../include/memx/rmap.h \
  /work/main/kernel/rmap_proto/../../include/memx/rmap_wire.h

@@ -147,7 +147,6 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
-	const u8 *src = eth_hdr(skb)->h_source;
 	enum rmap_drop why;
 
 	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev))
@@ -155,10 +154,13 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
 	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
 
-	/* The CRC covers the payload too: look at the frame in one piece. */
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		return NET_RX_DROP;
+	/*
+	 * The CRC covers the payload too: look at the frame in one piece.
+	 * This may move the frame, so its addresses are read only after.
+	 */
 	if (skb_linearize(skb)) {
 		why = RMAP_DROP_SHORT;
 		goto drop;
@@ -166,10 +168,11 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	why = rmap_frame_check(skb->data, skb->len);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
-	rmap_rx_frame(dev, src, (const struct rmap_hdr *)skb->data, skb->len);
+	rmap_rx_frame(dev, eth_hdr(skb)->h_source, (const struct rmap_hdr *)skb->data,
+		      skb->len);
 	goto free;
 drop:
-	rmap_rx_drop(src, why);
+	rmap_rx_drop(eth_hdr(skb)->h_source, why);
 free:
 	kfree_skb(skb);
 	return NET_RX_SUCCESS;

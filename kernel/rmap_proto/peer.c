@@ -16,6 +16,8 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include <memx/compat.h>
+
 #include "rmap_proto.h"
 
 static DEFINE_HASHTABLE(rmap_peers, 6);
@@ -184,11 +186,27 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
 	rmap_peer_put(peer);
 }
 
-/*
- * Every half second: a peer silent for the peer timeout leaves the table,
- * unless requests to it are still in flight (their own deadline settles
- * those first).
+/**
+ * rmap_peer_expired() - whether a peer should leave the table
+ * @peer: the peer, its lock held
+ * @now: the current jiffies
+ * @timeout: how long a peer may stay silent (jiffies)
+ *
+ * A peer with requests queued or in flight stays: their own deadline
+ * settles them first.
+ *
+ * Return: true when the peer has been silent for longer than @timeout and
+ * nothing waits on it.
  */
+bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
+		       unsigned long timeout)
+{
+	return !peer->nr_inflight && list_empty(&peer->queue) &&
+	       time_after(now, peer->last_rx + timeout);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_peer_expired);
+
+/* Every half second: expired peers leave the table. */
 static void rmap_ageing(struct work_struct *work)
 {
 	unsigned long timeout = msecs_to_jiffies(rmap_peer_timeout_ms);
@@ -202,8 +220,7 @@ static void rmap_ageing(struct work_struct *work)
 		bool idle;
 
 		spin_lock(&peer->lock);
-		idle = !peer->nr_inflight && list_empty(&peer->queue) &&
-		       time_after(jiffies, peer->last_rx + timeout);
+		idle = rmap_peer_expired(peer, jiffies, timeout);
 		spin_unlock(&peer->lock);
 		if (idle && n < ARRAY_SIZE(gone)) {
 			rmap_peer_unhash(peer);

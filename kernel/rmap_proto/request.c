@@ -278,7 +278,7 @@ static void rmap_fail_locked(struct rmap_peer *peer, int status, struct list_hea
 static void rmap_request_timer(struct timer_list *t)
 {
 	struct rmap_peer *peer = from_timer(peer, t, timer);
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, dead = msecs_to_jiffies(rmap_dead_ms);
 	bool backed_off = false;
 	LIST_HEAD(done);
 	int i;
@@ -291,7 +291,7 @@ static void rmap_request_timer(struct timer_list *t)
 			continue;
 		if (time_after_eq(now, req->deadline)) {
 			peer->stat[RMAP_PEER_TIMEOUTS]++;
-			if (time_after_eq(now, peer->last_answer + msecs_to_jiffies(rmap_dead_ms))) {
+			if (time_after_eq(now, peer->last_answer + dead)) {
 				/*
 				 * No answer for the whole dead time: it is gone,
 				 * even if it still advertises (a black hole).

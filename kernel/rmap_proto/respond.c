@@ -2,7 +2,8 @@
 /*
  * Requests from a peer, answered from the receive path. A request in
  * several fragments is rebuilt in one of a few preallocated slots per
- * peer first. Pings are answered here; requests for memory go to the
+ * peer first; the slot then remembers it was answered, so that late
+ * copies of its fragments are not answered again. Pings are answered here; requests for memory go to the
  * server layer once one is attached.
  */
 #include <linux/gfp.h>
@@ -34,35 +35,41 @@ void rmap_respond_free_peer(struct rmap_peer *peer)
 }
 
 /*
- * The slot rebuilding request @seq of @type: the one already at it, else a
- * free or expired one. Busy slots are never stolen: a flood of first
- * fragments cannot push out the requests being rebuilt. Lock held.
+ * The slot for a fragment of request @h: the one rebuilding it; else a
+ * free slot, an answered one, or the one started longest ago (a peer's
+ * slots are its own: a peer that floods them only slows itself down).
+ * NULL when @h is a late copy of a request already answered; a resend
+ * (RMAP_F_RETRANSMIT) of one is rebuilt and answered again, since the
+ * answer may be what was lost. Peer lock held.
  */
 static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct rmap_hdr *h)
 {
+	struct rmap_rx_slot *pick = NULL;
 	u32 seq = be32_to_cpu(h->seq);
-	struct rmap_rx_slot *free = NULL;
 	int i;
 
 	for (i = 0; i < RMAP_RX_SLOTS; i++) {
 		struct rmap_rx_slot *s = &peer->slots[i];
 
-		if (s->busy && s->seq == seq && s->type == h->type)
-			return s;
-		if (s->busy && rmap_reasm_expired(&s->reasm, jiffies))
-			s->busy = false;
-		if (!s->busy && !free)
-			free = s;
+		if (s->state != RMAP_SLOT_FREE && s->seq == seq && s->type == h->type) {
+			if (s->state == RMAP_SLOT_BUSY)
+				return s;
+			if (!(h->flags & RMAP_F_RETRANSMIT))
+				return NULL;
+			pick = s;
+			break;
+		}
+		if (!pick || s->state < pick->state ||
+		    (s->state == pick->state && time_before(s->started, pick->started)))
+			pick = s;
 	}
-	if (free) {
-		free->busy = true;
-		free->seq = seq;
-		free->type = h->type;
-		rmap_reasm_start(&free->reasm, page_address(free->page),
-				 be16_to_cpu(h->total_len),
-				 jiffies + msecs_to_jiffies(rmap_dead_ms));
-	}
-	return free;
+	pick->state = RMAP_SLOT_BUSY;
+	pick->seq = seq;
+	pick->type = h->type;
+	pick->started = jiffies;
+	rmap_reasm_start(&pick->reasm, page_address(pick->page), be16_to_cpu(h->total_len),
+			 jiffies + msecs_to_jiffies(rmap_dead_ms));
+	return pick;
 }
 
 static void rmap_answer_ping(struct rmap_peer *peer, const struct rmap_hdr *req,
@@ -105,7 +112,7 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 
 		slot = rmap_slot_get(peer, h);
 		if (!slot) {
-			peer->drop[RMAP_DROP_DUP]++;	/* no room: the sender resends */
+			peer->drop[RMAP_DROP_DUP]++;
 			goto unlock;
 		}
 		res = rmap_reasm_add(&slot->reasm, h, payload);
@@ -113,11 +120,11 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 			peer->drop[RMAP_DROP_DUP]++;
 		if (res == RMAP_REASM_CONFLICT) {
 			peer->drop[RMAP_DROP_CONFLICT]++;
-			slot->busy = false;
+			slot->state = RMAP_SLOT_FREE;
 		}
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
-		slot->busy = false;
+		slot->state = RMAP_SLOT_DONE;
 		msg = page_address(slot->page);
 	}
 	rmap_answer_ping(peer, h, msg, be16_to_cpu(h->total_len));

@@ -145,12 +145,18 @@ enum rmap_peer_stat {
 	RMAP_PEER_STAT_NR,
 };
 
+enum rmap_slot_state {
+	RMAP_SLOT_FREE,
+	RMAP_SLOT_BUSY,		/* fragments arriving */
+	RMAP_SLOT_DONE,		/* answered: late copies are duplicates */
+};
+
 /* A request from this peer being reassembled before we answer it. */
 struct rmap_rx_slot {
 	u32 seq;
 	u8 type;
-	bool busy;
-	struct rmap_hdr hdr;
+	u8 state;
+	unsigned long started;		/* jiffies */
 	struct rmap_reasm reasm;
 	struct page *page;
 };
@@ -166,9 +172,9 @@ struct rmap_peer {
 	refcount_t ref;
 	u8 mac[ETH_ALEN];
 	int ifindex;
-	bool unhashed;
+	bool unhashed;			/* out of the table: refuse new requests */
 
-	spinlock_t lock;
+	spinlock_t lock;		/* every field below */
 	unsigned long last_rx;		/* jiffies of the last valid frame */
 	unsigned long last_answer;	/* jiffies of the last answer to a request */
 	bool dead;
@@ -197,6 +203,8 @@ struct rmap_peer {
 struct rmap_peer *rmap_peer_lookup(const u8 *mac);
 struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac);
 void rmap_peer_seen(struct rmap_peer *peer);
+bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
+		       unsigned long timeout);
 int rmap_peers_init(void);
 void rmap_peers_exit(void);
 

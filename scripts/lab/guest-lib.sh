@@ -64,3 +64,42 @@ lab_netem_watch() {
 		lab_netem_apply
 	done
 }
+
+# memx_modprobe MODULE [PARAM=VALUE...]: load a memx module as a user
+# would (modprobe, from DKMS) in Debian's kernel; in the debug kernel,
+# which has no /lib/modules, insmod it and rmap_proto from build/debug.
+memx_modprobe() {
+	if [ "$MEMX_KERNEL" != debug ]; then
+		modprobe "$@"
+		return
+	fi
+	if [ "$1" != rmap_proto ] && ! grep -q '^rmap_proto ' /proc/modules; then
+		insmod "$MEMX_TREE/build/debug/kernel/rmap_proto/rmap_proto.ko" || return
+	fi
+	m=$1
+	shift
+	insmod "$MEMX_TREE/build/debug/kernel/$m/$m.ko" "$@"
+}
+
+# memx_rmmod MODULE...: unload, dependencies first as given.
+memx_rmmod() {
+	if [ "$MEMX_KERNEL" != debug ]; then
+		modprobe -r "$@"
+		return
+	fi
+	for m in "$@"; do
+		rmmod "$m" || return
+	done
+}
+
+# lab_leak_check: in a kernel with kmemleak, scan for leaks and print any
+# (the lab fails a console showing "unreferenced object"). An object is
+# reported once it stayed unreferenced for a few seconds: scan twice.
+lab_leak_check() {
+	leaks=/sys/kernel/debug/kmemleak
+	[ -w $leaks ] || return 0
+	echo scan >$leaks
+	sleep 5
+	echo scan >$leaks
+	cat $leaks
+}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the per-peer reliability state of RMAP: RTT estimate and
- * retransmission timeout with backoff, the AIMD window, and sequence
- * number comparison across the wrap.
+ * retransmission timeout with backoff, the AIMD window, sequence number
+ * comparison across the wrap, and when a silent peer ages out.
  */
 #include <kunit/test.h>
+#include <linux/slab.h>
 
 #include "../../kernel/rmap_proto/rmap_proto.h"
 
@@ -138,6 +139,33 @@ static void rmap_link_seq_wrap(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rmap_seq_before(0x7fffffffU, 0x80000000U));
 }
 
+static void rmap_link_peer_ageing(struct kunit *test)
+{
+	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
+	struct rmap_req req = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	INIT_LIST_HEAD(&peer->queue);
+	peer->last_rx = 1000;
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1000, 350));
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1350, 350));
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1351, 350));
+
+	/* Requests waiting on a peer keep it in the table. */
+	peer->nr_inflight = 1;
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 100000, 350));
+	peer->nr_inflight = 0;
+	list_add(&req.list, &peer->queue);
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 100000, 350));
+	list_del(&req.list);
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 100000, 350));
+
+	/* Across the jiffies wrap. */
+	peer->last_rx = ULONG_MAX - 100;
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 200, 350));
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 300, 350));
+}
+
 static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_first_sample),
 	KUNIT_CASE(rmap_link_rtt_converges),
@@ -145,6 +173,7 @@ static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_backoff),
 	KUNIT_CASE(rmap_link_window),
 	KUNIT_CASE(rmap_link_seq_wrap),
+	KUNIT_CASE(rmap_link_peer_ageing),
 	{}
 };
 

@@ -13,13 +13,19 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
+/* Zeroed memory freed with the test; the test stops if there is none. */
+static void *test_zalloc(struct kunit *test, size_t size)
+{
+	void *p = kunit_kzalloc(test, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
 /* One frame under construction: header and payload in one allocation. */
 static u8 *frame_alloc(struct kunit *test, unsigned int payload_len)
 {
-	u8 *f = kunit_kzalloc(test, RMAP_HDR_LEN + payload_len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	return f;
+	return test_zalloc(test, RMAP_HDR_LEN + payload_len);
 }
 
 static struct rmap_hdr *hdr(u8 *frame)
@@ -274,12 +280,9 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 	unsigned int m, i, n, lost;
 
 	prandom_seed_state(&rnd, 1);
-	msg = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
-	out = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, msg);
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_NOT_NULL(test, r);
+	msg = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	out = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	r = test_zalloc(test, sizeof(*r));
 
 	for (m = 0; m < ARRAY_SIZE(test_mtus); m++) {
 		unsigned int len = m & 1 ? RMAP_MAX_PAYLOAD : RMAP_MAX_PAYLOAD - 13;
@@ -335,12 +338,9 @@ static void rmap_wire_reassembly_overlap(struct kunit *test)
 	unsigned int na, nb;
 
 	prandom_seed_state(&rnd, 2);
-	msg = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
-	out = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, msg);
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_NOT_NULL(test, r);
+	msg = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	out = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	r = test_zalloc(test, sizeof(*r));
 	fill_random(&rnd, msg, RMAP_MAX_PAYLOAD);
 
 	/* The sender's MTU changed between the first send and the resend. */
@@ -401,10 +401,8 @@ static void rmap_wire_fuzz(struct kunit *test)
 	u8 *sink;
 
 	prandom_seed_state(&rnd, 3);
-	sink = kunit_kzalloc(test, RMAP_MAX_PAYLOAD, GFP_KERNEL);
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sink);
-	KUNIT_ASSERT_NOT_NULL(test, r);
+	sink = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	r = test_zalloc(test, sizeof(*r));
 
 	for (iter = 0; iter < 20000; iter++) {
 		unsigned int type = types[iter % ARRAY_SIZE(types)];

@@ -8,15 +8,15 @@ between the same guests: the floor of the lab. A server that stops
 advertising, and one that is killed, age out of the table.
 """
 
-KERNEL = "stock"
-TIMEOUT = 420
+KERNELS = ["stock", "debug"]
+TIMEOUT = {"stock": 420, "debug": 1500}
 
 
 def run(lab):
     lab.guest("srv1", role="rmap-server.sh", mtu=1500, capacity_mb=64)
     srv2 = lab.guest("srv2", role="rmap-server.sh", mtu=1500, capacity_mb=32)
     lab.guest("cli", role="rmap-client.sh", mtu=1500)
-    if lab.wait_signal("kill-srv2", timeout=360):
+    if lab.wait_signal("kill-srv2", timeout=1200):
         lab.kill("srv2")
         lab.check(not srv2.running(), "srv2 killed")
         lab.signal("srv2-killed")

@@ -13,8 +13,4 @@ for ko in "$build"/tests/kunit/*.ko; do
 	rmmod "$ko"
 done
 check "rmmod rmap_proto" rmmod rmap_proto
-# kmemleak reports an object only after it stayed unreferenced for a while.
-echo scan >/sys/kernel/debug/kmemleak
-sleep 5
-echo scan >/sys/kernel/debug/kmemleak
-cat /sys/kernel/debug/kmemleak
+lab_leak_check

@@ -1,0 +1,13 @@
+"""RMAP over a bad link: both guests lose 5% of the frames they send,
+duplicate 5%, corrupt 1% and reorder a quarter of them (tc netem). Every
+page-sized ping still completes with its payload intact, retransmissions
+and the drop counters show what the link did, and nothing is lost."""
+
+KERNELS = ["stock", "debug"]
+TIMEOUT = {"stock": 420, "debug": 1200}
+IMPAIR = "delay 1ms reorder 25% 50% loss 5% duplicate 5% corrupt 1%"
+
+
+def run(lab):
+    lab.guest("srv", role="rmap-loss-server.sh", mtu=1500, netem=IMPAIR)
+    lab.guest("cli", role="rmap-loss-client.sh", mtu=1500, netem=IMPAIR)

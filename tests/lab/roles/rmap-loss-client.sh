@@ -1,0 +1,47 @@
+# The client end of a bad link: pings complete intact, counters move.
+peers=/sys/kernel/debug/rmap/peers
+ping=/sys/kernel/debug/rmap/ping
+stats=/sys/kernel/debug/rmap/stats
+pings=300
+[ "$MEMX_KERNEL" = debug ] && pings=40
+memx_modprobe rmap_proto
+srv=$(lab_mac srv)
+
+# rmap_ping MAC COUNT SIZE: every ping answered, intact, some resent.
+rmap_ping() {
+	echo "$1 $2 $3" >$ping || return 1
+	out=$(cat $ping)
+	echo "rmap ping: $out"
+	echo "$out" | grep -q "sent $2 answered $2 failed 0 corrupt 0 retransmits [1-9]"
+}
+
+# peer_drops NAME: the server peer's drop counter NAME.
+peer_drops() {
+	grep "^$srv " $peers | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# stat NAME: a module-wide counter.
+stat() {
+	awk -v n="$1" '$1 == n { print $2 }' $stats
+}
+
+lab_wait srv-up 600
+n=0
+until grep -q "^$srv .* server alive" $peers; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || break
+	sleep 0.2
+done
+check "server discovered through the bad link" grep -q "^$srv .* server alive" $peers
+check "mtu 1500: every 3-fragment page ping completes intact" rmap_ping "$srv" $pings 4096
+lab_signal mtu9000
+lab_wait srv-mtu9000 120
+ip link set eth0 mtu 9000
+check "mtu 9000: every 1-frame page ping completes intact" rmap_ping "$srv" $pings 4096
+cat $peers
+cat $stats
+check "duplicates seen and dropped" test "$(peer_drops duplicate)" -gt 0
+check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
+lab_signal done
+check "rmmod rmap_proto" memx_rmmod rmap_proto
+lab_leak_check
