@@ -1,11 +1,11 @@
 """RMAP over a bad link: both guests lose 5% of the frames they send,
-duplicate 5%, corrupt 1% and reorder a quarter of them (tc netem). Every
+duplicate 5%, corrupt 5% and reorder a quarter of them (tc netem). Every
 page-sized ping still completes with its payload intact, retransmissions
 and the drop counters show what the link did, and nothing is lost."""
 
 KERNELS = ["stock", "debug"]
 TIMEOUT = {"stock": 420, "debug": 1200}
-IMPAIR = "delay 1ms reorder 25% 50% loss 5% duplicate 5% corrupt 1%"
+IMPAIR = "delay 1ms reorder 25% 50% loss 5% duplicate 5% corrupt 5%"
 
 
 def run(lab):

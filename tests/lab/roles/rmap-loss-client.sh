@@ -3,7 +3,7 @@ peers=/sys/kernel/debug/rmap/peers
 ping=/sys/kernel/debug/rmap/ping
 stats=/sys/kernel/debug/rmap/stats
 pings=300
-[ "$MEMX_KERNEL" = debug ] && pings=40
+[ "$MEMX_KERNEL" = debug ] && pings=30
 memx_modprobe rmap_proto
 srv=$(lab_mac srv)
 
@@ -44,4 +44,3 @@ check "duplicates seen and dropped" test "$(peer_drops duplicate)" -gt 0
 check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
 lab_signal done
 check "rmmod rmap_proto" memx_rmmod rmap_proto
-lab_leak_check
