@@ -46,7 +46,7 @@ cat $peers
 check "srv1 advertises 64 MiB (16384 pages)" sh -c "grep '^$srv1 ' $peers | awk '{ exit \$7 != 16384 }'"
 check "srv2 advertises 32 MiB (8192 pages)" sh -c "grep '^$srv2 ' $peers | awk '{ exit \$7 != 8192 }'"
 
-check "mtu 1500: raw-socket 1400-byte round trip (floor)" $rawping ping eth0 "$srv1" 1400 $pings
+check "mtu 1500: raw-socket 1400-byte round trip (floor)" $rawping ping eth0 "$srv1" 1400 $pings 5000
 check "mtu 1500: rmap ping, 4096-byte pages in 3 fragments, to srv1" rmap_ping "$srv1" $pings 4096
 check "mtu 1500: rmap ping, 4096-byte pages, to srv2" rmap_ping "$srv2" $pings 4096
 check "mtu 1500: rmap ping, empty payload" rmap_ping "$srv1" $pings 0
@@ -55,7 +55,7 @@ lab_signal mtu9000
 lab_wait srv1-mtu9000 60
 lab_wait srv2-mtu9000 60
 ip link set eth0 mtu 9000
-check "mtu 9000: raw-socket 4096-byte round trip (floor)" $rawping ping eth0 "$srv1" 4096 $pings
+check "mtu 9000: raw-socket 4096-byte round trip (floor)" $rawping ping eth0 "$srv1" 4096 $pings 5000
 check "mtu 9000: rmap ping, 4096-byte pages in 1 frame, to srv1" rmap_ping "$srv1" $pings 4096
 check "mtu 9000: rmap ping, 4096-byte pages, to srv2" rmap_ping "$srv2" $pings 4096
 check "ping to an unknown MAC refused" sh -c "! echo '02:00:00:00:00:99 1 64' > $ping"

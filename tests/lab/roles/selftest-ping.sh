@@ -20,10 +20,10 @@ fails() {
 }
 
 check "echo guest ready" lab_wait echo-ready 240
-check "mtu 1500: 1400-byte frames round trip intact" $rawping ping eth0 "$peer" 1400 50
+check "mtu 1500: 1400-byte frames round trip intact" $rawping ping eth0 "$peer" 1400 50 5000
 check "mtu 1500: a jumbo frame is refused" fails $rawping ping eth0 "$peer" 8900 1
 ip link set eth0 mtu 9000
-check "mtu 9000: 8900-byte frames round trip intact" $rawping ping eth0 "$peer" 8900 50
+check "mtu 9000: 8900-byte frames round trip intact" $rawping ping eth0 "$peer" 8900 50 5000
 
 lab_signal want-delay
 lab_wait delay-set 60
