@@ -3,8 +3,8 @@
  * Requests from a peer, answered from the receive path. A request in
  * several fragments is rebuilt in one of a few preallocated slots per
  * peer first; the slot then remembers it was answered, so that late
- * copies of its fragments are not answered again. Pings are answered here; requests for memory go to the
- * server layer once one is attached.
+ * copies of its fragments are not answered again. Pings are answered
+ * here; requests for memory go to the server layer once one is attached.
  */
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
