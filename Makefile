@@ -46,7 +46,10 @@ tests/lab/tools/%: tests/lab/tools/%.c
 check:
 	scripts/check
 
+# Until the swap scenario exists, the demo is RMAP between three VMs:
+# servers found, pages pinged kernel to kernel, servers aging out.
 demo:
-	scripts/memx-lab tests/lab/selftest.py
+	scripts/dkms-install >/dev/null
+	scripts/memx-lab --kernel stock tests/lab/rmap.py
 
 .PHONY: all modules clean debug checkpatch lab-tools check demo
