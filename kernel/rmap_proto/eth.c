@@ -257,29 +257,34 @@ int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
 }
 
 /**
- * rmap_send_to() - rmap_send() on an interface given by index
- * @ifindex: the interface
- * @dst: the destination MAC
+ * rmap_peer_send() - rmap_send() to a peer, on its interface, counted
+ * @peer: the destination; its lock held
  * @h: the message header
  * @page: the payload's page, or NULL to copy it from @buf
  * @off: offset of the payload in @page
  * @buf: the payload when @page is NULL
  * @len: payload bytes
  *
- * Return: as rmap_send(), or -ENETDOWN when the interface is gone or down.
+ * Frames sent, or the failure, go to the peer's counters; a failure is
+ * otherwise a loss on the wire, which the requester's resend covers.
  */
-int rmap_send_to(int ifindex, const u8 *dst, struct rmap_hdr *h,
-		 struct page *page, unsigned int off, const void *buf, unsigned int len)
+void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *page,
+		    unsigned int off, const void *buf, unsigned int len)
 {
 	struct net_device *dev;
-	int ret = -ENETDOWN;
+	int sent = -ENETDOWN;
 
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(&init_net, ifindex);
+	dev = dev_get_by_index_rcu(&init_net, peer->ifindex);
 	if (dev && netif_running(dev))
-		ret = rmap_send(dev, dst, h, page, off, buf, len);
+		sent = rmap_send(dev, peer->mac, h, page, off, buf, len);
 	rcu_read_unlock();
-	return ret;
+	if (sent < 0) {
+		peer->stat[RMAP_PEER_TX_ERRORS]++;
+		return;
+	}
+	peer->stat[RMAP_PEER_TX_FRAMES] += sent;
+	peer->stat[RMAP_PEER_TX_BYTES] += sent * RMAP_HDR_LEN + len;
 }
 
 static struct packet_type rmap_packet_type = {

@@ -59,7 +59,6 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 {
 	unsigned int len = rmap_req_sends_data(req) ? req->len : 0;
 	struct rmap_hdr h;
-	int sent;
 
 	rmap_hdr_init(&h, req->type, req->session, req->seq);
 	memcpy(&h.page, &req->body, sizeof(req->body));
@@ -67,13 +66,7 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 		h.flags |= RMAP_F_RETRANSMIT;
 	req->sent = ktime_get();
 	req->expires = jiffies + rmap_rto_jiffies(peer);
-	sent = rmap_send_to(peer->ifindex, peer->mac, &h, req->page, req->page_off, NULL, len);
-	if (sent < 0) {
-		peer->stat[RMAP_PEER_TX_ERRORS]++;
-		return;
-	}
-	peer->stat[RMAP_PEER_TX_FRAMES] += sent;
-	peer->stat[RMAP_PEER_TX_BYTES] += sent * RMAP_HDR_LEN + len;
+	rmap_peer_send(peer, &h, req->page, req->page_off, NULL, len);
 }
 
 /* Arm the timer for the earliest retransmission or deadline. Lock held. */

@@ -76,17 +76,10 @@ static void rmap_answer_ping(struct rmap_peer *peer, const struct rmap_hdr *req,
 			     const void *payload, unsigned int len)
 {
 	struct rmap_hdr h;
-	int sent;
 
 	rmap_hdr_init(&h, RMAP_PONG, be32_to_cpu(req->session), be32_to_cpu(req->seq));
 	h.ping = req->ping;
-	sent = rmap_send_to(peer->ifindex, peer->mac, &h, NULL, 0, payload, len);
-	if (sent < 0) {
-		peer->stat[RMAP_PEER_TX_ERRORS]++;
-		return;
-	}
-	peer->stat[RMAP_PEER_TX_FRAMES] += sent;
-	peer->stat[RMAP_PEER_TX_BYTES] += sent * RMAP_HDR_LEN + len;
+	rmap_peer_send(peer, &h, NULL, 0, payload, len);
 }
 
 /**

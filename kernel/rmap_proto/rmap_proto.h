@@ -114,8 +114,6 @@ bool rmap_eth_ifaces_valid(const char *ifaces);
 bool rmap_iface_allowed(const struct net_device *dev);
 int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
 	      struct page *page, unsigned int off, const void *buf, unsigned int len);
-int rmap_send_to(int ifindex, const u8 *dst, struct rmap_hdr *h,
-		 struct page *page, unsigned int off, const void *buf, unsigned int len);
 
 /* Settings of the module, fixed at load (main.c). */
 extern unsigned int rmap_dead_ms;
@@ -198,6 +196,10 @@ struct rmap_peer {
 	u64 stat[RMAP_PEER_STAT_NR];
 	u64 drop[RMAP_DROP_NR];
 };
+
+/* eth.c, once struct rmap_peer is known */
+void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *page,
+		    unsigned int off, const void *buf, unsigned int len);
 
 /* peer.c */
 struct rmap_peer *rmap_peer_lookup(const u8 *mac);
