@@ -36,7 +36,7 @@ debug:
 checkpatch:
 	scripts/checkpatch $(SOURCES)
 
-LAB_TOOLS := tests/lab/tools/rawping
+LAB_TOOLS := tests/lab/tools/rawping tests/lab/tools/memsort tests/lab/tools/mmapcheck
 
 lab-tools: $(LAB_TOOLS)
 

@@ -80,7 +80,7 @@ struct rmap_req {
 	struct list_head list;
 	struct rmap_peer *peer;
 	u32 seq;
-	u8 tries;
+	u16 tries;
 	ktime_t sent;			/* last (re)transmission */
 	unsigned long expires;		/* jiffies: retransmit after this */
 	unsigned long deadline;		/* jiffies: give up after this */
@@ -89,11 +89,50 @@ struct rmap_req {
 
 int rmap_submit(struct rmap_peer *peer, struct rmap_req *req);
 
+/**
+ * struct rmap_msg - a complete request from a peer, as a server gets it
+ * @peer: the requester, valid while the handler runs
+ * @hdr: the request's header (session, seq, page request or join)
+ * @data: its hdr->total_len bytes of data (a write's page), rebuilt
+ */
+struct rmap_msg {
+	struct rmap_peer *peer;
+	const struct rmap_hdr *hdr;
+	const void *data;
+};
+
+typedef void rmap_serve_fn(const struct rmap_msg *msg);
+
+int rmap_serve(rmap_serve_fn *fn);
+void rmap_serve_stop(void);
+void rmap_reply(const struct rmap_msg *msg, u8 status, const void *body,
+		struct page *page, unsigned int off, unsigned int len);
+void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
+		      const void *body);
+
+/**
+ * struct rmap_server_info - what a server last advertised
+ * @mac: its address, for rmap_peer_get_by_mac()
+ * @capacity_pages: pages it lends in all
+ * @free_pages: pages not yet given to a session
+ * @load: requests it served per second, recent average
+ */
+struct rmap_server_info {
+	u8 mac[ETH_ALEN];
+	u64 capacity_pages;
+	u64 free_pages;
+	u32 load;
+};
+
+int rmap_servers(struct rmap_server_info *info, int max);
+
 void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load);
 void rmap_advertise_stop(void);
 void rmap_solicit(void);
 
 struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac);
+struct rmap_peer *rmap_peer_hold(struct rmap_peer *peer);
 void rmap_peer_put(struct rmap_peer *peer);
+const u8 *rmap_peer_mac(const struct rmap_peer *peer);
 
 #endif /* _MEMX_RMAP_H */

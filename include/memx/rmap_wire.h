@@ -56,10 +56,17 @@ enum rmap_status {
 /* RMAP_READ, RMAP_WRITE, RMAP_READ_RESP, RMAP_DISCARD, RMAP_ACK of those. */
 struct rmap_page_req {
 	__be64	offset;		/* byte offset in the session's memory */
-	__be32	size;		/* bytes; RMAP_MAX_PAYLOAD at most */
-	__be32	reserved;	/* zero */
-	__be64	reserved2;	/* zero */
+	__be32	size;		/* bytes: within one page, or RMAP_MAX_DISCARD for DISCARD */
+	__be32	wseq;		/* WRITE, DISCARD: grows with each one on the session */
+	__be64	reserved;	/* zero */
 };
+
+/*
+ * A server applies a WRITE or DISCARD to a page only if its wseq is not
+ * older (in serial-number order) than that of the last one applied there:
+ * a resend delayed in the network cannot undo a later write.
+ */
+#define RMAP_MAX_DISCARD	(1U << 20)
 
 /* RMAP_ADVERTISE. The header's session field holds the server's instance id. */
 struct rmap_advert {

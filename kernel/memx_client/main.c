@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memx_client: block devices /dev/memxN backed by the RAM of memx servers.
- * This file checks the module parameters; the devices come with the block
- * and extent-map layers.
+ * memx_client: block devices /dev/memxN backed by the RAM of memx servers
+ * found through RMAP. Use them as disks, as swap, or map them.
+ * Counters are in /sys/kernel/debug/memx_client/memxN/.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/workqueue.h>
 
-#define MEMX_MAX_DEVICES	64
+#include "memx_client.h"
+
+#define MEMX_MAX_DEVICES	16
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 
 static uint size_mb = 1024;
@@ -18,24 +23,79 @@ MODULE_PARM_DESC(size_mb, "Size of each device in MiB (default 1024)");
 
 static uint nr_devices = 1;
 module_param(nr_devices, uint, 0444);
-MODULE_PARM_DESC(nr_devices, "Devices to create at load (default 1)");
+MODULE_PARM_DESC(nr_devices, "Devices to create at load (default 1, at most 16)");
+
+unsigned int memx_place_timeout_ms = 10000;
+module_param_named(place_timeout_ms, memx_place_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(place_timeout_ms,
+		 "A write fails when no server takes its extent for this long (100-600000, default 10000)");
+
+unsigned int memx_lease_ms = 30000;
+module_param_named(lease_ms, memx_lease_ms, uint, 0444);
+MODULE_PARM_DESC(lease_ms,
+		 "Servers drop this client's memory after this long without news (3000-600000, default 30000)");
+
+struct workqueue_struct *memx_wq;
+static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
+static struct dentry *memx_debugfs;
+
+static bool memx_param_ok(const char *name, unsigned int val, unsigned int min,
+			  unsigned int max)
+{
+	if (val >= min && val <= max)
+		return true;
+	pr_err("%s=%u: must be between %u and %u\n", name, val, min, max);
+	return false;
+}
+
+static void memx_client_cleanup(void)
+{
+	int i;
+
+	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
+		if (memx_devs[i])
+			memx_dev_destroy(memx_devs[i]);
+		memx_devs[i] = NULL;
+	}
+	memx_dev_exit();
+	debugfs_remove_recursive(memx_debugfs);
+	destroy_workqueue(memx_wq);
+}
 
 static int __init memx_client_init(void)
 {
-	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB) {
-		pr_err("size_mb=%u: must be between 1 and %u\n", size_mb, MEMX_MAX_SIZE_MB);
+	unsigned int i;
+
+	if (!memx_param_ok("size_mb", size_mb, 1, MEMX_MAX_SIZE_MB) ||
+	    !memx_param_ok("nr_devices", nr_devices, 0, MEMX_MAX_DEVICES) ||
+	    !memx_param_ok("place_timeout_ms", memx_place_timeout_ms, 100, 600000) ||
+	    !memx_param_ok("lease_ms", memx_lease_ms, 3000, 600000))
 		return -EINVAL;
+
+	/* The swap-out path waits on this work: it must make progress under pressure. */
+	memx_wq = alloc_workqueue("memx_client", WQ_MEM_RECLAIM, 0);
+	if (!memx_wq)
+		return -ENOMEM;
+	memx_debugfs = debugfs_create_dir("memx_client", NULL);
+	rmap_solicit();
+	for (i = 0; i < nr_devices; i++) {
+		struct memx_dev *dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT));
+
+		if (IS_ERR(dev)) {
+			pr_err("memx%u: cannot create: %ld\n", i, PTR_ERR(dev));
+			memx_client_cleanup();
+			return PTR_ERR(dev);
+		}
+		memx_devs[i] = dev;
+		memx_dev_debugfs(dev, memx_debugfs);
 	}
-	if (nr_devices > MEMX_MAX_DEVICES) {
-		pr_err("nr_devices=%u: at most %d\n", nr_devices, MEMX_MAX_DEVICES);
-		return -EINVAL;
-	}
-	pr_info("%u device(s) of %u MiB configured\n", nr_devices, size_mb);
+	pr_info("%u device(s) of %u MiB\n", nr_devices, size_mb);
 	return 0;
 }
 
 static void __exit memx_client_exit(void)
 {
+	memx_client_cleanup();
 }
 
 module_init(memx_client_init);

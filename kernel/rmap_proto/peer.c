@@ -78,6 +78,61 @@ struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac)
 }
 EXPORT_SYMBOL_GPL(rmap_peer_get_by_mac);
 
+/**
+ * rmap_peer_hold() - take another reference to a peer
+ * @peer: a peer known to be valid (a handler's, or one already held)
+ *
+ * Return: @peer, or NULL when it is being freed.
+ */
+struct rmap_peer *rmap_peer_hold(struct rmap_peer *peer)
+{
+	return refcount_inc_not_zero(&peer->ref) ? peer : NULL;
+}
+EXPORT_SYMBOL_GPL(rmap_peer_hold);
+
+/**
+ * rmap_peer_mac() - a peer's address
+ * @peer: a valid peer
+ *
+ * Return: its MAC, ETH_ALEN bytes that never change.
+ */
+const u8 *rmap_peer_mac(const struct rmap_peer *peer)
+{
+	return peer->mac;
+}
+EXPORT_SYMBOL_GPL(rmap_peer_mac);
+
+/**
+ * rmap_servers() - the servers alive now, as they last advertised
+ * @info: filled with up to @max of them
+ * @max: room in @info
+ *
+ * Return: how many were filled in.
+ */
+int rmap_servers(struct rmap_server_info *info, int max)
+{
+	struct rmap_peer *peer;
+	int bkt, n = 0;
+
+	rcu_read_lock();
+	hash_for_each_rcu(rmap_peers, bkt, peer, hnode) {
+		if (n >= max)
+			break;
+		spin_lock_bh(&peer->lock);
+		if (peer->server && !peer->dead && !peer->unhashed) {
+			ether_addr_copy(info[n].mac, peer->mac);
+			info[n].capacity_pages = peer->capacity_pages;
+			info[n].free_pages = peer->free_pages;
+			info[n].load = peer->load;
+			n++;
+		}
+		spin_unlock_bh(&peer->lock);
+	}
+	rcu_read_unlock();
+	return n;
+}
+EXPORT_SYMBOL_GPL(rmap_servers);
+
 static void rmap_peer_free_rcu(struct rcu_head *rcu)
 {
 	struct rmap_peer *peer = container_of(rcu, struct rmap_peer, rcu);

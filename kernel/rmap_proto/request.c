@@ -21,7 +21,13 @@ void rmap_request_init_peer(struct rmap_peer *peer)
 {
 	INIT_LIST_HEAD(&peer->queue);
 	timer_setup(&peer->timer, rmap_request_timer, 0);
-	rmap_rtt_init(&peer->rtt, RMAP_INITIAL_RTO_US, RMAP_MIN_RTO_US, RMAP_MAX_RTO_US);
+	/*
+	 * Back off no further than lets a request be tried RMAP_MIN_TRIES
+	 * times before its deadline: a peer is declared dead only after
+	 * that many losses in a row, not after a few unlucky ones.
+	 */
+	rmap_rtt_init(&peer->rtt, RMAP_INITIAL_RTO_US, RMAP_MIN_RTO_US,
+		      min(RMAP_MAX_RTO_US, rmap_dead_ms * (USEC_PER_MSEC / RMAP_MIN_TRIES)));
 	rmap_window_init(&peer->win, RMAP_INITIAL_WINDOW, RMAP_MAX_WINDOW);
 	peer->next_seq = get_random_u32();
 }
@@ -290,8 +296,8 @@ static void rmap_request_timer(struct timer_list *t)
 				 * even if it still advertises (a black hole).
 				 */
 				peer->dead = true;
-				pr_warn("peer %pM is dead: no answer for %u ms\n", peer->mac,
-					rmap_dead_ms);
+				pr_warn("peer %pM is dead: no answer for %u ms (%u tries)\n",
+					peer->mac, rmap_dead_ms, req->tries);
 				rmap_fail_locked(peer, -EHOSTDOWN, &done);
 				break;
 			}

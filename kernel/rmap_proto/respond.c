@@ -4,11 +4,15 @@
  * several fragments is rebuilt in one of a few preallocated slots per
  * peer first; the slot then remembers it was answered, so that late
  * copies of its fragments are not answered again. Pings are answered
- * here; requests for memory go to the server layer once one is attached.
+ * here; requests for memory go to the server attached with rmap_serve().
  */
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 
 #include "rmap_proto.h"
 
@@ -72,15 +76,101 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	return pick;
 }
 
-static void rmap_answer_ping(struct rmap_peer *peer, const struct rmap_hdr *req,
-			     const void *payload, unsigned int len)
+/* The answer's type: a read's data, or an acknowledgement saying how it went. */
+static u8 rmap_answer_type(const struct rmap_hdr *req, u8 status)
+{
+	if (req->type == RMAP_PING)
+		return RMAP_PONG;
+	if (req->type == RMAP_READ && status == RMAP_OK)
+		return RMAP_READ_RESP;
+	return RMAP_ACK;
+}
+
+/* Answer @req; peer lock held. */
+static void rmap_answer(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
+			const void *body, struct page *page, unsigned int off,
+			const void *buf, unsigned int len)
 {
 	struct rmap_hdr h;
 
-	rmap_hdr_init(&h, RMAP_PONG, be32_to_cpu(req->session), be32_to_cpu(req->seq));
-	h.ping = req->ping;
-	rmap_peer_send(peer, &h, NULL, 0, payload, len);
+	rmap_hdr_init(&h, rmap_answer_type(req, status), be32_to_cpu(req->session),
+		      be32_to_cpu(req->seq));
+	h.status = status;
+	memcpy(&h.page, body ? body : &req->page, sizeof(h.page));
+	rmap_peer_send(peer, &h, page, off, buf, status == RMAP_OK ? len : 0);
 }
+
+/**
+ * rmap_reply() - answer a request from within the server's handler
+ * @msg: the request, as the handler got it
+ * @status: enum rmap_status
+ * @body: the answer's 24 type-specific header bytes, or NULL to echo the request's
+ * @page: for a read answered RMAP_OK, the page holding the data (sent
+ *	without copying where the device allows; the page must stay valid,
+ *	which a reference taken per frame ensures); otherwise NULL
+ * @off: offset of the data in @page
+ * @len: bytes of data
+ *
+ * The answer's type follows from the request's and @status.
+ */
+void rmap_reply(const struct rmap_msg *msg, u8 status, const void *body,
+		struct page *page, unsigned int off, unsigned int len)
+{
+	rmap_answer(msg->peer, msg->hdr, status, body, page, off, NULL, page ? len : 0);
+}
+EXPORT_SYMBOL_GPL(rmap_reply);
+
+/**
+ * rmap_reply_later() - answer a request the handler deferred
+ * @peer: the requester, a reference held (rmap_peer_hold())
+ * @req: a copy of the request's header
+ * @status: enum rmap_status
+ * @body: the answer's 24 type-specific header bytes, or NULL to echo the request's
+ *
+ * For answers without data, from any context but the handler itself.
+ */
+void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
+		      const void *body)
+{
+	spin_lock_bh(&peer->lock);
+	rmap_answer(peer, req, status, body, NULL, 0, NULL, 0);
+	spin_unlock_bh(&peer->lock);
+}
+EXPORT_SYMBOL_GPL(rmap_reply_later);
+
+static rmap_serve_fn __rcu *rmap_server;
+
+/**
+ * rmap_serve() - attach the memory server: it gets every request but pings
+ * @fn: the handler; runs in the receive path (softirq, never sleeps) with
+ *	the requester's state locked, so a peer's requests reach it one by one
+ *
+ * Return: 0, or -EBUSY when a server is attached already.
+ */
+int rmap_serve(rmap_serve_fn *fn)
+{
+	static DEFINE_MUTEX(attach);
+	int err = 0;
+
+	mutex_lock(&attach);
+	if (rcu_access_pointer(rmap_server))
+		err = -EBUSY;
+	else
+		rcu_assign_pointer(rmap_server, fn);
+	mutex_unlock(&attach);
+	return err;
+}
+EXPORT_SYMBOL_GPL(rmap_serve);
+
+/**
+ * rmap_serve_stop() - detach the server; its handler has returned for good
+ */
+void rmap_serve_stop(void)
+{
+	RCU_INIT_POINTER(rmap_server, NULL);
+	synchronize_net();
+}
+EXPORT_SYMBOL_GPL(rmap_serve_stop);
 
 /**
  * rmap_respond_rx() - a request arrived from a peer
@@ -90,13 +180,16 @@ static void rmap_answer_ping(struct rmap_peer *peer, const struct rmap_hdr *req,
  */
 void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload)
 {
+	rmap_serve_fn *server = NULL;
 	struct rmap_rx_slot *slot;
 	const void *msg = payload;
 
 	if (h->type != RMAP_PING) {
-		/* No server layer is attached yet. */
-		rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
-		return;
+		server = rcu_dereference(rmap_server);
+		if (!server) {
+			rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
+			return;
+		}
 	}
 
 	spin_lock_bh(&peer->lock);
@@ -120,7 +213,13 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 		slot->state = RMAP_SLOT_DONE;
 		msg = page_address(slot->page);
 	}
-	rmap_answer_ping(peer, h, msg, be16_to_cpu(h->total_len));
+	if (server) {
+		struct rmap_msg m = { .peer = peer, .hdr = h, .data = msg };
+
+		server(&m);
+	} else {
+		rmap_answer(peer, h, RMAP_OK, NULL, NULL, 0, msg, be16_to_cpu(h->total_len));
+	}
 unlock:
 	spin_unlock_bh(&peer->lock);
 }

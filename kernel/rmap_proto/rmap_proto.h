@@ -124,11 +124,13 @@ extern unsigned int rmap_advert_ms;
 #define RMAP_MAX_WINDOW		64
 #define RMAP_INITIAL_WINDOW	8
 /* Multi-fragment requests a responder reassembles at once, per peer. */
-#define RMAP_RX_SLOTS		8
+#define RMAP_RX_SLOTS		16
 #define RMAP_MAX_PEERS		256
 #define RMAP_MIN_RTO_US		200
 #define RMAP_MAX_RTO_US		1000000
 #define RMAP_INITIAL_RTO_US	100000
+/* Tries a request gets before its deadline, at the longest backoff. */
+#define RMAP_MIN_TRIES		16
 
 enum rmap_peer_stat {
 	RMAP_PEER_TX_FRAMES,
@@ -143,10 +145,11 @@ enum rmap_peer_stat {
 	RMAP_PEER_STAT_NR,
 };
 
+/* In the order a slot is reused: free first, then answered, then busy. */
 enum rmap_slot_state {
 	RMAP_SLOT_FREE,
-	RMAP_SLOT_BUSY,		/* fragments arriving */
 	RMAP_SLOT_DONE,		/* answered: late copies are duplicates */
+	RMAP_SLOT_BUSY,		/* fragments arriving */
 };
 
 /* A request from this peer being reassembled before we answer it. */

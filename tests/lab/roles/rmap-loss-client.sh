@@ -4,6 +4,7 @@ ping=/sys/kernel/debug/rmap/ping
 stats=/sys/kernel/debug/rmap/stats
 pings=300
 [ "$MEMX_KERNEL" = debug ] && pings=30
+pings=${MEMX_PINGS:-$pings}
 memx_modprobe rmap_proto
 srv=$(lab_mac srv)
 
@@ -40,6 +41,7 @@ ip link set eth0 mtu 9000
 check "mtu 9000: every 1-frame page ping completes intact" rmap_ping "$srv" $pings 4096
 cat $peers
 cat $stats
+tc -s qdisc show dev eth0
 check "duplicates seen and dropped" test "$(peer_drops duplicate)" -gt 0
 check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
 lab_signal done

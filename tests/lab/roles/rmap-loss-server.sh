@@ -5,3 +5,5 @@ lab_wait mtu9000 900
 ip link set eth0 mtu 9000
 lab_signal srv-mtu9000
 lab_wait done 900
+cat /sys/kernel/debug/rmap/peers /sys/kernel/debug/rmap/stats
+tc -s qdisc show dev eth0

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The extent map: which server holds each 1 MiB extent of a device, and
+ * where in this device's session there. Extents are placed when first
+ * written, on the server that has the most room for this device relative
+ * to what it already holds here (free capacity, discounted by load), so
+ * pages spread in proportion to what servers offer, and a server that
+ * appears later takes new extents too. An extent names its session, so
+ * it can later live on several servers or move between them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "memx_client.h"
+
+/* Load (requests per second) at which a server's room counts half. */
+#define MEMX_LOAD_HALF		20000
+/* How long a control request may take: RMAP fails it well before. */
+#define MEMX_CTL_WAIT_MS	60000
+#define MEMX_PLACE_RETRY_MS	200
+
+static void memx_ctl_done(struct rmap_req *req)
+{
+	complete(&container_of(req, struct memx_ctl_req, req)->done);
+}
+
+/*
+ * Send the device's control request and wait for it. map_lock held.
+ * Return: 0 with the answer in dev->ctl.req, or a negative errno.
+ */
+static int memx_ctl(struct memx_dev *dev, struct rmap_peer *peer, u8 type, u32 session,
+		    u64 pages)
+{
+	struct memx_ctl_req *c = &dev->ctl;
+	int err;
+
+	memset(&c->req, 0, offsetof(struct rmap_req, status));
+	c->req.type = type;
+	c->req.session = session;
+	c->req.body.join.pages = cpu_to_be64(pages);
+	c->req.body.join.lease_ms = cpu_to_be32(memx_lease_ms);
+	c->req.body.join.client_id = cpu_to_be64(dev->client_id);
+	c->req.done = memx_ctl_done;
+	reinit_completion(&c->done);
+	err = rmap_submit(peer, &c->req);
+	if (err)
+		return err;
+	/* rmap_submit() promises an answer within its dead time. */
+	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(MEMX_CTL_WAIT_MS))) {
+		pr_err("%s: control request to %pM never completed\n", dev->disk->disk_name,
+		       rmap_peer_mac(peer));
+		return -ETIMEDOUT;
+	}
+	return c->req.status;
+}
+
+static struct memx_session *memx_session_by_mac(struct memx_dev *dev, const u8 *mac)
+{
+	struct memx_session *s;
+
+	list_for_each_entry(s, &dev->sessions, list) {
+		if (ether_addr_equal(s->mac, mac))
+			return s;
+	}
+	return NULL;
+}
+
+/* Room a server offers this device, weighed by its load. */
+static u64 memx_server_room(struct memx_dev *dev, const struct rmap_server_info *srv)
+{
+	struct memx_session *s = memx_session_by_mac(dev, srv->mac);
+	u64 room = srv->free_pages + (s ? s->pages : 0);
+
+	return div_u64(room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
+}
+
+/*
+ * The server for a new extent: the one whose share of this device is
+ * furthest below its share of the room, i.e. the least (held + 1) / room.
+ */
+static const struct rmap_server_info *memx_pick_server(struct memx_dev *dev,
+							const struct rmap_server_info *srv,
+							int n)
+{
+	const struct rmap_server_info *best = NULL;
+	u64 best_held = 0, best_room = 1;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct memx_session *s = memx_session_by_mac(dev, srv[i].mac);
+		u64 held = (s ? s->used : 0) + MEMX_EXTENT_PAGES;
+		u64 room = memx_server_room(dev, &srv[i]);
+
+		/* Cannot take an extent: no room left beyond what we hold. */
+		if (srv[i].free_pages < MEMX_EXTENT_PAGES && (!s || s->pages - s->used <
+							       MEMX_EXTENT_PAGES))
+			continue;
+		if (!room)
+			continue;
+		/* held / room < best_held / best_room, without division. */
+		if (!best || held * best_room < best_held * room) {
+			best = &srv[i];
+			best_held = held;
+			best_room = room;
+		}
+	}
+	return best;
+}
+
+/* A session on @srv with room for one more extent. map_lock held. */
+static struct memx_session *memx_session_for(struct memx_dev *dev,
+					     const struct rmap_server_info *srv)
+{
+	struct memx_session *s = memx_session_by_mac(dev, srv->mac);
+	struct rmap_peer *peer;
+	int err;
+
+	if (s && s->pages - s->used >= MEMX_EXTENT_PAGES)
+		return s;
+	if (s) {
+		err = memx_ctl(dev, s->peer, RMAP_JOIN, s->id, MEMX_EXTENT_PAGES);
+		if (err)
+			return ERR_PTR(err);
+		s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
+		return s->pages - s->used >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
+	}
+
+	peer = rmap_peer_get_by_mac(srv->mac);
+	if (!peer)
+		return ERR_PTR(-EHOSTDOWN);
+	s = kzalloc(sizeof(*s), GFP_NOIO);
+	if (!s) {
+		rmap_peer_put(peer);
+		return ERR_PTR(-ENOMEM);
+	}
+	err = memx_ctl(dev, peer, RMAP_JOIN, 0, MEMX_EXTENT_PAGES);
+	if (err) {
+		rmap_peer_put(peer);
+		kfree(s);
+		return ERR_PTR(err);
+	}
+	s->peer = peer;
+	ether_addr_copy(s->mac, srv->mac);
+	s->id = be32_to_cpu(dev->ctl.req.resp.session);
+	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
+	init_completion(&s->renew.done);
+	list_add_tail(&s->list, &dev->sessions);
+	pr_info("%s: session %08x on %pM\n", dev->disk->disk_name, s->id, s->mac);
+	return s;
+}
+
+/**
+ * memx_place_extent() - give an extent a home on a server
+ * @dev: the device
+ * @ext: the extent
+ *
+ * Context: process (the placement work); may sleep, never allocates
+ * beyond a session's small state.
+ * Return: 0, or a negative errno when no server could take it now.
+ */
+int memx_place_extent(struct memx_dev *dev, unsigned int ext)
+{
+	struct rmap_server_info srv[MEMX_MAX_SERVERS];
+	const struct rmap_server_info *pick;
+	struct memx_session *s;
+	int n, err = -EHOSTDOWN;
+
+	mutex_lock(&dev->map_lock);
+	if (dev->extents[ext].sess) {
+		err = 0;
+		goto unlock;
+	}
+	n = rmap_servers(srv, ARRAY_SIZE(srv));
+	while (n > 0) {
+		pick = memx_pick_server(dev, srv, n);
+		if (!pick) {
+			err = -ENOSPC;
+			break;
+		}
+		s = memx_session_for(dev, pick);
+		if (!IS_ERR(s)) {
+			dev->extents[ext].base = s->used;
+			s->used += MEMX_EXTENT_PAGES;
+			smp_store_release(&dev->extents[ext].sess, s);
+			atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
+			err = 0;
+			break;
+		}
+		/* That server refused or failed: try the others. */
+		err = PTR_ERR(s);
+		pr_warn_ratelimited("%s: %pM cannot take an extent: %d\n", dev->disk->disk_name,
+				    pick->mac, err);
+		*(struct rmap_server_info *)pick = srv[--n];
+	}
+unlock:
+	mutex_unlock(&dev->map_lock);
+	return err;
+}
+
+/**
+ * memx_place_work() - place the extents waiting writes need, then send them
+ * @work: the device's place_work
+ *
+ * A write whose extent finds no server within the placement timeout fails.
+ */
+void memx_place_work(struct work_struct *work)
+{
+	struct memx_dev *dev = container_of(work, struct memx_dev, place_work);
+	struct memx_cmd *cmd, *tmp;
+	bool retry = false;
+	LIST_HEAD(list);
+
+	spin_lock_bh(&dev->wait_lock);
+	list_splice_init(&dev->waiting, &list);
+	spin_unlock_bh(&dev->wait_lock);
+
+	list_for_each_entry_safe(cmd, tmp, &list, wait) {
+		struct request *rq = blk_mq_rq_from_pdu(cmd);
+		u64 first = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
+		u64 last = first + (blk_rq_bytes(rq) >> PAGE_SHIFT) - 1;
+		u64 ext;
+		int err = 0;
+
+		for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT; ext++) {
+			err = memx_place_extent(dev, ext);
+			if (err)
+				break;
+		}
+		list_del_init(&cmd->wait);
+		if (!err) {
+			memx_dev_dispatch(cmd);
+		} else if (time_after(jiffies, cmd->wait_since +
+				      msecs_to_jiffies(memx_place_timeout_ms))) {
+			pr_err_ratelimited("%s: no server can take extent %llu: %d\n",
+					   dev->disk->disk_name, ext, err);
+			atomic64_inc(&dev->stat[MEMX_DEV_ERRORS]);
+			blk_mq_end_request(rq, BLK_STS_IOERR);
+		} else {
+			spin_lock_bh(&dev->wait_lock);
+			list_add_tail(&cmd->wait, &dev->waiting);
+			spin_unlock_bh(&dev->wait_lock);
+			retry = true;
+		}
+	}
+	if (retry) {
+		rmap_solicit();
+		msleep(MEMX_PLACE_RETRY_MS);
+		queue_work(memx_wq, &dev->place_work);
+	}
+}
+
+static void memx_renew_done(struct rmap_req *req)
+{
+	struct memx_session *s = container_of(req, struct memx_session, renew.req);
+
+	if (req->status)
+		pr_warn("session %08x on %pM: lease not renewed: %d (status %u)\n", s->id,
+			s->mac, req->status, req->resp_status);
+	atomic_set(&s->renewing, 0);
+}
+
+/**
+ * memx_renew_work() - keep every session's lease alive
+ * @work: the device's renew_work
+ */
+void memx_renew_work(struct work_struct *work)
+{
+	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, renew_work);
+	struct memx_session *s;
+
+	mutex_lock(&dev->map_lock);
+	list_for_each_entry(s, &dev->sessions, list) {
+		struct rmap_req *req = &s->renew.req;
+
+		if (atomic_xchg(&s->renewing, 1))
+			continue;
+		memset(req, 0, offsetof(struct rmap_req, status));
+		req->type = RMAP_JOIN;
+		req->session = s->id;
+		req->done = memx_renew_done;
+		if (rmap_submit(s->peer, req))
+			atomic_set(&s->renewing, 0);
+	}
+	mutex_unlock(&dev->map_lock);
+	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
+}
+
+/**
+ * memx_map_init() - an empty map for a device of dev->pages pages
+ * @dev: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memx_map_init(struct memx_dev *dev)
+{
+	dev->nr_extents = DIV_ROUND_UP_ULL(dev->pages, MEMX_EXTENT_PAGES);
+	dev->extents = kvcalloc(dev->nr_extents, sizeof(*dev->extents), GFP_KERNEL);
+	if (!dev->extents)
+		return -ENOMEM;
+	mutex_init(&dev->map_lock);
+	INIT_LIST_HEAD(&dev->sessions);
+	init_completion(&dev->ctl.done);
+	INIT_WORK(&dev->place_work, memx_place_work);
+	INIT_DELAYED_WORK(&dev->renew_work, memx_renew_work);
+	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
+	return 0;
+}
+
+/**
+ * memx_map_exit() - leave every session: servers take their memory back
+ * @dev: a device without I/O
+ */
+void memx_map_exit(struct memx_dev *dev)
+{
+	struct memx_session *s, *tmp;
+	int err;
+
+	cancel_work_sync(&dev->place_work);
+	cancel_delayed_work_sync(&dev->renew_work);
+	mutex_lock(&dev->map_lock);
+	list_for_each_entry_safe(s, tmp, &dev->sessions, list) {
+		/* A renewal in flight still uses the session: wait for it. */
+		while (atomic_read(&s->renewing))
+			msleep(20);
+		err = memx_ctl(dev, s->peer, RMAP_LEAVE, s->id, 0);
+		if (err)
+			pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
+				s->id, s->mac, err);
+		list_del(&s->list);
+		rmap_peer_put(s->peer);
+		kfree(s);
+	}
+	mutex_unlock(&dev->map_lock);
+	kvfree(dev->extents);
+}
+
+/* debugfs: per server, what this device placed there and how it went. */
+void memx_map_show(struct seq_file *m, struct memx_dev *dev)
+{
+	struct memx_session *s;
+
+	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors mean_rtt_us\n");
+	mutex_lock(&dev->map_lock);
+	list_for_each_entry(s, &dev->sessions, list) {
+		u64 n = atomic64_read(&s->answered);
+
+		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %llu\n", s->mac, s->id,
+			   s->pages, s->used, atomic64_read(&s->reads), atomic64_read(&s->writes),
+			   atomic64_read(&s->discards), atomic64_read(&s->errors),
+			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0);
+	}
+	mutex_unlock(&dev->map_lock);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memx_client internals: the block device (dev.c) and the map of its
+ * extents onto servers' memory (map.c).
+ */
+#ifndef _MEMX_CLIENT_H
+#define _MEMX_CLIENT_H
+
+#include <linux/atomic.h>
+#include <linux/blk-mq.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <memx/rmap.h>
+
+/* A device is placed on servers an extent at a time: 1 MiB. */
+#define MEMX_EXTENT_SHIFT	8
+#define MEMX_EXTENT_PAGES	(1U << MEMX_EXTENT_SHIFT)
+/* Largest I/O, in pages: each page is one RMAP request. */
+#define MEMX_MAX_PAGES		32
+#define MEMX_QUEUE_DEPTH	64
+#define MEMX_MAX_SERVERS	32
+
+/* A synchronous control request (JOIN, LEAVE), preallocated per device. */
+struct memx_ctl_req {
+	struct rmap_req req;
+	struct completion done;
+};
+
+/* This device's session on one server. */
+struct memx_session {
+	struct list_head list;
+	struct rmap_peer *peer;		/* held */
+	u8 mac[ETH_ALEN];
+	u32 id;
+	u64 pages;			/* granted by the server */
+	u64 used;			/* given to extents */
+	atomic_t wseq;			/* numbers writes and discards */
+	/* Counters, updated from completions. */
+	atomic64_t reads;
+	atomic64_t writes;
+	atomic64_t discards;
+	atomic64_t errors;
+	atomic64_t rtt_us_sum;		/* of answered requests */
+	atomic64_t answered;
+	struct memx_ctl_req renew;	/* the lease's keep-alive */
+	atomic_t renewing;
+};
+
+/* Where one extent lives; @sess is NULL until a write needs it. */
+struct memx_extent {
+	struct memx_session *sess;	/* published with release semantics */
+	u64 base;			/* first page in the session */
+};
+
+enum memx_dev_stat {
+	MEMX_DEV_READS,
+	MEMX_DEV_WRITES,
+	MEMX_DEV_DISCARDS,
+	MEMX_DEV_FLUSHES,
+	MEMX_DEV_ERRORS,
+	MEMX_DEV_ZERO_READS,	/* pages read from extents never written */
+	MEMX_DEV_PLACED,	/* extents placed on a server */
+	MEMX_DEV_STAT_NR,
+};
+
+struct memx_dev {
+	int index;
+	u64 pages;
+	u64 client_id;
+	struct gendisk *disk;
+	struct blk_mq_tag_set tag_set;
+
+	struct memx_extent *extents;
+	unsigned int nr_extents;
+	struct mutex map_lock;		/* sessions list, placement, ctl */
+	struct list_head sessions;
+	struct memx_ctl_req ctl;
+
+	spinlock_t wait_lock;
+	struct list_head waiting;	/* writes to extents being placed */
+	struct work_struct place_work;
+	struct delayed_work renew_work;
+
+	atomic64_t stat[MEMX_DEV_STAT_NR];
+	struct dentry *debugfs;
+};
+
+/* Per request (blk-mq PDU): everything a request needs, preallocated. */
+struct memx_cmd {
+	struct memx_dev *dev;
+	struct list_head wait;
+	unsigned long wait_since;	/* jiffies, when placement began */
+	atomic_t pending;
+	blk_status_t status;
+	unsigned int nr;
+	struct rmap_req reqs[MEMX_MAX_PAGES];
+	struct memx_session *sess[MEMX_MAX_PAGES];
+};
+
+extern struct workqueue_struct *memx_wq;
+extern unsigned int memx_place_timeout_ms;
+extern unsigned int memx_lease_ms;
+
+/* dev.c */
+struct memx_dev *memx_dev_create(int index, u64 pages);
+void memx_dev_destroy(struct memx_dev *dev);
+void memx_dev_dispatch(struct memx_cmd *cmd);
+void memx_dev_exit(void);
+int memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
+
+/* map.c */
+int memx_map_init(struct memx_dev *dev);
+void memx_map_exit(struct memx_dev *dev);
+int memx_place_extent(struct memx_dev *dev, unsigned int ext);
+void memx_place_work(struct work_struct *work);
+void memx_renew_work(struct work_struct *work);
+void memx_map_show(struct seq_file *m, struct memx_dev *dev);
+
+#endif /* _MEMX_CLIENT_H */

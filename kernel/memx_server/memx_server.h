@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memx_server internals: sessions holding lent memory (store.c) and the
+ * answers to clients' requests (serve.c).
+ */
+#ifndef _MEMX_SERVER_H
+#define _MEMX_SERVER_H
+
+#include <linux/etherdevice.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/types.h>
+#include <memx/rmap.h>
+
+/* Memory is set aside a chunk at a time, each in blocks of this order. */
+#define MEMX_CHUNK_PAGES	256
+#define MEMX_BLOCK_ORDER	4
+
+struct memx_chunk {
+	struct page *pages[MEMX_CHUNK_PAGES];
+	u32 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none */
+};
+
+/*
+ * A client's memory here. Found under RCU from the receive path; the
+ * control path (process context) creates, grows and frees sessions.
+ * A session only ever grows: chunks[] slots below nr_chunks never change.
+ */
+struct memx_session {
+	struct hlist_node hnode;
+	struct list_head list;
+	u32 id;
+	u8 mac[ETH_ALEN];
+	u64 client_id;
+	u32 lease_ms;
+	unsigned long last_used;	/* jiffies; written by the receive path */
+	unsigned int nr_chunks;		/* published with release semantics */
+	unsigned int max_chunks;
+	struct memx_chunk **chunks;
+	/* Written under the owning peer's lock, read loosely for the counters. */
+	u64 reads;
+	u64 writes;
+	u64 discards;
+	u64 stale;
+};
+
+/* Server-wide counters (debugfs stats). */
+enum memx_srv_stat {
+	MEMX_SRV_READS,
+	MEMX_SRV_WRITES,
+	MEMX_SRV_DISCARDS,
+	MEMX_SRV_STALE_WRITES,	/* resends older than the page's last write */
+	MEMX_SRV_JOINS,
+	MEMX_SRV_LEAVES,
+	MEMX_SRV_EXPIRED,
+	MEMX_SRV_ERRORS,	/* requests answered with an error status */
+	MEMX_SRV_STAT_NR,
+};
+
+void memx_srv_count(enum memx_srv_stat stat);
+
+/* store.c */
+int memx_store_init(u64 capacity_pages);
+void memx_store_exit(void);
+struct memx_session *memx_session_find(u32 id, const u8 *mac);
+int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
+			struct memx_session **out);
+int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total);
+int memx_session_destroy(u32 id, const u8 *mac);
+void memx_sessions_expire(void);
+u64 memx_session_pages(const struct memx_session *s);
+struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq);
+u64 memx_store_capacity(void);
+u64 memx_store_granted(void);
+unsigned int memx_store_sessions(void);
+void memx_store_show(struct seq_file *m);
+
+/* serve.c */
+int memx_serve_init(void);
+void memx_serve_exit(void);
+
+#endif /* _MEMX_SERVER_H */

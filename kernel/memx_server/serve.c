@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Answers to clients. Reads, writes and discards are served from the
+ * receive path itself (interrupt-mode response): a lookup, a copy or a
+ * page handed to the NIC, never an allocation. JOIN and LEAVE change
+ * what memory is set aside, which may sleep: they are answered from a
+ * work item, and remembered a while so that a resend is answered the
+ * same way instead of being applied twice.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "memx_server.h"
+
+#define MEMX_LEASE_DEFAULT_MS	30000
+#define MEMX_LEASE_MIN_MS	1000
+#define MEMX_LEASE_MAX_MS	600000
+/* Control requests remembered for resends: this many, this long. */
+#define MEMX_CTL_LOG		64
+#define MEMX_CTL_KEEP_MS	60000
+
+/* A JOIN or LEAVE: waiting for the work item, then remembered. */
+struct memx_ctl {
+	struct list_head list;
+	struct rmap_peer *peer;		/* held while pending */
+	u8 mac[ETH_ALEN];
+	struct rmap_hdr req;		/* as received; the answer's session goes here */
+	bool done;
+	u8 status;
+	struct rmap_join ans;
+	unsigned long when;
+};
+
+static LIST_HEAD(memx_ctl_log);
+static DEFINE_SPINLOCK(memx_ctl_lock);
+static unsigned int memx_ctl_nr;
+static struct work_struct memx_ctl_work;
+
+static u8 memx_status(int err)
+{
+	switch (err) {
+	case 0:
+		return RMAP_OK;
+	case -ENOENT:
+		return RMAP_E_SESSION;
+	case -ENOSPC:
+		return RMAP_E_NOSPC;
+	case -ENOMEM:
+		return RMAP_E_BUSY;
+	default:
+		return RMAP_E_INVAL;
+	}
+}
+
+static void memx_fail(const struct rmap_msg *msg, u8 status)
+{
+	memx_srv_count(MEMX_SRV_ERRORS);
+	rmap_reply(msg, status, NULL, NULL, 0, 0);
+}
+
+/* Whether a write numbered @w may replace the one numbered @last (0: none). */
+static bool memx_write_is_current(u32 w, u32 last)
+{
+	return !last || (s32)(w - last) >= 0;
+}
+
+static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *s,
+			       u64 off, u32 size)
+{
+	u32 w = be32_to_cpu(msg->hdr->page.wseq);
+	u64 first = off >> PAGE_SHIFT, i;
+
+	if (!size || size > RMAP_MAX_DISCARD || !PAGE_ALIGNED(off) || !PAGE_ALIGNED(size)) {
+		memx_fail(msg, RMAP_E_INVAL);
+		return;
+	}
+	if (first + (size >> PAGE_SHIFT) > memx_session_pages(s)) {
+		memx_fail(msg, RMAP_E_RANGE);
+		return;
+	}
+	for (i = first; i < first + (size >> PAGE_SHIFT); i++) {
+		u32 *last;
+		struct page *page = memx_session_page(s, i, &last);
+
+		if (!memx_write_is_current(w, *last))
+			continue;
+		clear_highpage(page);
+		*last = w;
+	}
+	s->discards++;
+	memx_srv_count(MEMX_SRV_DISCARDS);
+	rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
+}
+
+static void memx_serve_page(const struct rmap_msg *msg)
+{
+	const struct rmap_hdr *h = msg->hdr;
+	u64 off = be64_to_cpu(h->page.offset);
+	u32 size = be32_to_cpu(h->page.size);
+	unsigned int in = offset_in_page(off);
+	struct memx_session *s;
+	struct page *page;
+	u32 *last;
+
+	s = memx_session_find(be32_to_cpu(h->session), rmap_peer_mac(msg->peer));
+	if (!s) {
+		memx_fail(msg, RMAP_E_SESSION);
+		return;
+	}
+	WRITE_ONCE(s->last_used, jiffies);
+	if (h->type == RMAP_DISCARD) {
+		memx_serve_discard(msg, s, off, size);
+		return;
+	}
+	if (!size || in + size > PAGE_SIZE ||
+	    (h->type == RMAP_WRITE && be16_to_cpu(h->total_len) != size)) {
+		memx_fail(msg, RMAP_E_INVAL);
+		return;
+	}
+	page = memx_session_page(s, off >> PAGE_SHIFT, &last);
+	if (!page) {
+		memx_fail(msg, RMAP_E_RANGE);
+		return;
+	}
+	if (h->type == RMAP_READ) {
+		s->reads++;
+		memx_srv_count(MEMX_SRV_READS);
+		rmap_reply(msg, RMAP_OK, NULL, page, in, size);
+		return;
+	}
+	if (memx_write_is_current(be32_to_cpu(h->page.wseq), *last)) {
+		memcpy_to_page(page, in, msg->data, size);
+		*last = be32_to_cpu(h->page.wseq);
+		s->writes++;
+		memx_srv_count(MEMX_SRV_WRITES);
+	} else {
+		/* A resend overtaken by a later write: acknowledged, not applied. */
+		s->stale++;
+		memx_srv_count(MEMX_SRV_STALE_WRITES);
+	}
+	rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
+}
+
+/* Forget remembered control requests beyond the log's bounds. Lock held. */
+static void memx_ctl_trim(void)
+{
+	struct memx_ctl *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &memx_ctl_log, list) {
+		if (!c->done)
+			continue;
+		if (memx_ctl_nr <= MEMX_CTL_LOG &&
+		    time_before(jiffies, c->when + msecs_to_jiffies(MEMX_CTL_KEEP_MS)))
+			continue;
+		list_del(&c->list);
+		memx_ctl_nr--;
+		kfree(c);
+	}
+}
+
+/* JOIN renewing a session's lease: answered at once. */
+static void memx_serve_renew(const struct rmap_msg *msg)
+{
+	const struct rmap_hdr *h = msg->hdr;
+	struct memx_session *s;
+	struct rmap_join ans;
+
+	s = memx_session_find(be32_to_cpu(h->session), rmap_peer_mac(msg->peer));
+	if (!s) {
+		memx_fail(msg, RMAP_E_SESSION);
+		return;
+	}
+	WRITE_ONCE(s->last_used, jiffies);
+	ans = h->join;
+	ans.pages = cpu_to_be64(memx_session_pages(s));
+	ans.lease_ms = cpu_to_be32(s->lease_ms);
+	rmap_reply(msg, RMAP_OK, &ans, NULL, 0, 0);
+}
+
+static void memx_serve_control(const struct rmap_msg *msg)
+{
+	const struct rmap_hdr *h = msg->hdr;
+	const u8 *mac = rmap_peer_mac(msg->peer);
+	struct memx_ctl *c;
+
+	if (h->type == RMAP_JOIN && h->session && !h->join.pages) {
+		memx_serve_renew(msg);
+		return;
+	}
+	spin_lock_bh(&memx_ctl_lock);
+	list_for_each_entry(c, &memx_ctl_log, list) {
+		if (c->req.seq != h->seq || c->req.type != h->type ||
+		    !ether_addr_equal(c->mac, mac))
+			continue;
+		/* A resend: answer as the first time, or let the work item. */
+		if (c->done) {
+			struct rmap_msg again = { .peer = msg->peer, .hdr = &c->req };
+
+			rmap_reply(&again, c->status, &c->ans, NULL, 0, 0);
+		}
+		spin_unlock_bh(&memx_ctl_lock);
+		return;
+	}
+	memx_ctl_trim();
+	c = kzalloc(sizeof(*c), GFP_ATOMIC | __GFP_NOWARN);
+	if (c)
+		c->peer = rmap_peer_hold(msg->peer);
+	if (!c || !c->peer) {
+		spin_unlock_bh(&memx_ctl_lock);
+		kfree(c);
+		memx_fail(msg, RMAP_E_BUSY);
+		return;
+	}
+	ether_addr_copy(c->mac, mac);
+	c->req = *h;
+	list_add_tail(&c->list, &memx_ctl_log);
+	memx_ctl_nr++;
+	spin_unlock_bh(&memx_ctl_lock);
+	queue_work(system_unbound_wq, &memx_ctl_work);
+}
+
+/* Carry out one JOIN or LEAVE, in process context. */
+static void memx_ctl_apply(struct memx_ctl *c)
+{
+	const struct rmap_join *j = &c->req.join;
+	u32 id = be32_to_cpu(c->req.session);
+	struct memx_session *s;
+	u64 total = 0;
+	int err;
+
+	c->ans = *j;
+	if (c->req.type == RMAP_LEAVE) {
+		err = memx_session_destroy(id, c->mac);
+		memx_srv_count(MEMX_SRV_LEAVES);
+	} else if (id) {
+		err = memx_session_grow(id, c->mac, be64_to_cpu(j->pages), &total);
+		c->ans.pages = cpu_to_be64(total);
+	} else {
+		u32 lease = be32_to_cpu(j->lease_ms) ?: MEMX_LEASE_DEFAULT_MS;
+
+		lease = clamp(lease, MEMX_LEASE_MIN_MS, MEMX_LEASE_MAX_MS);
+		err = memx_session_create(c->mac, be64_to_cpu(j->client_id),
+					  be64_to_cpu(j->pages), lease, &s);
+		if (!err) {
+			/* The answer's header carries the new session's id. */
+			c->req.session = cpu_to_be32(s->id);
+			c->ans.pages = cpu_to_be64(memx_session_pages(s));
+			c->ans.lease_ms = cpu_to_be32(lease);
+			pr_info("session %08x for %pM: %llu pages, lease %u ms\n", s->id,
+				c->mac, memx_session_pages(s), lease);
+		}
+		memx_srv_count(MEMX_SRV_JOINS);
+	}
+	c->status = memx_status(err);
+	if (err)
+		memx_srv_count(MEMX_SRV_ERRORS);
+}
+
+static void memx_ctl_worker(struct work_struct *work)
+{
+	struct memx_ctl *c;
+
+	for (;;) {
+		struct rmap_peer *peer = NULL;
+
+		spin_lock_bh(&memx_ctl_lock);
+		list_for_each_entry(c, &memx_ctl_log, list) {
+			if (c->peer) {
+				peer = c->peer;
+				break;
+			}
+		}
+		spin_unlock_bh(&memx_ctl_lock);
+		if (!peer)
+			return;
+		/* Only this work item touches a pending entry's fields. */
+		memx_ctl_apply(c);
+		rmap_reply_later(peer, &c->req, c->status, &c->ans);
+		spin_lock_bh(&memx_ctl_lock);
+		c->peer = NULL;
+		c->when = jiffies;
+		c->done = true;
+		spin_unlock_bh(&memx_ctl_lock);
+		rmap_peer_put(peer);
+	}
+}
+
+static void memx_serve(const struct rmap_msg *msg)
+{
+	switch (msg->hdr->type) {
+	case RMAP_READ:
+	case RMAP_WRITE:
+	case RMAP_DISCARD:
+		memx_serve_page(msg);
+		break;
+	case RMAP_JOIN:
+	case RMAP_LEAVE:
+		memx_serve_control(msg);
+		break;
+	default:
+		memx_fail(msg, RMAP_E_INVAL);
+	}
+}
+
+/**
+ * memx_serve_init() - start answering clients
+ *
+ * Return: 0, or -EBUSY when another server is attached to rmap_proto.
+ */
+int memx_serve_init(void)
+{
+	INIT_WORK(&memx_ctl_work, memx_ctl_worker);
+	return rmap_serve(memx_serve);
+}
+
+/* Stop answering; pending control requests are dropped (clients resend). */
+void memx_serve_exit(void)
+{
+	struct memx_ctl *c, *tmp;
+
+	rmap_serve_stop();
+	cancel_work_sync(&memx_ctl_work);
+	list_for_each_entry_safe(c, tmp, &memx_ctl_log, list) {
+		if (c->peer)
+			rmap_peer_put(c->peer);
+		list_del(&c->list);
+		kfree(c);
+	}
+	memx_ctl_nr = 0;
+}

@@ -1,0 +1,88 @@
+# A memx client with little RAM: /dev/memx0 as a disk (fio, ext4),
+# /dev/memx1 as swap for a job three times its RAM and as a mapping
+# twice its RAM; data verified end to end every time.
+tools=$MEMX_TREE/tests/lab/tools
+dbg=/sys/kernel/debug/memx_client
+ram_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+fs_mb=${MEMX_FS_MB:-200}
+
+memx_modprobe rmap_proto
+lab_wait srv1-up 600
+lab_wait srv2-up 600
+# servers_seen N: RMAP knows N servers.
+servers_seen() {
+	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge "$1" ]
+}
+n=0
+until servers_seen 2 || [ $n -ge 50 ]; do
+	n=$((n + 1))
+	sleep 0.2
+done
+check "both servers discovered" servers_seen 2
+check "modprobe memx_client: two 1 GiB devices" memx_modprobe memx_client nr_devices=2 size_mb=1024
+check "/dev/memx0 is a 1 GiB disk of 4 KiB blocks" test "$(blockdev --getsize64 /dev/memx0)" = 1073741824 -a "$(blockdev --getss /dev/memx0)" = 4096
+check "reads of a never-written device are zeroes" cmp -n 1048576 /dev/memx0 /dev/zero
+
+# fio_verify NAME ARGS...: a verified fio job on /dev/memx0.
+fio_verify() {
+	name=$1
+	shift
+	fio --name="$name" --filename=/dev/memx0 --direct=1 --ioengine=libaio \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --output-format=terse \
+		--terse-version=3 "$@" >/tmp/fio.out 2>&1
+	rc=$?
+	awk -F';' '{ printf "fio %s: read %s KiB/s %s IOPS, write %s KiB/s %s IOPS, errors %s\n", $3, $7, $8, $48, $49, $5 }' /tmp/fio.out
+	[ $rc -eq 0 ]
+}
+check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=64m
+check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=8m --offset=64m
+check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=32m --offset=128m
+check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=32m --offset=192m
+
+# Files with known checksums on ext4, read back after a remount.
+check "mkfs.ext4 on /dev/memx0" mkfs.ext4 -q -F /dev/memx0
+mkdir -p /mnt/memx
+check "mount /dev/memx0" mount /dev/memx0 /mnt/memx
+write_files() {
+	i=0
+	while [ $i -lt $((fs_mb / 8)) ]; do
+		head -c 8388608 /dev/urandom >/mnt/memx/f$i || return 1
+		i=$((i + 1))
+	done
+	(cd /mnt/memx && sha256sum f* >/tmp/files.sha256)
+}
+check "$fs_mb MiB of files written" write_files
+check "umount, remount" sh -c 'umount /mnt/memx && echo 3 >/proc/sys/vm/drop_caches && mount /dev/memx0 /mnt/memx'
+check "every file reads back intact" sh -c 'cd /mnt/memx && sha256sum -c --quiet /tmp/files.sha256'
+check "fstrim releases freed blocks" sh -c 'rm /mnt/memx/f1* && fstrim -v /mnt/memx'
+check "umount /dev/memx0" umount /mnt/memx
+
+# The pager: a sort three times the size of RAM, on swap.
+check "mkswap /dev/memx1" mkswap /dev/memx1
+check "swapon /dev/memx1" swapon /dev/memx1
+check "a ${ram_mb}x3 MiB sort completes, verified, on memx swap" "$tools/memsort" $((ram_mb * 3))
+grep -E '^(pswpin|pswpout) ' /proc/vmstat
+check "rmmod refused while swap is on" sh -c '! rmmod memx_client 2>/dev/null'
+check "swapoff /dev/memx1" swapoff /dev/memx1
+
+# A shared mapping of the device, twice the RAM.
+check "a $((ram_mb * 2)) MiB shared mapping reads back intact" "$tools/mmapcheck" /dev/memx1 $((ram_mb * 2))
+
+for d in memx0 memx1; do
+	echo "$d:"
+	cat $dbg/$d/stats $dbg/$d/servers
+done
+# placed_on NAME: extents of both devices on server NAME.
+placed_on() {
+	mac=$(lab_mac "$1")
+	cat $dbg/memx*/servers | awk -v m="$mac" '$1 == m { s += $4 } END { print s / 256 }'
+}
+p1=$(placed_on srv1)
+p2=$(placed_on srv2)
+echo "extents: srv1 $p1, srv2 $p2"
+# srv1 lends twice what srv2 does: it holds 1.5x to 2.5x as many extents.
+check "extents spread in proportion to capacity (srv1 $p1, srv2 $p2)" test $((p1 * 2)) -ge $((p2 * 3)) -a $((p1 * 2)) -le $((p2 * 5))
+check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
+check "rmmod memx_client" rmmod memx_client
+lab_signal cli-done
+check "rmmod rmap_proto" memx_rmmod rmap_proto
