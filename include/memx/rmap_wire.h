@@ -66,7 +66,7 @@ struct rmap_page_req {
  * older (in serial-number order) than that of the last one applied there:
  * a resend delayed in the network cannot undo a later write.
  */
-#define RMAP_MAX_DISCARD	(1U << 20)
+#define RMAP_MAX_DISCARD	(1024U * 1024)
 
 /* RMAP_ADVERTISE. The header's session field holds the server's instance id. */
 struct rmap_advert {

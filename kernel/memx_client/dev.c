@@ -64,6 +64,7 @@ static struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page,
 						u64 *remote)
 {
 	struct memx_extent *e = &dev->extents[page >> MEMX_EXTENT_SHIFT];
+	/* Pairs with the release in memx_place_extent(): base is set before. */
 	struct memx_session *sess = smp_load_acquire(&e->sess);
 
 	if (sess)
@@ -108,6 +109,7 @@ static bool memx_needs_placement(struct memx_dev *dev, struct request *rq)
 	if (req_op(rq) != REQ_OP_WRITE)
 		return false;
 	for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT; ext++) {
+		/* Pairs with the release in memx_place_extent(). */
 		if (!smp_load_acquire(&dev->extents[ext].sess))
 			return true;
 	}
@@ -375,7 +377,8 @@ struct memx_dev *memx_dev_create(int index, u64 pages)
 	blk_queue_dma_alignment(disk->queue, PAGE_SIZE - 1);
 	blk_queue_max_hw_sectors(disk->queue, MEMX_MAX_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
 	blk_queue_max_segments(disk->queue, MEMX_MAX_PAGES);
-	blk_queue_max_discard_sectors(disk->queue, MEMX_EXTENT_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
+	blk_queue_max_discard_sectors(disk->queue,
+				      MEMX_EXTENT_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
 	disk->queue->limits.discard_granularity = PAGE_SIZE;
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, disk->queue);

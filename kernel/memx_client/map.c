@@ -83,9 +83,8 @@ static u64 memx_server_room(struct memx_dev *dev, const struct rmap_server_info 
  * The server for a new extent: the one whose share of this device is
  * furthest below its share of the room, i.e. the least (held + 1) / room.
  */
-static const struct rmap_server_info *memx_pick_server(struct memx_dev *dev,
-							const struct rmap_server_info *srv,
-							int n)
+static const struct rmap_server_info *
+memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n)
 {
 	const struct rmap_server_info *best = NULL;
 	u64 best_held = 0, best_room = 1;
@@ -186,6 +185,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		if (!IS_ERR(s)) {
 			dev->extents[ext].base = s->used;
 			s->used += MEMX_EXTENT_PAGES;
+			/* Readers see base once they see sess (memx_extent_session()). */
 			smp_store_release(&dev->extents[ext].sess, s);
 			atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
 			err = 0;

@@ -7,6 +7,7 @@
 #define _MEMX_CLIENT_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/blk-mq.h>
 #include <linux/completion.h>
 #include <linux/list.h>
@@ -18,7 +19,7 @@
 
 /* A device is placed on servers an extent at a time: 1 MiB. */
 #define MEMX_EXTENT_SHIFT	8
-#define MEMX_EXTENT_PAGES	(1U << MEMX_EXTENT_SHIFT)
+#define MEMX_EXTENT_PAGES	BIT(MEMX_EXTENT_SHIFT)
 /* Largest I/O, in pages: each page is one RMAP request. */
 #define MEMX_MAX_PAGES		32
 #define MEMX_QUEUE_DEPTH	64
@@ -80,7 +81,7 @@ struct memx_dev {
 	struct list_head sessions;
 	struct memx_ctl_req ctl;
 
-	spinlock_t wait_lock;
+	spinlock_t wait_lock;		/* waiting */
 	struct list_head waiting;	/* writes to extents being placed */
 	struct work_struct place_work;
 	struct delayed_work renew_work;

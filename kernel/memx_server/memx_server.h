@@ -59,6 +59,12 @@ enum memx_srv_stat {
 
 void memx_srv_count(enum memx_srv_stat stat);
 
+/* Whether a write numbered @w may replace the one numbered @last (0: none). */
+static inline bool memx_write_is_current(u32 w, u32 last)
+{
+	return !last || (s32)(w - last) >= 0;
+}
+
 /* store.c */
 int memx_store_init(u64 capacity_pages);
 void memx_store_exit(void);

@@ -63,12 +63,6 @@ static void memx_fail(const struct rmap_msg *msg, u8 status)
 	rmap_reply(msg, status, NULL, NULL, 0, 0);
 }
 
-/* Whether a write numbered @w may replace the one numbered @last (0: none). */
-static bool memx_write_is_current(u32 w, u32 last)
-{
-	return !last || (s32)(w - last) >= 0;
-}
-
 static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *s,
 			       u64 off, u32 size)
 {

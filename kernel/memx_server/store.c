@@ -18,6 +18,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <memx/compat.h>
+
 #include "memx_server.h"
 
 static DEFINE_HASHTABLE(memx_sessions, 8);
@@ -137,6 +139,7 @@ struct memx_session *memx_session_find(u32 id, const u8 *mac)
 
 	return s && ether_addr_equal(s->mac, mac) ? s : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
 
 /**
  * memx_session_create() - set memory aside for a new session
@@ -205,6 +208,7 @@ int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 	*out = s;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_create);
 
 /**
  * memx_session_grow() - set more memory aside for a session
@@ -233,6 +237,7 @@ int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total)
 	mutex_unlock(&memx_store_lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_grow);
 
 /**
  * memx_session_destroy() - end a session and return its memory
@@ -257,6 +262,7 @@ int memx_session_destroy(u32 id, const u8 *mac)
 	memx_session_free(s);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_destroy);
 
 /**
  * memx_sessions_expire() - end the sessions whose lease ran out
@@ -295,8 +301,10 @@ void memx_sessions_expire(void)
  */
 u64 memx_session_pages(const struct memx_session *s)
 {
+	/* Pairs with the release in memx_session_add_chunks(). */
 	return (u64)smp_load_acquire(&s->nr_chunks) * MEMX_CHUNK_PAGES;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_pages);
 
 /**
  * memx_session_page() - a page of a session, from the receive path
@@ -308,6 +316,7 @@ u64 memx_session_pages(const struct memx_session *s)
  */
 struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq)
 {
+	/* Pairs with the release in memx_session_add_chunks(): chunks below n are set. */
 	unsigned int n = smp_load_acquire(&s->nr_chunks);
 	u64 chunk = index / MEMX_CHUNK_PAGES;
 	unsigned int i = index % MEMX_CHUNK_PAGES;
@@ -319,16 +328,19 @@ struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq)
 	*wseq = &c->wseq[i];
 	return c->pages[i];
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_session_page);
 
 u64 memx_store_capacity(void)
 {
 	return memx_capacity;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_store_capacity);
 
 u64 memx_store_granted(void)
 {
 	return READ_ONCE(memx_granted);
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_store_granted);
 
 unsigned int memx_store_sessions(void)
 {

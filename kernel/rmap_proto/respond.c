@@ -76,7 +76,7 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	return pick;
 }
 
-/* The answer's type: a read's data, or an acknowledgement saying how it went. */
+/* The answer's type: a read's data, or an acknowledgment saying how it went. */
 static u8 rmap_answer_type(const struct rmap_hdr *req, u8 status)
 {
 	if (req->type == RMAP_PING)

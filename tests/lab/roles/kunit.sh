@@ -3,6 +3,8 @@
 build=$MEMX_TREE/build/debug
 mkdir -p /lab/kunit
 insmod "$build/kernel/rmap_proto/rmap_proto.ko"
+# The store suite works on a server lending 8 MiB, with no client.
+insmod "$build/kernel/memx_server/memx_server.ko" capacity_mb=8
 for ko in "$build"/tests/kunit/*.ko; do
 	before=$(ls /sys/kernel/debug/kunit)
 	check "load $(basename "$ko")" insmod "$ko"
@@ -12,5 +14,6 @@ for ko in "$build"/tests/kunit/*.ko; do
 	done
 	rmmod "$ko"
 done
+check "rmmod memx_server" rmmod memx_server
 check "rmmod rmap_proto" rmmod rmap_proto
 lab_leak_check

@@ -4,7 +4,7 @@
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 ram_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
-fs_mb=${MEMX_FS_MB:-200}
+fs_mb=${MEMX_FS_MB:-48}
 
 memx_modprobe rmap_proto
 lab_wait srv1-up 600
@@ -34,10 +34,12 @@ fio_verify() {
 	awk -F';' '{ printf "fio %s: read %s KiB/s %s IOPS, write %s KiB/s %s IOPS, errors %s\n", $3, $7, $8, $48, $49, $5 }' /tmp/fio.out
 	[ $rc -eq 0 ]
 }
-check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=64m
-check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=8m --offset=64m
-check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=32m --offset=128m
-check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=32m --offset=192m
+check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=32m
+check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=4m --offset=32m
+check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=16m --offset=64m
+check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=16m --offset=96m
+cat /sys/kernel/debug/rmap/peers
+[ -z "${MEMX_FIO_ONLY:-}" ] || { lab_signal cli-done; exit 0; }
 
 # Files with known checksums on ext4, read back after a remount.
 check "mkfs.ext4 on /dev/memx0" mkfs.ext4 -q -F /dev/memx0

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: memx_server's store, in a server loaded with capacity_mb=8 and
+ * no client: sessions take whole chunks, never more than the capacity,
+ * hold zeroed pages only up to their size, answer only their own client,
+ * grow, are replaced by a rejoin, and give every page back when they
+ * end. Also the write-ordering rule that keeps a late resend from undoing
+ * a later write.
+ */
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/rcupdate.h>
+
+#include "../../kernel/memx_server/memx_server.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+static const u8 client_a[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a };
+static const u8 client_b[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b };
+
+static void memx_store_empty_at_start(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, memx_store_capacity(), 8ULL << (20 - PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
+static void memx_store_whole_chunks(struct kunit *test)
+{
+	struct memx_session *s;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	id = s->id;
+	KUNIT_EXPECT_NE(test, id, 0U);
+	KUNIT_EXPECT_EQ(test, memx_session_pages(s), (u64)MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), (u64)MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), -ENOENT);
+}
+
+static void memx_store_capacity_bound(struct kunit *test)
+{
+	u64 cap = memx_store_capacity();
+	struct memx_session *s, *t;
+	u64 total;
+
+	KUNIT_EXPECT_EQ(test, memx_session_create(client_a, 1, 0, 30000, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memx_session_create(client_a, 1, cap + 1, 30000, &s), -EINVAL);
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, cap - MEMX_CHUNK_PAGES, 30000,
+						  &s), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_create(client_b, 2, 2 * MEMX_CHUNK_PAGES, 30000, &t),
+			-ENOSPC);
+	/* A failed attempt sets nothing aside. */
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), cap - MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), 0);
+	KUNIT_EXPECT_EQ(test, total, cap);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
+static void memx_store_pages(struct kunit *test)
+{
+	struct memx_session *s;
+	struct page *p, *q;
+	u32 *w, *w2;
+	u8 *v;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	p = memx_session_page(s, 0, &w);
+	q = memx_session_page(s, MEMX_CHUNK_PAGES - 1, &w2);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, p, q);
+	KUNIT_EXPECT_PTR_NE(test, w, w2);
+	KUNIT_EXPECT_EQ(test, *w, 0U);
+	v = kmap_local_page(q);
+	KUNIT_EXPECT_TRUE(test, !v[0] && !memchr_inv(v, 0, PAGE_SIZE));
+	kunmap_local(v);
+	KUNIT_EXPECT_NULL(test, memx_session_page(s, MEMX_CHUNK_PAGES, &w));
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+}
+
+static void memx_store_own_client_only(struct kunit *test)
+{
+	struct memx_session *s;
+	u64 total;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	id = s->id;
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, memx_session_find(id, client_a), s);
+	KUNIT_EXPECT_NULL(test, memx_session_find(id, client_b));
+	KUNIT_EXPECT_NULL(test, memx_session_find(id + 1, client_a));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_grow(id, client_b, 1, &total), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_b), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), 0);
+}
+
+static void memx_store_rejoin_replaces(struct kunit *test)
+{
+	struct memx_session *s, *t, *u;
+	u32 first;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 7, 1, 30000, &s), 0);
+	first = s->id;
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 8, 1, 30000, &u), 0);
+	/* Same client, same id: the old session and its memory are gone. */
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 7, 1, 30000, &t), 0);
+	KUNIT_EXPECT_NE(test, t->id, first);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 2ULL * MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(first, client_a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(u->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
+static void memx_store_write_order(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(5, 0));
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(5, 5));
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(6, 5));
+	KUNIT_EXPECT_FALSE(test, memx_write_is_current(4, 5));
+	/* Across the wrap of the 32-bit counter. */
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(2, 0xfffffffe));
+	KUNIT_EXPECT_FALSE(test, memx_write_is_current(0xfffffffe, 2));
+}
+
+static struct kunit_case memx_store_cases[] = {
+	KUNIT_CASE(memx_store_empty_at_start),
+	KUNIT_CASE(memx_store_whole_chunks),
+	KUNIT_CASE(memx_store_capacity_bound),
+	KUNIT_CASE(memx_store_pages),
+	KUNIT_CASE(memx_store_own_client_only),
+	KUNIT_CASE(memx_store_rejoin_replaces),
+	KUNIT_CASE(memx_store_write_order),
+	{}
+};
+
+static struct kunit_suite memx_store_suite = {
+	.name = "memx_store",
+	.test_cases = memx_store_cases,
+};
+
+kunit_test_suite(memx_store_suite);
+
+MODULE_DESCRIPTION("KUnit tests for memx_server's store");
+MODULE_LICENSE("GPL");
