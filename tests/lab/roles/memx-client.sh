@@ -1,5 +1,5 @@
 # A memx client with little RAM: /dev/memx0 as a disk (fio, ext4),
-# /dev/memx1 as swap for a job three times its RAM and as a mapping
+# /dev/memx1 as swap for a job three times its RAM, then as a mapping
 # twice its RAM; data verified end to end every time.
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
@@ -22,6 +22,9 @@ check "both servers discovered" servers_seen 2
 check "modprobe memx_client: two 1 GiB devices" memx_modprobe memx_client nr_devices=2 size_mb=1024
 check "/dev/memx0 is a 1 GiB disk of 4 KiB blocks" test "$(blockdev --getsize64 /dev/memx0)" = 1073741824 -a "$(blockdev --getss /dev/memx0)" = 4096
 check "reads of a never-written device are zeroes" cmp -n 1048576 /dev/memx0 /dev/zero
+# Swap on memx1 from the start, as a pager is used all day.
+check "mkswap /dev/memx1" mkswap /dev/memx1
+check "swapon /dev/memx1" swapon /dev/memx1
 
 # fio_verify NAME ARGS...: a verified fio job on /dev/memx0.
 fio_verify() {
@@ -59,9 +62,7 @@ check "every file reads back intact" sh -c 'cd /mnt/memx && sha256sum -c --quiet
 check "fstrim releases freed blocks" sh -c 'rm /mnt/memx/f1* && fstrim -v /mnt/memx'
 check "umount /dev/memx0" umount /mnt/memx
 
-# The pager: a sort three times the size of RAM, on swap.
-check "mkswap /dev/memx1" mkswap /dev/memx1
-check "swapon /dev/memx1" swapon /dev/memx1
+# The pager: a sort three times the size of RAM.
 check "a ${ram_mb}x3 MiB sort completes, verified, on memx swap" "$tools/memsort" $((ram_mb * 3))
 grep -E '^(pswpin|pswpout) ' /proc/vmstat
 check "rmmod refused while swap is on" sh -c '! rmmod memx_client 2>/dev/null'
