@@ -44,6 +44,13 @@ static void memx_page_done(struct rmap_req *req)
 	struct memx_cmd *cmd = req->priv;
 	struct memx_session *sess = cmd->sess[req - cmd->reqs];
 
+	/* Lost or silent server: send again while the request has time. */
+	if ((req->status == -EHOSTDOWN || req->status == -ETIMEDOUT) &&
+	    time_before(jiffies, cmd->deadline)) {
+		atomic64_inc(&sess->resends);
+		if (!memx_session_submit(sess, req))
+			return;
+	}
 	if (req->status) {
 		atomic64_inc(&sess->errors);
 		pr_err_ratelimited("%s: request %u at %llu on %pM failed: %d (status %u)\n",
@@ -191,6 +198,7 @@ void memx_dev_dispatch(struct memx_cmd *cmd)
 
 	cmd->nr = 0;
 	cmd->status = BLK_STS_OK;
+	cmd->deadline = jiffies + msecs_to_jiffies(MEMX_IO_RETRY_MS);
 	st = req_op(rq) == REQ_OP_DISCARD ? memx_build_discard(cmd, rq) : memx_build_rw(cmd, rq);
 	if (st) {
 		memx_count(cmd->dev, MEMX_DEV_ERRORS);
@@ -200,7 +208,7 @@ void memx_dev_dispatch(struct memx_cmd *cmd)
 	/* One count for the submitter, so no early answer ends the request. */
 	atomic_set(&cmd->pending, cmd->nr + 1);
 	for (i = 0; i < cmd->nr; i++) {
-		if (rmap_submit(cmd->sess[i]->peer, &cmd->reqs[i])) {
+		if (memx_session_submit(cmd->sess[i], &cmd->reqs[i])) {
 			atomic64_inc(&cmd->sess[i]->errors);
 			WRITE_ONCE(cmd->status, BLK_STS_IOERR);
 			memx_cmd_put(cmd);

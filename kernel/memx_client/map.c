@@ -33,30 +33,61 @@ static void memx_ctl_done(struct rmap_req *req)
  * Send the device's control request and wait for it. map_lock held.
  * Return: 0 with the answer in dev->ctl.req, or a negative errno.
  */
-static int memx_ctl(struct memx_dev *dev, struct rmap_peer *peer, u8 type, u32 session,
-		    u64 pages)
+static int memx_ctl(struct memx_dev *dev, struct memx_session *s, struct rmap_peer *peer,
+		    u8 type, u64 pages)
 {
 	struct memx_ctl_req *c = &dev->ctl;
 	int err;
 
 	memset(&c->req, 0, offsetof(struct rmap_req, status));
 	c->req.type = type;
-	c->req.session = session;
+	c->req.session = s ? s->id : 0;
 	c->req.body.join.pages = cpu_to_be64(pages);
 	c->req.body.join.lease_ms = cpu_to_be32(memx_lease_ms);
 	c->req.body.join.client_id = cpu_to_be64(dev->client_id);
 	c->req.done = memx_ctl_done;
 	reinit_completion(&c->done);
-	err = rmap_submit(peer, &c->req);
+	err = s ? memx_session_submit(s, &c->req) : rmap_submit(peer, &c->req);
 	if (err)
 		return err;
 	/* rmap_submit() promises an answer within its dead time. */
 	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(MEMX_CTL_WAIT_MS))) {
-		pr_err("%s: control request to %pM never completed\n", dev->disk->disk_name,
-		       rmap_peer_mac(peer));
+		pr_err("%s: control request %u never completed\n", dev->disk->disk_name, type);
 		return -ETIMEDOUT;
 	}
 	return c->req.status;
+}
+
+/**
+ * memx_session_submit() - send a request on a session, to its server as it is now
+ * @s: the session
+ * @req: the request
+ *
+ * RMAP forgets a server it has not heard from for a while (a pause of
+ * this VM, a live migration) and knows it afresh once it hears it again;
+ * the session follows. Never sleeps.
+ *
+ * Return: 0, or the error of rmap_submit().
+ */
+int memx_session_submit(struct memx_session *s, struct rmap_req *req)
+{
+	struct rmap_peer *fresh;
+	int err;
+
+	spin_lock_bh(&s->peer_lock);
+	err = rmap_submit(s->peer, req);
+	if (err == -EHOSTDOWN) {
+		fresh = rmap_peer_get_by_mac(s->mac);
+		if (fresh && fresh != s->peer) {
+			rmap_peer_put(s->peer);
+			s->peer = fresh;
+			err = rmap_submit(fresh, req);
+		} else if (fresh) {
+			rmap_peer_put(fresh);
+		}
+	}
+	spin_unlock_bh(&s->peer_lock);
+	return err;
 }
 
 static struct memx_session *memx_session_by_mac(struct memx_dev *dev, const u8 *mac)
@@ -122,7 +153,7 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	if (s && s->pages - s->used >= MEMX_EXTENT_PAGES)
 		return s;
 	if (s) {
-		err = memx_ctl(dev, s->peer, RMAP_JOIN, s->id, MEMX_EXTENT_PAGES);
+		err = memx_ctl(dev, s, NULL, RMAP_JOIN, MEMX_EXTENT_PAGES);
 		if (err)
 			return ERR_PTR(err);
 		s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
@@ -137,12 +168,13 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 		rmap_peer_put(peer);
 		return ERR_PTR(-ENOMEM);
 	}
-	err = memx_ctl(dev, peer, RMAP_JOIN, 0, MEMX_EXTENT_PAGES);
+	err = memx_ctl(dev, NULL, peer, RMAP_JOIN, MEMX_EXTENT_PAGES);
 	if (err) {
 		rmap_peer_put(peer);
 		kfree(s);
 		return ERR_PTR(err);
 	}
+	spin_lock_init(&s->peer_lock);
 	s->peer = peer;
 	ether_addr_copy(s->mac, srv->mac);
 	s->id = be32_to_cpu(dev->ctl.req.resp.session);
@@ -283,7 +315,7 @@ void memx_renew_work(struct work_struct *work)
 		req->type = RMAP_JOIN;
 		req->session = s->id;
 		req->done = memx_renew_done;
-		if (rmap_submit(s->peer, req))
+		if (memx_session_submit(s, req))
 			atomic_set(&s->renewing, 0);
 	}
 	mutex_unlock(&dev->map_lock);
@@ -327,7 +359,7 @@ void memx_map_exit(struct memx_dev *dev)
 		/* A renewal in flight still uses the session: wait for it. */
 		while (atomic_read(&s->renewing))
 			msleep(20);
-		err = memx_ctl(dev, s->peer, RMAP_LEAVE, s->id, 0);
+		err = memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
 		if (err)
 			pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
 				s->id, s->mac, err);
@@ -344,14 +376,15 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors mean_rtt_us\n");
+	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us\n");
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry(s, &dev->sessions, list) {
 		u64 n = atomic64_read(&s->answered);
 
-		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %llu\n", s->mac, s->id,
+		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %lld %llu\n", s->mac, s->id,
 			   s->pages, s->used, atomic64_read(&s->reads), atomic64_read(&s->writes),
 			   atomic64_read(&s->discards), atomic64_read(&s->errors),
+			   atomic64_read(&s->resends),
 			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0);
 	}
 	mutex_unlock(&dev->map_lock);

@@ -24,6 +24,8 @@
 #define MEMX_MAX_PAGES		32
 #define MEMX_QUEUE_DEPTH	64
 #define MEMX_MAX_SERVERS	32
+/* A page whose server was lost or silent is sent again for this long. */
+#define MEMX_IO_RETRY_MS	30000
 
 /* A synchronous control request (JOIN, LEAVE), preallocated per device. */
 struct memx_ctl_req {
@@ -34,7 +36,8 @@ struct memx_ctl_req {
 /* This device's session on one server. */
 struct memx_session {
 	struct list_head list;
-	struct rmap_peer *peer;		/* held */
+	spinlock_t peer_lock;		/* peer; held across submissions */
+	struct rmap_peer *peer;		/* held; the server as RMAP knows it now */
 	u8 mac[ETH_ALEN];
 	u32 id;
 	u64 pages;			/* granted by the server */
@@ -45,6 +48,7 @@ struct memx_session {
 	atomic64_t writes;
 	atomic64_t discards;
 	atomic64_t errors;
+	atomic64_t resends;		/* pages sent again after a lost server */
 	atomic64_t rtt_us_sum;		/* of answered requests */
 	atomic64_t answered;
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
@@ -95,6 +99,7 @@ struct memx_cmd {
 	struct memx_dev *dev;
 	struct list_head wait;
 	unsigned long wait_since;	/* jiffies, when placement began */
+	unsigned long deadline;		/* jiffies: stop resending failed pages */
 	atomic_t pending;
 	blk_status_t status;
 	unsigned int nr;
@@ -116,6 +121,7 @@ int memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
 /* map.c */
 int memx_map_init(struct memx_dev *dev);
 void memx_map_exit(struct memx_dev *dev);
+int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 void memx_place_work(struct work_struct *work);
 void memx_renew_work(struct work_struct *work);

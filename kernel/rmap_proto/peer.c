@@ -25,6 +25,9 @@ static DEFINE_SPINLOCK(rmap_peers_lock);	/* writers of the table */
 static unsigned int rmap_nr_peers;
 static struct delayed_work rmap_ageing_work;
 
+/* How often peers are checked for silence. */
+#define RMAP_AGEING_MS	500
+
 static const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
 	[RMAP_PEER_TX_FRAMES] = "tx_frames",
 	[RMAP_PEER_TX_BYTES] = "tx_bytes",
@@ -267,8 +270,22 @@ static void rmap_ageing(struct work_struct *work)
 	unsigned long timeout = msecs_to_jiffies(rmap_peer_timeout_ms);
 	struct rmap_peer *peer, *gone[16];
 	struct hlist_node *tmp;
+	static unsigned long last_run;
+	unsigned long now = jiffies;
 	unsigned int n = 0, i;
+	bool paused;
 	int bkt;
+
+	/*
+	 * Far later than scheduled: this node itself was stopped (a paused or
+	 * migrating VM, a starved host), so peers' silence says nothing yet.
+	 * Give their frames, queued meanwhile, a round to arrive.
+	 */
+	paused = last_run && time_after(now, last_run + msecs_to_jiffies(RMAP_AGEING_MS) +
+					timeout / 2);
+	last_run = now;
+	if (paused)
+		goto again;
 
 	spin_lock_bh(&rmap_peers_lock);
 	hash_for_each_safe(rmap_peers, bkt, tmp, peer, hnode) {
@@ -288,7 +305,8 @@ static void rmap_ageing(struct work_struct *work)
 		pr_info("peer %pM aged out\n", gone[i]->mac);
 		rmap_peer_release(gone[i], -EHOSTDOWN);
 	}
-	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(500));
+again:
+	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(RMAP_AGEING_MS));
 }
 
 static int rmap_peers_show(struct seq_file *m, void *v)
@@ -326,7 +344,7 @@ int rmap_peers_init(void)
 {
 	debugfs_create_file("peers", 0444, rmap_debugfs, NULL, &rmap_peers_fops);
 	INIT_DELAYED_WORK(&rmap_ageing_work, rmap_ageing);
-	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(500));
+	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(RMAP_AGEING_MS));
 	return 0;
 }
 

@@ -3,7 +3,9 @@
 # twice its RAM; data verified end to end every time.
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
-ram_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+# The pager jobs run in a memory cgroup of job_mb MiB: a small machine,
+# without the cost of booting one too small for the tools themselves.
+job_mb=${MEMX_JOB_MB:-32}
 fs_mb=${MEMX_FS_MB:-48}
 
 memx_modprobe rmap_proto
@@ -62,14 +64,30 @@ check "every file reads back intact" sh -c 'cd /mnt/memx && sha256sum -c --quiet
 check "fstrim releases freed blocks" sh -c 'rm /mnt/memx/f1* && fstrim -v /mnt/memx'
 check "umount /dev/memx0" umount /mnt/memx
 
-# The pager: a sort three times the size of RAM.
-check "a ${ram_mb}x3 MiB sort completes, verified, on memx swap" "$tools/memsort" $((ram_mb * 3))
+# in_job CMD...: run CMD in a memory cgroup of job_mb MiB (swap unlimited).
+in_job() {
+	mkdir -p /sys/fs/cgroup/job
+	echo "${job_mb}M" >/sys/fs/cgroup/job/memory.max
+	sh -c 'echo $$ >/sys/fs/cgroup/job/cgroup.procs && exec "$@"' in_job "$@"
+}
+mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+
+# The pager: a sort three times the size of the job's memory.
+grep -E '^(pswpin|pswpout) ' /proc/vmstat >/tmp/vmstat.before
+check "a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" in_job "$tools/memsort" $((job_mb * 3))
 grep -E '^(pswpin|pswpout) ' /proc/vmstat
+swapped() {
+	out=$(awk '$1 == "pswpout" { print $2 }' /proc/vmstat)
+	before=$(awk '$1 == "pswpout" { print $2 }' /tmp/vmstat.before)
+	[ $((out - before)) -ge $((job_mb * 256)) ]
+}
+check "the job swapped out at least its memory's worth of pages" swapped
 check "rmmod refused while swap is on" sh -c '! rmmod memx_client 2>/dev/null'
 check "swapoff /dev/memx1" swapoff /dev/memx1
 
-# A shared mapping of the device, twice the RAM.
-check "a $((ram_mb * 2)) MiB shared mapping reads back intact" "$tools/mmapcheck" /dev/memx1 $((ram_mb * 2))
+# A shared mapping of the device, twice the job's memory.
+check "a $((job_mb * 2)) MiB shared mapping in $job_mb MiB reads back intact" in_job "$tools/mmapcheck" /dev/memx1 $((job_mb * 2))
 
 for d in memx0 memx1; do
 	echo "$d:"
