@@ -30,6 +30,7 @@ void rmap_request_init_peer(struct rmap_peer *peer)
 		      min(RMAP_MAX_RTO_US, rmap_dead_ms * (USEC_PER_MSEC / RMAP_MIN_TRIES)));
 	rmap_window_init(&peer->win, RMAP_INITIAL_WINDOW, RMAP_MAX_WINDOW);
 	peer->next_seq = get_random_u32();
+	peer->win_hold_until = jiffies;
 }
 
 static bool rmap_req_sends_data(const struct rmap_req *req)
@@ -305,10 +306,17 @@ static void rmap_request_timer(struct timer_list *t)
 			continue;
 		}
 		if (time_after_eq(now, req->expires)) {
-			/* One loss event per timer run: back off and shrink once. */
+			/*
+			 * One loss event per timer run: back off once. Shrink
+			 * the window at most once per round trip, since the
+			 * requests of one window are lost together.
+			 */
 			if (!backed_off) {
 				rmap_rtt_timeout(&peer->rtt);
-				rmap_window_loss(&peer->win);
+				if (time_after_eq(now, peer->win_hold_until)) {
+					rmap_window_loss(&peer->win);
+					peer->win_hold_until = now + rmap_rto_jiffies(peer);
+				}
 				backed_off = true;
 			}
 			req->tries++;

@@ -194,6 +194,7 @@ struct rmap_peer {
 	struct timer_list timer;
 	struct rmap_rtt rtt;
 	struct rmap_window win;
+	unsigned long win_hold_until;	/* jiffies: no second shrink before */
 	/* Requests from it. */
 	struct rmap_rx_slot slots[RMAP_RX_SLOTS];
 	u64 stat[RMAP_PEER_STAT_NR];

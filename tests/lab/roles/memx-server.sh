@@ -8,3 +8,4 @@ cat /sys/kernel/debug/memx_server/sessions "$stats"
 check "all memory returned after the client left" grep -qx "granted_pages 0" "$stats"
 check "no stale or failed requests served wrong" grep -qx "errors 0" "$stats"
 check "memx_server unloads" memx_rmmod memx_server
+lab_leak_check

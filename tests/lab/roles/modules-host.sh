@@ -27,7 +27,9 @@ check "ifaces=lo refused" refused rmap_proto "lo is not an Ethernet interface" i
 check "ifaces=eth0, refused" refused rmap_proto "empty or overlong" ifaces=eth0,
 check "memx_server capacity_mb beyond RAM refused" refused memx_server "must be between" capacity_mb=1000000
 check "memx_client size_mb=0 refused" refused memx_client "must be between" size_mb=0
-check "memx_client nr_devices=1000 refused" refused memx_client "at most" nr_devices=1000
+check "memx_client nr_devices=1000 refused" refused memx_client "must be between" nr_devices=1000
+check "memx_client lease_ms=10 refused" refused memx_client "lease_ms=10: must be between" lease_ms=10
+check "memx_client place_timeout_ms=0 refused" refused memx_client "place_timeout_ms=0: must be between" place_timeout_ms=0
 
 check "modprobe rmap_proto ifaces=eth0" modprobe rmap_proto ifaces=eth0
 check "modprobe memx_server" modprobe memx_server

@@ -18,11 +18,49 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int cmp(const void *a, const void *b)
+static void swap(uint32_t *a, uint32_t *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t t = *a;
 
-	return (x > y) - (x < y);
+	*a = *b;
+	*b = t;
+}
+
+/* In-place quicksort (median of three, smaller side first), as MemX ran. */
+static void quicksort(uint32_t *a, size_t n)
+{
+	while (n > 16) {
+		size_t mid = n / 2, i = 0, j = n - 1;
+		uint32_t pivot;
+
+		if (a[mid] < a[0])
+			swap(&a[mid], &a[0]);
+		if (a[n - 1] < a[0])
+			swap(&a[n - 1], &a[0]);
+		if (a[n - 1] < a[mid])
+			swap(&a[n - 1], &a[mid]);
+		pivot = a[mid];
+		for (;;) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i >= j)
+				break;
+			swap(&a[i++], &a[j--]);
+		}
+		if (j + 1 < n - j - 1) {
+			quicksort(a, j + 1);
+			a += j + 1;
+			n -= j + 1;
+		} else {
+			quicksort(a + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k && a[k - 1] > a[k]; k--)
+			swap(&a[k - 1], &a[k]);
 }
 
 int main(int argc, char **argv)
@@ -52,7 +90,7 @@ int main(int argc, char **argv)
 		xr ^= a[i];
 	}
 	t1 = now();
-	qsort(a, n, sizeof(*a), cmp);
+	quicksort(a, n);
 	t2 = now();
 	for (i = 0; i < n; i++) {
 		if (i && a[i - 1] > a[i]) {
