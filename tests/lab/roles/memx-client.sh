@@ -5,7 +5,7 @@ tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 # The pager jobs run in a memory cgroup of job_mb MiB: a small machine,
 # without the cost of booting one too small for the tools themselves.
-job_mb=${MEMX_JOB_MB:-32}
+job_mb=${MEMX_JOB_MB:-16}
 fs_mb=48
 # Under KASAN, lockdep and kmemleak (debug kernel) every frame costs far
 # more: the same checks on less data, and the pager jobs are left to the
