@@ -112,6 +112,8 @@ static void rmap_pump(struct rmap_peer *peer)
 		list_del(&req->list);
 		req->seq = peer->next_seq++;
 		req->tries = 1;
+		/* Time in the queue is the window's, not the peer's: count from here. */
+		req->deadline = jiffies + msecs_to_jiffies(rmap_dead_ms);
 		if (rmap_req_gets_data(req))
 			rmap_reasm_start(&req->reasm, NULL, req->len, req->deadline);
 		peer->inflight[slot] = req;
@@ -150,8 +152,9 @@ static void rmap_complete(struct rmap_peer *peer, struct list_head *done)
  *
  * Never sleeps and never allocates: the request waits for room in the
  * peer's window if need be. Once this returns 0, @req->done() runs exactly
- * once, within rmap_proto's dead time (module parameter dead_ms) plus one
- * retransmission timeout.
+ * once: within rmap_proto's dead time (module parameter dead_ms) plus one
+ * retransmission timeout of being sent, and a request waits to be sent
+ * only behind others that are bound the same way.
  *
  * Return: 0, -EINVAL for a malformed request, or -EHOSTDOWN when the peer
  * is dead or gone (done() is then not called).
@@ -190,7 +193,6 @@ int rmap_submit(struct rmap_peer *peer, struct rmap_req *req)
 	req->status = 0;
 	req->resp_status = RMAP_OK;
 	req->rtt_us = 0;
-	req->deadline = jiffies + msecs_to_jiffies(rmap_dead_ms);
 	list_add_tail(&req->list, &peer->queue);
 	peer->stat[RMAP_PEER_REQUESTS]++;
 	rmap_pump(peer);
