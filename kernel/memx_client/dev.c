@@ -311,15 +311,12 @@ DEFINE_SHOW_ATTRIBUTE(memx_servers);
  * memx_dev_debugfs() - counters of a device under @parent/memxN/
  * @dev: the device
  * @parent: memx_client's debugfs directory
- *
- * Return: 0.
  */
-int memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent)
+void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent)
 {
 	dev->debugfs = debugfs_create_dir(dev->disk->disk_name, parent);
 	debugfs_create_file("stats", 0444, dev->debugfs, dev, &memx_stats_fops);
 	debugfs_create_file("servers", 0444, dev->debugfs, dev, &memx_servers_fops);
-	return 0;
 }
 
 /**

@@ -116,7 +116,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages);
 void memx_dev_destroy(struct memx_dev *dev);
 void memx_dev_dispatch(struct memx_cmd *cmd);
 void memx_dev_exit(void);
-int memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
+void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
 
 /* map.c */
 int memx_map_init(struct memx_dev *dev);
