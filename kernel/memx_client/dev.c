@@ -53,6 +53,7 @@ static void memx_page_done(struct rmap_req *req)
 	}
 	if (req->status) {
 		atomic64_inc(&sess->errors);
+		memx_session_check(sess, req);
 		pr_err_ratelimited("%s: request %u at %llu on %pM failed: %d (status %u)\n",
 				   cmd->dev->disk->disk_name, req->type,
 				   be64_to_cpu(req->body.page.offset), sess->mac, req->status,

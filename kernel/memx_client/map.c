@@ -286,10 +286,28 @@ void memx_place_work(struct work_struct *work)
 	}
 }
 
+/**
+ * memx_session_check() - notice a server that answers it forgot a session
+ * @s: the session
+ * @req: a finished request of @s
+ *
+ * The pages the server held for it are gone: say so once, loudly. Reads
+ * and writes of its extents keep failing with I/O errors.
+ */
+void memx_session_check(struct memx_session *s, const struct rmap_req *req)
+{
+	if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_SESSION)
+		return;
+	if (!atomic_xchg(&s->lost, 1))
+		pr_err("session %08x on %pM: the server lost it, and the %llu pages it held\n",
+		       s->id, s->mac, READ_ONCE(s->used));
+}
+
 static void memx_renew_done(struct rmap_req *req)
 {
 	struct memx_session *s = container_of(req, struct memx_session, renew.req);
 
+	memx_session_check(s, req);
 	if (req->status)
 		pr_warn("session %08x on %pM: lease not renewed: %d (status %u)\n", s->id,
 			s->mac, req->status, req->resp_status);
@@ -376,16 +394,17 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us\n");
+	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us lost\n");
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry(s, &dev->sessions, list) {
 		u64 n = atomic64_read(&s->answered);
 
-		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %lld %llu\n", s->mac, s->id,
-			   s->pages, s->used, atomic64_read(&s->reads), atomic64_read(&s->writes),
-			   atomic64_read(&s->discards), atomic64_read(&s->errors),
-			   atomic64_read(&s->resends),
-			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0);
+		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %lld %llu %d\n",
+			   s->mac, s->id, s->pages, s->used, atomic64_read(&s->reads),
+			   atomic64_read(&s->writes), atomic64_read(&s->discards),
+			   atomic64_read(&s->errors), atomic64_read(&s->resends),
+			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0,
+			   atomic_read(&s->lost));
 	}
 	mutex_unlock(&dev->map_lock);
 }

@@ -53,6 +53,7 @@ struct memx_session {
 	atomic64_t answered;
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
 	atomic_t renewing;
+	atomic_t lost;			/* the server no longer knows it */
 };
 
 /* Where one extent lives; @sess is NULL until a write needs it. */
@@ -122,6 +123,7 @@ void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
 int memx_map_init(struct memx_dev *dev);
 void memx_map_exit(struct memx_dev *dev);
 int memx_session_submit(struct memx_session *s, struct rmap_req *req);
+void memx_session_check(struct memx_session *s, const struct rmap_req *req);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 void memx_place_work(struct work_struct *work);
 void memx_renew_work(struct work_struct *work);

@@ -264,8 +264,31 @@ int memx_session_destroy(u32 id, const u8 *mac)
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_destroy);
 
+/*
+ * When the client owning @s was last heard from through any of its
+ * sessions: a client busy on one device may have its renewals of another
+ * delayed or lost behind that traffic, and is alive all the same.
+ */
+static unsigned long memx_client_last_heard(const struct memx_session *s)
+{
+	unsigned long last = READ_ONCE(s->last_used);
+	struct memx_session *o;
+
+	lockdep_assert_held(&memx_store_lock);
+	list_for_each_entry(o, &memx_session_list, list) {
+		unsigned long used = READ_ONCE(o->last_used);
+
+		if (ether_addr_equal(o->mac, s->mac) && time_after(used, last))
+			last = used;
+	}
+	return last;
+}
+
 /**
- * memx_sessions_expire() - end the sessions whose lease ran out
+ * memx_sessions_expire() - end the sessions whose client went silent
+ *
+ * A session ends when its client sent nothing, to it or to any of its
+ * other sessions here, for the session's lease.
  *
  * Context: process; may sleep.
  */
@@ -276,7 +299,10 @@ void memx_sessions_expire(void)
 
 	mutex_lock(&memx_store_lock);
 	list_for_each_entry_safe(s, tmp, &memx_session_list, list) {
-		if (time_after(jiffies, READ_ONCE(s->last_used) + msecs_to_jiffies(s->lease_ms))) {
+		unsigned long lease = msecs_to_jiffies(s->lease_ms);
+
+		if (time_after(jiffies, READ_ONCE(s->last_used) + lease) &&
+		    time_after(jiffies, memx_client_last_heard(s) + lease)) {
 			memx_session_unlink(s);
 			list_add(&s->list, &expired);
 		}
@@ -292,6 +318,7 @@ void memx_sessions_expire(void)
 		memx_session_free(s);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_sessions_expire);
 
 /**
  * memx_session_pages() - pages a session holds

@@ -103,3 +103,14 @@ lab_leak_check() {
 	echo scan >$leaks
 	cat $leaks
 }
+
+# lab_in_memcg MIB CMD...: run CMD in a memory cgroup that may hold MIB MiB
+# of RAM (swap unlimited): a large-memory job on a small machine.
+lab_in_memcg() {
+	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control || return
+	mkdir -p /sys/fs/cgroup/job
+	echo "$1M" >/sys/fs/cgroup/job/memory.max || return
+	shift
+	sh -c 'echo $$ >/sys/fs/cgroup/job/cgroup.procs && exec "$@"' lab_in_memcg "$@"
+}

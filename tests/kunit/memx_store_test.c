@@ -3,8 +3,9 @@
  * KUnit: memx_server's store, in a server loaded with capacity_mb=8 and
  * no client: sessions take whole chunks, never more than the capacity,
  * hold zeroed pages only up to their size, answer only their own client,
- * grow, are replaced by a rejoin, and give every page back when they
- * end. Also the write-ordering rule that keeps a late resend from undoing
+ * grow, are replaced by a rejoin, end when their client falls silent
+ * (not while it is busy on another session), and give every page back
+ * when they end. Also the write-ordering rule that keeps a late resend from undoing
  * a later write.
  */
 #include <kunit/test.h>
@@ -129,6 +130,50 @@ static void memx_store_write_order(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, memx_write_is_current(0xfffffffe, 2));
 }
 
+/* Pretend @s was last used @ms ago. */
+static void memx_store_age(struct memx_session *s, unsigned int ms)
+{
+	WRITE_ONCE(s->last_used, jiffies - msecs_to_jiffies(ms));
+}
+
+static bool memx_store_has(u32 id, const u8 *mac)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = memx_session_find(id, mac);
+	rcu_read_unlock();
+	return found;
+}
+
+static void memx_store_lease(struct kunit *test)
+{
+	struct memx_session *a1, *a2, *b1;
+	u32 id_a1, id_a2, id_b1;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 1000, &a1), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 2, 1, 1000, &a2), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_b, 3, 1, 1000, &b1), 0);
+	id_a1 = a1->id;
+	id_a2 = a2->id;
+	id_b1 = b1->id;
+	/* a1 idle but its client busy on a2; b1's client silent. */
+	memx_store_age(a1, 5000);
+	memx_store_age(b1, 5000);
+	memx_sessions_expire();
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a1, client_a));
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a2, client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_b1, client_b));
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 2ULL * MEMX_CHUNK_PAGES);
+	/* Now client a is silent too: both of its sessions end. */
+	memx_store_age(a1, 5000);
+	memx_store_age(a2, 5000);
+	memx_sessions_expire();
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a1, client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a2, client_a));
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
 static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_empty_at_start),
 	KUNIT_CASE(memx_store_whole_chunks),
@@ -136,6 +181,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_pages),
 	KUNIT_CASE(memx_store_own_client_only),
 	KUNIT_CASE(memx_store_rejoin_replaces),
+	KUNIT_CASE(memx_store_lease),
 	KUNIT_CASE(memx_store_write_order),
 	{}
 };

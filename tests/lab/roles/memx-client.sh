@@ -13,7 +13,7 @@ fs_mb=48
 mb=1
 if [ "$MEMX_KERNEL" = debug ]; then
 	mb=4
-	fs_mb=8
+	fs_mb=16
 fi
 
 memx_modprobe rmap_proto
@@ -69,24 +69,18 @@ write_files() {
 check "$fs_mb MiB of files written" write_files
 check "umount, remount" sh -c 'umount /mnt/memx && echo 3 >/proc/sys/vm/drop_caches && mount /dev/memx0 /mnt/memx'
 check "every file reads back intact" sh -c 'cd /mnt/memx && sha256sum -c --quiet /tmp/files.sha256'
-check "fstrim releases freed blocks" sh -c 'rm /mnt/memx/f1* && fstrim -v /mnt/memx'
+check "fstrim releases a deleted file's blocks" sh -c 'rm /mnt/memx/f0 && fstrim -v /mnt/memx'
+check "the other files read back intact after fstrim" sh -c \
+	'echo 3 >/proc/sys/vm/drop_caches && cd /mnt/memx && grep -v " f0$" /tmp/files.sha256 | sha256sum -c --quiet -'
 check "umount /dev/memx0" umount /mnt/memx
 
-# in_job CMD...: run CMD in a memory cgroup of job_mb MiB (swap unlimited).
-in_job() {
-	mkdir -p /sys/fs/cgroup/job
-	echo "${job_mb}M" >/sys/fs/cgroup/job/memory.max
-	sh -c 'echo $$ >/sys/fs/cgroup/job/cgroup.procs && exec "$@"' in_job "$@"
-}
 
 # The pager: a sort three times the size of the job's memory, then a
 # shared mapping twice that size.
 pager_jobs() {
-	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
-	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat >/tmp/vmstat.before
 	check "a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
-		in_job "$tools/memsort" $((job_mb * 3))
+		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3))
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat
 	check "the job swapped out at least its memory's worth of pages" swapped
 }
@@ -102,7 +96,7 @@ check "rmmod refused while swap is on" sh -c '! rmmod memx_client 2>/dev/null'
 check "swapoff /dev/memx1" swapoff /dev/memx1
 [ "$MEMX_KERNEL" = debug ] ||
 	check "a $((job_mb * 2)) MiB shared mapping in $job_mb MiB reads back intact" \
-		in_job "$tools/mmapcheck" /dev/memx1 $((job_mb * 2))
+		lab_in_memcg "$job_mb" "$tools/mmapcheck" /dev/memx1 $((job_mb * 2))
 
 for d in memx0 memx1; do
 	echo "$d:"
