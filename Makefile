@@ -7,6 +7,7 @@
 #   make check           build checks, KUnit and every lab scenario
 #   make demo            the lab scenario that best shows memx working
 #   make lab-tools       user-space helpers the lab guests run
+#   make bench [QUICK=1] memx against disk, RAM and the network peers
 
 TREE := $(CURDIR)
 KVER_NEWEST := $(shell ls -1 /lib/modules 2>/dev/null | sort -V | while read v; do \
@@ -52,4 +53,7 @@ demo:
 	scripts/dkms-install >/dev/null
 	scripts/memx-lab --kernel stock tests/lab/rmap.py
 
-.PHONY: all modules clean debug checkpatch lab-tools check demo
+bench:
+	QUICK=$(QUICK) scripts/bench/run
+
+.PHONY: all modules clean debug checkpatch lab-tools check demo bench

@@ -1,0 +1,77 @@
+# The far end of every network device the benchmark compares, all
+# serving RAM: memx_server, vblade (AoE) and nbd-server on tmpfs files,
+# the kernel NVMe/TCP target on a brd RAM disk. The raw-socket echo runs
+# only while the client measures the floor (it would otherwise see every
+# RMAP frame). CPU time is sampled at each phase the client announces.
+# shellcheck shell=sh
+. "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
+mb=$MEMX_DEV_MB
+
+check "memx_server lends $mb MiB" memx_modprobe memx_server capacity_mb="$mb"
+
+mkdir -p /srv/bench
+mount -t tmpfs -o size=$((2 * mb + 8))M bench /srv/bench
+truncate -s "${mb}M" /srv/bench/aoe.img /srv/bench/nbd.img
+
+start_vblade() {
+	vblade 0 0 eth0 /srv/bench/aoe.img >>/tmp/vblade.log 2>&1 &
+	echo $! >/tmp/vblade.pid
+}
+check "vblade exports AoE e0.0" start_vblade
+
+cat >/tmp/nbd.conf <<EOF
+[generic]
+[bench]
+exportname = /srv/bench/nbd.img
+EOF
+check "nbd-server exports 'bench'" nbd-server -C /tmp/nbd.conf
+
+nvmet_setup() {
+	modprobe brd rd_nr=1 rd_size=$((mb * 1024)) &&
+	modprobe nvmet-tcp || return
+	mount -t configfs none /sys/kernel/config 2>/dev/null || true
+	cfg=/sys/kernel/config/nvmet
+	mkdir $cfg/subsystems/bench &&
+	echo 1 >$cfg/subsystems/bench/attr_allow_any_host &&
+	mkdir $cfg/subsystems/bench/namespaces/1 &&
+	echo -n /dev/ram0 >$cfg/subsystems/bench/namespaces/1/device_path &&
+	echo 1 >$cfg/subsystems/bench/namespaces/1/enable &&
+	mkdir $cfg/ports/1 &&
+	echo tcp >$cfg/ports/1/addr_trtype &&
+	echo ipv4 >$cfg/ports/1/addr_adrfam &&
+	echo "$MEMX_IP" >$cfg/ports/1/addr_traddr &&
+	echo 4420 >$cfg/ports/1/addr_trsvcid &&
+	ln -s $cfg/subsystems/bench $cfg/ports/1/subsystems/bench
+}
+check "NVMe/TCP target 'bench' on brd" nvmet_setup
+
+bench_cpu_sampler &
+lab_signal bsrv-up
+
+# Requests from the client, in the order it makes them.
+lab_wait floor-start 3000
+"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
+echo $! >/tmp/rawping.pid
+lab_signal floor-ready
+lab_wait floor-done 600
+kill "$(cat /tmp/rawping.pid)"
+
+if [ "$MEMX_QUICK" = 0 ]; then
+	lab_wait mtu9000 3000
+	ip link set eth0 mtu 9000
+	# vblade sizes its frames to the MTU it finds at start.
+	kill "$(cat /tmp/vblade.pid)"
+	sleep 1
+	start_vblade
+	lab_signal bsrv-mtu9000
+	lab_wait floor9000-start 3000
+	"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
+	echo $! >/tmp/rawping.pid
+	lab_signal floor9000-ready
+	lab_wait floor9000-done 600
+	kill "$(cat /tmp/rawping.pid)"
+fi
+
+lab_wait bench-done 4000
+cp /tmp/cpu-"$MEMX_NAME".log /lab/bench/
+check "memx_server gave every page back" grep -qx "granted_pages 0" /sys/kernel/debug/memx_server/stats
