@@ -37,7 +37,8 @@ debug:
 checkpatch:
 	scripts/checkpatch $(SOURCES)
 
-LAB_TOOLS := tests/lab/tools/rawping tests/lab/tools/memsort tests/lab/tools/mmapcheck
+LAB_TOOLS := tests/lab/tools/rawping tests/lab/tools/memsort tests/lab/tools/mmapcheck \
+	tests/lab/tools/cpuphase
 
 lab-tools: $(LAB_TOOLS)
 

@@ -13,19 +13,8 @@ bench_progress() {
 	echo "$(date +%T) $MEMX_NAME: $*" >>/lab/bench/progress
 }
 
-# bench_cpu_sampler: each time the phase changes, log "PHASE BUSY TOTAL"
-# (cumulative /proc/stat ticks, busy = all but idle and iowait), so that
-# a phase's CPU time is the difference to the next line.
+# bench_cpu_sampler: log the CPU ticks of each phase to /tmp/cpu-NAME.log
+# (tests/lab/tools/cpuphase.c; it never forks, so it costs nothing).
 bench_cpu_sampler() {
-	last=
-	while :; do
-		p=$(cat /lab/bench/phase 2>/dev/null || echo none)
-		if [ "$p" != "$last" ]; then
-			awk -v p="$p" '$1 == "cpu" {
-				busy = $2 + $3 + $4 + $7 + $8 + $9
-				print p, busy, busy + $5 + $6 }' /proc/stat >>/tmp/cpu-"$MEMX_NAME".log
-			last=$p
-		fi
-		sleep 0.1
-	done
+	"$MEMX_TREE/tests/lab/tools/cpuphase" /lab/bench/phase /tmp/cpu-"$MEMX_NAME".log &
 }

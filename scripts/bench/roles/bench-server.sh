@@ -45,7 +45,7 @@ nvmet_setup() {
 }
 check "NVMe/TCP target 'bench' on brd" nvmet_setup
 
-bench_cpu_sampler &
+bench_cpu_sampler
 lab_signal bsrv-up
 
 # Requests from the client, in the order it makes them.
