@@ -8,6 +8,7 @@
 #   make demo            the lab scenario that best shows memx working
 #   make lab-tools       user-space helpers the lab guests run
 #   make bench [QUICK=1] memx against disk, RAM and the network peers
+#   make profile         perf profiles of memx's client and server under fio
 
 TREE := $(CURDIR)
 KVER_NEWEST := $(shell ls -1 /lib/modules 2>/dev/null | sort -V | while read v; do \
@@ -57,4 +58,8 @@ demo:
 bench:
 	QUICK=$(QUICK) scripts/bench/run
 
-.PHONY: all modules clean debug checkpatch lab-tools check demo bench
+# memx alone through the quick jobs, with perf on client and server.
+profile:
+	QUICK=1 MEMX_BENCH_PROFILE=1 scripts/bench/run
+
+.PHONY: all modules clean debug checkpatch lab-tools check demo bench profile

@@ -9,6 +9,8 @@ import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 QUICK = os.environ.get("MEMX_BENCH_QUICK", "0") == "1"
+# Profile: memx alone, with perf on both guests (make profile).
+PROFILE = os.environ.get("MEMX_BENCH_PROFILE", "0") == "1"
 KERNELS = ["stock"]
 TIMEOUT = 1800 if QUICK else 4800
 # Size of every device compared, in MiB; the swap job's memory is 1/8 of it.
@@ -16,7 +18,7 @@ DEV_MB = int(os.environ.get("MEMX_BENCH_DEV_MB", "64" if QUICK else "256"))
 
 
 def run(lab):
-    env = {"dev_mb": DEV_MB, "quick": int(QUICK)}
+    env = {"dev_mb": DEV_MB, "quick": int(QUICK), "profile": int(PROFILE)}
     # The server holds every device's contents: four times the size.
     lab.guest("bsrv", role=os.path.join(HERE, "roles/bench-server.sh"),
               mem=4 * DEV_MB + 320, **env)

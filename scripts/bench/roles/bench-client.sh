@@ -64,9 +64,13 @@ check "NBD export attached" nbd_attach
 check "NVMe/TCP namespace attached" nvme_attach
 check "virtual disk, brd and zram set up" local_attach
 
-# name:device, network devices first.
+# name:device, network devices first. A profile run measures memx alone.
 net_devices="memx:/dev/memx0 aoe:/dev/etherd/e0.0 nbd:/dev/nbd0 nvme-tcp:/dev/nvme0n1"
 local_devices="disk:/dev/vda brd:/dev/ram0 zram:/dev/zram0"
+if [ "$MEMX_PROFILE" = 1 ]; then
+	net_devices="memx:/dev/memx0"
+	local_devices=
+fi
 for d in $net_devices $local_devices; do
 	dev=${d#*:}
 	sched=/sys/block/$(basename "$(readlink -f "$dev")")/queue/scheduler
@@ -96,10 +100,33 @@ fio_run() {
 	bench_phase "$1-$2-$5-$6-qd$7"
 	DEV=$3 RW=$5 BS=$6 QD=$7 SIZE=$mb RUNTIME=$runtime RAMP=$ramp \
 		fio "$MEMX_TREE/scripts/bench/fio/bench.fio" --section="$4" \
-		--output-format=json --output="$out/fio/$1-$2-$5-$6-qd$7.json"
+		--eta=never --output-format=json --output="$out/fio/$1-$2-$5-$6-qd$7.json"
 	rc=$?
 	bench_phase idle
 	return $rc
+}
+
+# perf_start NAME, perf_stop: a system-wide profile of this guest (and,
+# through signals, of bsrv) while NAME runs; reports go to /lab/bench/perf.
+perf_start() {
+	[ "$MEMX_PROFILE" = 1 ] || return 0
+	mkdir -p $out/perf
+	echo "$1" >$out/perf/name
+	lab_signal perf-start
+	perf record -q -a -g -e cpu-clock -o /tmp/perf.data >/dev/null 2>&1 &
+	echo $! >/tmp/perf.pid
+}
+
+perf_stop() {
+	[ "$MEMX_PROFILE" = 1 ] || return 0
+	kill -INT "$(cat /tmp/perf.pid)"
+	lab_signal perf-stop
+	while kill -0 "$(cat /tmp/perf.pid)" 2>/dev/null; do sleep 0.2; done
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym 2>/dev/null |
+		grep -v '^$' | head -300 >"$out/perf/$(cat $out/perf/name)-$MEMX_NAME.txt"
+	rm -f /lab/signals/perf-start
+	lab_wait perf-done 300
+	rm -f /lab/signals/perf-done /lab/signals/perf-stop
 }
 
 # fio_device TAG NAME DEV: fill the range, then every job.
@@ -112,11 +139,15 @@ fio_device() {
 	fi
 	check "$1 $2: fill $mb MiB" fio_run "$1" "$2" "$3" fill write 1m 4
 	for qd in $depths; do
+		if [ "$qd" = 32 ]; then perf_start "$1-$2-randread-qd32"; fi
 		check "$1 $2: 4k random read qd$qd" fio_run "$1" "$2" "$3" measure randread 4k "$qd"
+		if [ "$qd" = 32 ]; then perf_stop; fi
 	done
 	check "$1 $2: 4k random write qd1" fio_run "$1" "$2" "$3" measure randwrite 4k 1
 	check "$1 $2: 4k random write qd32" fio_run "$1" "$2" "$3" measure randwrite 4k 32
+	perf_start "$1-$2-read-128k"
 	check "$1 $2: 128k sequential read" fio_run "$1" "$2" "$3" measure read 128k 8
+	perf_stop
 	check "$1 $2: 128k sequential write" fio_run "$1" "$2" "$3" measure write 128k 8
 }
 

@@ -48,6 +48,23 @@ check "NVMe/TCP target 'bench' on brd" nvmet_setup
 bench_cpu_sampler
 lab_signal bsrv-up
 
+# A profile run: perf while the client asks, its report beside the client's.
+perf_server() {
+	while :; do
+		lab_wait perf-start 4000 || return 0
+		perf record -q -a -g -e cpu-clock -o /tmp/perf.data >/dev/null 2>&1 &
+		pid=$!
+		lab_wait perf-stop 600
+		kill -INT $pid
+		wait $pid
+		perf report -i /tmp/perf.data --stdio --no-children --sort sym 2>/dev/null |
+			grep -v '^$' | head -300 >"/lab/bench/perf/$(cat /lab/bench/perf/name)-$MEMX_NAME.txt"
+		lab_signal perf-done
+		while [ -e /lab/signals/perf-stop ]; do sleep 0.2; done
+	done
+}
+[ "$MEMX_PROFILE" = 1 ] && perf_server &
+
 # Requests from the client, in the order it makes them.
 lab_wait floor-start 3000
 "$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
