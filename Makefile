@@ -39,7 +39,7 @@ checkpatch:
 	scripts/checkpatch $(SOURCES)
 
 LAB_TOOLS := tests/lab/tools/rawping tests/lab/tools/memsort tests/lab/tools/mmapcheck \
-	tests/lab/tools/cpuphase
+	tests/lab/tools/cpuphase tests/lab/tools/labwait
 
 lab-tools: $(LAB_TOOLS)
 

@@ -302,7 +302,11 @@ static void rmap_ageing(struct work_struct *work)
 	spin_unlock_bh(&rmap_peers_lock);
 
 	for (i = 0; i < n; i++) {
-		pr_info("peer %pM aged out\n", gone[i]->mac);
+		/* A server leaving matters; a quiet client comes and goes. */
+		if (gone[i]->server)
+			pr_info("server %pM aged out\n", gone[i]->mac);
+		else
+			pr_debug("peer %pM aged out\n", gone[i]->mac);
 		rmap_peer_release(gone[i], -EHOSTDOWN);
 	}
 again:

@@ -79,7 +79,14 @@ for d in $net_devices $local_devices; do
 done
 
 # The swap job's memory: a sort of 2x (and 4x) that, in a memory cgroup.
-if [ "$MEMX_QUICK" = 1 ]; then
+if [ "$MEMX_PROFILE" = 1 ]; then
+	runtime=20
+	ramp=1
+	depths="1 32"
+	swap_x="2"
+	swap_devices="memx:/dev/memx0"
+	job_mb=8
+elif [ "$MEMX_QUICK" = 1 ]; then
 	runtime=3
 	ramp=1
 	depths="1 32"
@@ -113,20 +120,17 @@ perf_start() {
 	mkdir -p $out/perf
 	echo "$1" >$out/perf/name
 	lab_signal perf-start
-	perf record -q -a -g -e cpu-clock -o /tmp/perf.data >/dev/null 2>&1 &
-	echo $! >/tmp/perf.pid
+	bench_perf_start
+	lab_wait perf-ready 180
 }
 
 perf_stop() {
 	[ "$MEMX_PROFILE" = 1 ] || return 0
-	kill -INT "$(cat /tmp/perf.pid)"
 	lab_signal perf-stop
-	while kill -0 "$(cat /tmp/perf.pid)" 2>/dev/null; do sleep 0.2; done
-	perf report -i /tmp/perf.data --stdio --no-children --sort sym 2>/dev/null |
-		grep -v '^$' | head -300 >"$out/perf/$(cat $out/perf/name)-$MEMX_NAME.txt"
+	bench_perf_stop "$(cat $out/perf/name)"
 	rm -f /lab/signals/perf-start
-	lab_wait perf-done 300
-	rm -f /lab/signals/perf-done /lab/signals/perf-stop
+	lab_wait perf-done 600
+	rm -f /lab/signals/perf-done /lab/signals/perf-stop /lab/signals/perf-ready
 }
 
 # fio_device TAG NAME DEV: fill the range, then every job.
@@ -179,9 +183,10 @@ floor() {
 	echo "devices $mb MiB each; fio $runtime s per job after $ramp s ramp, libaio, direct"
 	echo "client_ram $(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo) MiB"
 } >$out/info
+# The guests' CPU use when nothing runs: subtracted from every phase.
+bench_phase baseline
+sleep 5
 bench_phase idle
-sleep 3
-bench_phase idle-end
 floor floor 1400
 for d in $net_devices $local_devices; do
 	fio_device mtu1500 "${d%%:*}" "${d#*:}"

@@ -52,13 +52,10 @@ lab_signal bsrv-up
 perf_server() {
 	while :; do
 		lab_wait perf-start 4000 || return 0
-		perf record -q -a -g -e cpu-clock -o /tmp/perf.data >/dev/null 2>&1 &
-		pid=$!
+		bench_perf_start
+		lab_signal perf-ready
 		lab_wait perf-stop 600
-		kill -INT $pid
-		wait $pid
-		perf report -i /tmp/perf.data --stdio --no-children --sort sym 2>/dev/null |
-			grep -v '^$' | head -300 >"/lab/bench/perf/$(cat /lab/bench/perf/name)-$MEMX_NAME.txt"
+		bench_perf_stop "$(cat /lab/bench/perf/name)"
 		lab_signal perf-done
 		while [ -e /lab/signals/perf-stop ]; do sleep 0.2; done
 	done
