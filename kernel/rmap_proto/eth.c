@@ -12,6 +12,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
+#include <net/sch_generic.h>
 
 #include "rmap_proto.h"
 
@@ -212,6 +213,60 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 	return skb;
 }
 
+/*
+ * Whether the frames of a message may go straight to the driver as one
+ * burst: only where dev_queue_xmit() would bypass the qdisc anyway (a
+ * default, empty one) and nobody taps the interface. Any other qdisc
+ * (netem, shaping, filters) sees every frame as before.
+ */
+static bool rmap_can_burst(struct net_device *dev, struct netdev_queue *txq)
+{
+	typeof(rcu_dereference_bh(txq->qdisc)) q = rcu_dereference_bh(txq->qdisc);
+
+	return q && q->enqueue && (q->flags & TCQ_F_CAN_BYPASS) && qdisc_is_empty(q) &&
+	       !dev->netdev_ops->ndo_select_queue && !dev_nit_active(dev);
+}
+
+/*
+ * Hand @n frames to @dev. Where allowed, they go to the driver back to
+ * back, each but the last marked as followed by more (xmit_more), so the
+ * NIC is notified once per message instead of once per frame: on a
+ * virtual NIC every notification is an exit to the hypervisor. What the
+ * driver does not take then goes through dev_queue_xmit(). Returns the
+ * frames queued.
+ */
+static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, unsigned int n)
+{
+	struct netdev_queue *txq;
+	unsigned int i = 0, sent = 0;
+	int cpu;
+
+	local_bh_disable();
+	cpu = smp_processor_id();
+	txq = netdev_get_tx_queue(dev, cpu % dev->real_num_tx_queues);
+	if (n > 1 && netif_running(dev) && netif_carrier_ok(dev) && rmap_can_burst(dev, txq)) {
+		HARD_TX_LOCK(dev, txq, cpu);
+		while (i < n && !netif_xmit_frozen_or_drv_stopped(txq)) {
+			netdev_tx_t rc;
+
+			skb_set_queue_mapping(skbs[i], txq - dev->_tx);
+			rc = netdev_start_xmit(skbs[i], dev, txq, i + 1 < n);
+			if (!dev_xmit_complete(rc))
+				break;	/* not taken: it goes the usual way below */
+			if (rc == NETDEV_TX_OK)
+				sent++;
+			i++;
+		}
+		HARD_TX_UNLOCK(dev, txq);
+	}
+	for (; i < n; i++) {
+		if (dev_queue_xmit(skbs[i]) == NET_XMIT_SUCCESS)
+			sent++;
+	}
+	local_bh_enable();
+	return sent;
+}
+
 /**
  * rmap_send() - send one message, in as few frames as the MTU allows
  * @dev: the interface to send on
@@ -232,7 +287,8 @@ int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
 	      struct page *page, unsigned int off, const void *buf, unsigned int len)
 {
 	unsigned int size = rmap_frag_size(dev->mtu);
-	unsigned int i, count, sent = 0;
+	struct sk_buff *skbs[RMAP_MAX_FRAGS];
+	unsigned int i, count, built = 0, sent;
 	const u8 *data = buf;
 
 	if (!size)
@@ -248,11 +304,12 @@ int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
 		rmap_frame_seal(h, len ? data + foff : NULL);
 		skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
 				       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
-		if (skb && dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
-			sent++;
+		if (skb)
+			skbs[built++] = skb;
 	}
 	if (len && page)
 		kunmap_local(data);
+	sent = rmap_xmit(dev, skbs, built);
 	return sent ? sent : -ENOBUFS;
 }
 

@@ -38,6 +38,7 @@ static const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
 	[RMAP_PEER_RETRANSMITS] = "retransmits",
 	[RMAP_PEER_TIMEOUTS] = "timeouts",
 	[RMAP_PEER_TX_ERRORS] = "tx_errors",
+	[RMAP_PEER_SPURIOUS] = "spurious",
 };
 
 static u32 rmap_mac_hash(const u8 *mac)

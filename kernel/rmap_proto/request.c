@@ -251,6 +251,15 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 	/* Karn: the answer to a resend may belong to an earlier send. */
 	if (req->tries == 1)
 		rmap_rtt_sample(&peer->rtt, req->rtt_us);
+	/*
+	 * Answers echo RMAP_F_RETRANSMIT: this one answers the first send,
+	 * so the resend was spurious (a slow answer, not a loss) and the
+	 * window it halved comes back.
+	 */
+	if (req->tries > 1 && !(h->flags & RMAP_F_RETRANSMIT)) {
+		peer->stat[RMAP_PEER_SPURIOUS]++;
+		rmap_window_undo(&peer->win);
+	}
 	rmap_window_ack(&peer->win);
 	peer->stat[RMAP_PEER_ANSWERED]++;
 	rmap_req_finish(peer, req, h->status ? -EREMOTEIO : 0, &done);

@@ -96,6 +96,8 @@ static void rmap_answer(struct rmap_peer *peer, const struct rmap_hdr *req, u8 s
 	rmap_hdr_init(&h, rmap_answer_type(req, status), be32_to_cpu(req->session),
 		      be32_to_cpu(req->seq));
 	h.status = status;
+	/* Tell the requester which of its sends this answers. */
+	h.flags = req->flags & RMAP_F_RETRANSMIT;
 	memcpy(&h.page, body ? body : &req->page, sizeof(h.page));
 	rmap_peer_send(peer, &h, page, off, buf, status == RMAP_OK ? len : 0);
 }

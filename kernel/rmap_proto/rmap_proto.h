@@ -81,12 +81,14 @@ struct rmap_window {
 	u16 cwnd;
 	u16 max;
 	u16 acked;		/* acks since cwnd last grew */
+	u16 prior;		/* cwnd before the last halving, 0 once undone */
 };
 
 void rmap_window_init(struct rmap_window *w, u16 initial, u16 max);
 void rmap_window_set_max(struct rmap_window *w, u16 max);
 void rmap_window_ack(struct rmap_window *w);
 void rmap_window_loss(struct rmap_window *w);
+void rmap_window_undo(struct rmap_window *w);
 
 /* Sequence numbers wrap: compare them as a signed distance. */
 static inline bool rmap_seq_before(u32 a, u32 b)
@@ -142,6 +144,7 @@ enum rmap_peer_stat {
 	RMAP_PEER_RETRANSMITS,
 	RMAP_PEER_TIMEOUTS,	/* requests given up on */
 	RMAP_PEER_TX_ERRORS,	/* frames the device or memory refused */
+	RMAP_PEER_SPURIOUS,	/* resends whose original was answered after all */
 	RMAP_PEER_STAT_NR,
 };
 

@@ -87,7 +87,7 @@ if [ "$MEMX_PROFILE" = 1 ]; then
 	swap_devices="memx:/dev/memx0"
 	job_mb=8
 elif [ "$MEMX_QUICK" = 1 ]; then
-	runtime=3
+	runtime=5
 	ramp=1
 	depths="1 32"
 	swap_x="2"
@@ -153,6 +153,11 @@ fio_device() {
 	check "$1 $2: 128k sequential read" fio_run "$1" "$2" "$3" measure read 128k 8
 	perf_stop
 	check "$1 $2: 128k sequential write" fio_run "$1" "$2" "$3" measure write 128k 8
+	# RMAP's view after memx's jobs: windows, RTT, retransmits, drops.
+	if [ "$2" = memx ]; then
+		cat /sys/kernel/debug/rmap/peers /sys/kernel/debug/rmap/stats \
+			/sys/kernel/debug/memx_client/memx0/stats >"$out/rmap-$1.txt" 2>&1 || true
+	fi
 }
 
 # floor TAG SIZES: raw-socket and RMAP round trips to bsrv.
