@@ -36,6 +36,17 @@ lab_wait() {
 	done
 }
 
+# lab_within SECONDS CMD...: CMD succeeds within SECONDS (tried every 0.2 s).
+lab_within() {
+	n=$(($1 * 5))
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
 # lab_mac NAME, lab_ip NAME: the address of another guest.
 lab_mac() {
 	awk -v n="$1" '$1 == n { print $2 }' /lab/hosts

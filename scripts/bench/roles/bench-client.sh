@@ -15,44 +15,33 @@ lab_wait bsrv-up 600
 srv_mac=$(lab_mac bsrv)
 srv_ip=$(lab_ip bsrv)
 
-# within SECONDS CMD...: CMD succeeds within SECONDS.
-within() {
-	n=$(($1 * 5))
-	shift
-	until "$@"; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-
 memx_attach() {
 	memx_modprobe memx_client size_mb="$mb" nr_devices=1 &&
-	within 30 grep -q "^$srv_mac .* server alive" /sys/kernel/debug/rmap/peers
+	lab_within 30 grep -q "^$srv_mac .* server alive" /sys/kernel/debug/rmap/peers
 }
 
 aoe_attach() {
 	modprobe aoe aoe_iflist=eth0 2>/dev/null || modprobe aoe || return
 	aoe-discover
-	within 30 test -b /dev/etherd/e0.0
+	lab_within 30 test -b /dev/etherd/e0.0
 }
 
 nbd_attach() {
 	modprobe nbd nbds_max=1 &&
 	timeout 60 nbd-client "$srv_ip" /dev/nbd0 -N bench -b 4096 >>$out/nbd-client.log 2>&1 &&
-	within 10 test "$(cat /sys/block/nbd0/size)" -gt 0
+	lab_within 10 test "$(cat /sys/block/nbd0/size)" -gt 0
 }
 
 nvme_attach() {
 	modprobe nvme-tcp &&
 	timeout 60 nvme connect -t tcp -a "$srv_ip" -s 4420 -n bench --hostnqn="$(nvme gen-hostnqn)" \
 		>/dev/null &&
-	within 30 test -b /dev/nvme0n1
+	lab_within 30 test -b /dev/nvme0n1
 }
 
 local_attach() {
 	modprobe virtio_blk &&
-	within 10 test -b /dev/vda &&
+	lab_within 10 test -b /dev/vda &&
 	modprobe brd rd_nr=1 rd_size=$((mb * 1024)) &&
 	modprobe zram num_devices=1 &&
 	echo "${mb}M" >/sys/block/zram0/disksize

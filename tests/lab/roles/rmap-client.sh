@@ -15,17 +15,6 @@ is_server() {
 	awk -v m="$1" '$1 == m && $3 == "server" && $4 == "alive" { f = 1 } END { exit !f }' $peers
 }
 
-# within SECONDS CMD...: CMD succeeds within SECONDS.
-within() {
-	n=$(($1 * 5))
-	shift
-	until "$@"; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-
 gone() {
 	! awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' $peers
 }
@@ -40,7 +29,7 @@ rmap_ping() {
 
 lab_wait srv1-up 240
 lab_wait srv2-up 240
-check "both servers appear in the peer table within 5 s" within 5 sh -c \
+check "both servers appear in the peer table within 5 s" lab_within 5 sh -c \
 	"grep -q '^$srv1 .* server alive' $peers && grep -q '^$srv2 .* server alive' $peers"
 cat $peers
 check "srv1 advertises 64 MiB (16384 pages)" sh -c "grep '^$srv1 ' $peers | awk '{ exit \$7 != 16384 }'"
@@ -62,10 +51,10 @@ check "ping to an unknown MAC refused" sh -c "! echo '02:00:00:00:00:99 1 64' > 
 check "malformed ping command refused" sh -c "! echo 'garbage' > $ping"
 
 lab_signal stop-srv1
-check "srv1 ages out after it stops advertising (peer_timeout 3.5 s)" within 8 gone "$srv1"
+check "srv1 ages out after it stops advertising (peer_timeout 3.5 s)" lab_within 8 gone "$srv1"
 lab_signal kill-srv2
 lab_wait srv2-killed 60
-check "srv2 ages out after it is killed" within 8 gone "$srv2"
+check "srv2 ages out after it is killed" lab_within 8 gone "$srv2"
 check "a ping to a server that left fails at once" sh -c "! echo '$srv2 1 64' > $ping"
 cat /sys/kernel/debug/rmap/stats
 lab_signal done
