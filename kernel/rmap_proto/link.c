@@ -33,7 +33,8 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_rtt_init);
 /**
  * rmap_rtt_sample() - feed one measured round trip
  * @r: estimator
- * @rtt: the round trip of a request sent once (never a resend's) (us)
+ * @rtt: a round trip known to be one send's: a request's sent once, or the
+ *	first send's of one resent when its answer says it answers that (us)
  *
  * A good sample also ends any backoff.
  */
