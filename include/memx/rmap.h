@@ -82,7 +82,6 @@ struct rmap_req {
 	u32 seq;
 	u16 tries;
 	ktime_t sent;			/* last (re)transmission */
-	ktime_t first_sent;		/* first transmission */
 	unsigned long expires;		/* jiffies: retransmit after this */
 	unsigned long deadline;		/* jiffies: give up after this */
 	struct rmap_reasm reasm;	/* the answer's data, as it arrives */

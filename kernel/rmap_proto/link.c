@@ -33,8 +33,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_rtt_init);
 /**
  * rmap_rtt_sample() - feed one measured round trip
  * @r: estimator
- * @rtt: a round trip known to be one send's: a request's sent once, or the
- *	first send's of one resent when its answer says it answers that (us)
+ * @rtt: the round trip of a request sent once (never a resend's) (us)
  *
  * A good sample also ends any backoff.
  */
@@ -106,7 +105,6 @@ void rmap_window_init(struct rmap_window *w, u16 initial, u16 max)
 	w->max = max_t(u16, max, 1);
 	w->cwnd = clamp_t(u16, initial, 1, w->max);
 	w->acked = 0;
-	w->prior = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_window_init);
 
@@ -143,23 +141,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_window_ack);
  */
 void rmap_window_loss(struct rmap_window *w)
 {
-	w->prior = w->cwnd;
 	w->cwnd = max(w->cwnd / 2, 1);
 	w->acked = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_window_loss);
-
-/**
- * rmap_window_undo() - the last loss was not one: give the window back
- * @w: window
- *
- * For a resend whose original send was answered after all (the answer
- * only came late): the halving it caused is undone, once.
- */
-void rmap_window_undo(struct rmap_window *w)
-{
-	if (w->prior > w->cwnd)
-		w->cwnd = min(w->prior, w->max);
-	w->prior = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(rmap_window_undo);

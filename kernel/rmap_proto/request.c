@@ -72,8 +72,6 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 	if (req->tries > 1)
 		h.flags |= RMAP_F_RETRANSMIT;
 	req->sent = ktime_get();
-	if (req->tries <= 1)
-		req->first_sent = req->sent;
 	req->expires = jiffies + rmap_rto_jiffies(peer);
 	rmap_peer_send(peer, &h, req->page, req->page_off, NULL, len);
 }
@@ -255,15 +253,12 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 		rmap_rtt_sample(&peer->rtt, req->rtt_us);
 	/*
 	 * Answers echo RMAP_F_RETRANSMIT: this one answers the first send,
-	 * so the resend was spurious (a slow answer, not a loss). The window
-	 * it halved comes back, and the round trip it really took is a
-	 * sample, so that the timeout grows to what the peer needs now.
+	 * so the resend was spurious (a slow answer, not a loss). Counted:
+	 * giving the window back on it was measured to queue more at the
+	 * server and slow swap down, so the halving stands.
 	 */
-	if (req->tries > 1 && !(h->flags & RMAP_F_RETRANSMIT)) {
+	if (req->tries > 1 && !(h->flags & RMAP_F_RETRANSMIT))
 		peer->stat[RMAP_PEER_SPURIOUS]++;
-		rmap_window_undo(&peer->win);
-		rmap_rtt_sample(&peer->rtt, ktime_us_delta(ktime_get(), req->first_sent));
-	}
 	rmap_window_ack(&peer->win);
 	peer->stat[RMAP_PEER_ANSWERED]++;
 	rmap_req_finish(peer, req, h->status ? -EREMOTEIO : 0, &done);

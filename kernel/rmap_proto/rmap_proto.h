@@ -81,14 +81,12 @@ struct rmap_window {
 	u16 cwnd;
 	u16 max;
 	u16 acked;		/* acks since cwnd last grew */
-	u16 prior;		/* cwnd before the last halving, 0 once undone */
 };
 
 void rmap_window_init(struct rmap_window *w, u16 initial, u16 max);
 void rmap_window_set_max(struct rmap_window *w, u16 max);
 void rmap_window_ack(struct rmap_window *w);
 void rmap_window_loss(struct rmap_window *w);
-void rmap_window_undo(struct rmap_window *w);
 
 /* Sequence numbers wrap: compare them as a signed distance. */
 static inline bool rmap_seq_before(u32 a, u32 b)

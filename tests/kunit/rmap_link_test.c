@@ -166,43 +166,12 @@ static void rmap_link_peer_ageing(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 300, 350));
 }
 
-/* A halving caused by a resend that proved spurious is undone, once. */
-static void rmap_link_window_undo(struct kunit *test)
-{
-	struct rmap_window w;
-
-	rmap_window_init(&w, 32, 32);
-	rmap_window_loss(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 16);
-	rmap_window_undo(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 32);
-	/* A second undo of the same loss gives nothing more. */
-	rmap_window_loss(&w);
-	rmap_window_loss(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 8);
-	rmap_window_undo(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 16);
-	rmap_window_undo(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 16);
-	/* Never above a ceiling the peer lowered meanwhile. */
-	rmap_window_init(&w, 32, 32);
-	rmap_window_loss(&w);
-	rmap_window_set_max(&w, 12);
-	rmap_window_undo(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 12);
-	/* Nothing to undo: nothing changes. */
-	rmap_window_init(&w, 4, 32);
-	rmap_window_undo(&w);
-	KUNIT_EXPECT_EQ(test, w.cwnd, 4);
-}
-
 static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_first_sample),
 	KUNIT_CASE(rmap_link_rtt_converges),
 	KUNIT_CASE(rmap_link_rtt_bounds),
 	KUNIT_CASE(rmap_link_rtt_backoff),
 	KUNIT_CASE(rmap_link_window),
-	KUNIT_CASE(rmap_link_window_undo),
 	KUNIT_CASE(rmap_link_seq_wrap),
 	KUNIT_CASE(rmap_link_peer_ageing),
 	{}
