@@ -62,13 +62,18 @@ perf_server() {
 }
 [ "$MEMX_PROFILE" = 1 ] && perf_server &
 
+# echo_for TAG: the raw-socket echo, from TAG-start to TAG-done.
+echo_for() {
+	lab_wait "$1-start" 3000
+	"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
+	pid=$!
+	lab_signal "$1-ready"
+	lab_wait "$1-done" 600
+	kill $pid
+}
+
 # Requests from the client, in the order it makes them.
-lab_wait floor-start 3000
-"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
-echo $! >/tmp/rawping.pid
-lab_signal floor-ready
-lab_wait floor-done 600
-kill "$(cat /tmp/rawping.pid)"
+echo_for floor
 
 if [ "$MEMX_QUICK" = 0 ]; then
 	lab_wait mtu9000 3000
@@ -78,12 +83,7 @@ if [ "$MEMX_QUICK" = 0 ]; then
 	sleep 1
 	start_vblade
 	lab_signal bsrv-mtu9000
-	lab_wait floor9000-start 3000
-	"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
-	echo $! >/tmp/rawping.pid
-	lab_signal floor9000-ready
-	lab_wait floor9000-done 600
-	kill "$(cat /tmp/rawping.pid)"
+	echo_for floor9000
 fi
 
 lab_wait bench-done 4000
