@@ -1,7 +1,8 @@
 """The benchmark's lab: one server VM (bsrv) that serves RAM over memx,
 AoE, NBD and NVMe/TCP, and one client VM (bcli) that runs the same fio
 jobs and the same swap workload on each of them, on its virtual disk,
-on brd and on zram. Run by scripts/bench/run (make bench); the client's
+on brd and on zram; then one VM (bveth) with both ends of each protocol
+joined by veth pairs. Run by scripts/bench/run (make bench); the client's
 progress is printed as it goes. MEMX_BENCH_QUICK=1 is the short mode."""
 
 import os
@@ -25,15 +26,33 @@ def run(lab):
     # The client holds brd's and zram's contents and runs the jobs.
     lab.guest("bcli", role=os.path.join(HERE, "roles/bench-client.sh"),
               mem=2 * DEV_MB + 320, disk_mb=DEV_MB, **env)
+    seen = follow(lab, 0)
+    if PROFILE or lab.failed_guest():
+        return
+    # The second topology, alone on the host once the first is done: client
+    # and servers in one guest over veth pairs (each protocol's CPU cost).
+    lab.guest("bveth", role=os.path.join(HERE, "roles/bench-veth.sh"),
+              mem=4 * DEV_MB + 320, **env)
+    follow(lab, seen)
+
+
+def follow(lab, seen):
+    """Print the guests' progress lines, from line SEEN on, until every
+    guest has stopped; return the lines printed in all."""
     progress = os.path.join(lab.run, "bench", "progress")
-    seen = 0
     while time.time() < lab.deadline and any(g.running() for g in lab.guests.values()):
         if lab.failed_guest():
             break
-        if os.path.exists(progress):
-            with open(progress) as f:
-                lines = f.read().splitlines()
-            for line in lines[seen:]:
-                lab.log(line)
-            seen = len(lines)
+        seen = print_progress(lab, progress, seen)
         time.sleep(1)
+    return print_progress(lab, progress, seen)
+
+
+def print_progress(lab, path, seen):
+    if not os.path.exists(path):
+        return seen
+    with open(path) as f:
+        lines = f.read().splitlines()
+    for line in lines[seen:]:
+        lab.log(line)
+    return len(lines)

@@ -76,8 +76,16 @@ lab_netem_apply() {
 	echo "memx-lab: netem on $MEMX_NAME: '${spec:-none}' $ok"
 }
 
+# Watch for changes: labwait when the tree is at hand (a shell loop of
+# sleep and cat keeps a TCG guest busy), a slower loop in a standalone guest.
 lab_netem_watch() {
-	while sleep 0.3; do
+	waiter=${MEMX_TREE:-/nonexistent}/tests/lab/tools/labwait
+	while :; do
+		if [ -x "$waiter" ]; then
+			"$waiter" -c "/lab/ctl/$MEMX_NAME.netem" "$(cat /tmp/.lab-netem 2>/dev/null)" 3600
+		else
+			sleep 0.3
+		fi
 		lab_netem_apply
 	done
 }

@@ -5,10 +5,8 @@
 # /lab/bench for scripts/bench/report.
 # shellcheck shell=sh
 . "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
-mb=$MEMX_DEV_MB
 tools=$MEMX_TREE/tests/lab/tools
-out=/lab/bench
-mkdir -p $out/fio $out/swap $out/ping
+mkdir -p $out/swap $out/ping
 bench_cpu_sampler
 
 lab_wait bsrv-up 600
@@ -20,25 +18,6 @@ memx_attach() {
 	lab_within 30 grep -q "^$srv_mac .* server alive" /sys/kernel/debug/rmap/peers
 }
 
-aoe_attach() {
-	modprobe aoe aoe_iflist=eth0 2>/dev/null || modprobe aoe || return
-	aoe-discover
-	lab_within 30 test -b /dev/etherd/e0.0
-}
-
-nbd_attach() {
-	modprobe nbd nbds_max=1 &&
-	timeout 60 nbd-client "$srv_ip" /dev/nbd0 -N bench -b 4096 >>$out/nbd-client.log 2>&1 &&
-	lab_within 10 test "$(cat /sys/block/nbd0/size)" -gt 0
-}
-
-nvme_attach() {
-	modprobe nvme-tcp &&
-	timeout 60 nvme connect -t tcp -a "$srv_ip" -s 4420 -n bench --hostnqn="$(nvme gen-hostnqn)" \
-		>/dev/null &&
-	lab_within 30 test -b /dev/nvme0n1
-}
-
 local_attach() {
 	modprobe virtio_blk &&
 	lab_within 10 test -b /dev/vda &&
@@ -48,9 +27,9 @@ local_attach() {
 }
 
 check "memx_client attaches, server found" memx_attach
-check "AoE target e0.0 found" aoe_attach
-check "NBD export attached" nbd_attach
-check "NVMe/TCP namespace attached" nvme_attach
+check "AoE target e0.0 found" aoe_attach eth0
+check "NBD export attached" nbd_attach "$srv_ip"
+check "NVMe/TCP namespace attached" nvme_attach "$srv_ip"
 check "virtual disk, brd and zram set up" local_attach
 
 # name:device, network devices first. A profile run measures memx alone.
@@ -69,85 +48,18 @@ done
 
 # The swap job's memory: a sort of 2x (and 4x) that, in a memory cgroup.
 if [ "$MEMX_PROFILE" = 1 ]; then
-	runtime=20
-	ramp=1
-	depths="1 32"
 	swap_x="2"
 	swap_devices="memx:/dev/memx0"
 	job_mb=8
 elif [ "$MEMX_QUICK" = 1 ]; then
-	runtime=5
-	ramp=1
-	depths="1 32"
 	swap_x="2"
 	swap_devices="memx:/dev/memx0 nbd:/dev/nbd0 disk:/dev/vda zram:/dev/zram0"
 	job_mb=8
 else
-	runtime=15
-	ramp=2
-	depths="1 4 16 32"
 	swap_x="2 4"
 	swap_devices="$net_devices $local_devices"
 	job_mb=16
 fi
-
-# fio_run TAG NAME DEV SECTION RW BS QD: one fio measurement, JSON to /lab.
-fio_run() {
-	bench_phase "$1-$2-$5-$6-qd$7"
-	DEV=$3 RW=$5 BS=$6 QD=$7 SIZE=$mb RUNTIME=$runtime RAMP=$ramp \
-		fio "$MEMX_TREE/scripts/bench/fio/bench.fio" --section="$4" \
-		--eta=never --output-format=json --output="$out/fio/$1-$2-$5-$6-qd$7.json"
-	rc=$?
-	bench_phase idle
-	return $rc
-}
-
-# perf_start NAME, perf_stop: a system-wide profile of this guest (and,
-# through signals, of bsrv) while NAME runs; reports go to /lab/bench/perf.
-perf_start() {
-	[ "$MEMX_PROFILE" = 1 ] || return 0
-	mkdir -p $out/perf
-	echo "$1" >$out/perf/name
-	lab_signal perf-start
-	bench_perf_start
-	lab_wait perf-ready 180
-}
-
-perf_stop() {
-	[ "$MEMX_PROFILE" = 1 ] || return 0
-	lab_signal perf-stop
-	bench_perf_stop "$(cat $out/perf/name)"
-	rm -f /lab/signals/perf-start
-	lab_wait perf-done 600
-	rm -f /lab/signals/perf-done /lab/signals/perf-stop /lab/signals/perf-ready
-}
-
-# fio_device TAG NAME DEV: fill the range, then every job.
-fio_device() {
-	bench_progress "fio $1 on $2 ($3)"
-	# fio would create a file where a device is missing.
-	if ! test -b "$3"; then
-		check "$1 $2: $3 is a block device" false
-		return 0
-	fi
-	check "$1 $2: fill $mb MiB" fio_run "$1" "$2" "$3" fill write 1m 4
-	for qd in $depths; do
-		if [ "$qd" = 32 ]; then perf_start "$1-$2-randread-qd32"; fi
-		check "$1 $2: 4k random read qd$qd" fio_run "$1" "$2" "$3" measure randread 4k "$qd"
-		if [ "$qd" = 32 ]; then perf_stop; fi
-	done
-	check "$1 $2: 4k random write qd1" fio_run "$1" "$2" "$3" measure randwrite 4k 1
-	check "$1 $2: 4k random write qd32" fio_run "$1" "$2" "$3" measure randwrite 4k 32
-	perf_start "$1-$2-read-128k"
-	check "$1 $2: 128k sequential read" fio_run "$1" "$2" "$3" measure read 128k 8
-	perf_stop
-	check "$1 $2: 128k sequential write" fio_run "$1" "$2" "$3" measure write 128k 8
-	# RMAP's view after memx's jobs: windows, RTT, retransmits, drops.
-	if [ "$2" = memx ]; then
-		cat /sys/kernel/debug/rmap/peers /sys/kernel/debug/rmap/stats \
-			/sys/kernel/debug/memx_client/memx0/stats >"$out/rmap-$1.txt" 2>&1 || true
-	fi
-}
 
 # floor TAG SIZES: raw-socket and RMAP round trips to bsrv.
 floor() {
@@ -172,7 +84,11 @@ floor() {
 }
 
 {
-	echo "mode $([ "$MEMX_QUICK" = 1 ] && echo quick || echo full)"
+	if [ "$MEMX_PROFILE" = 1 ]; then
+		echo "mode profile (memx alone, perf on)"
+	else
+		echo "mode $([ "$MEMX_QUICK" = 1 ] && echo quick || echo full)"
+	fi
 	echo "kernel $(uname -r), 1 vCPU per VM, QEMU TCG"
 	echo "devices $mb MiB each; fio $runtime s per job after $ramp s ramp, libaio, direct"
 	echo "client_ram $(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo) MiB"
@@ -239,9 +155,9 @@ if [ "$MEMX_QUICK" = 0 ]; then
 	nbd-client -d /dev/nbd0 >/dev/null 2>&1
 	nvme disconnect -n bench >/dev/null
 	aoe-flush -a >/dev/null 2>&1
-	check "mtu 9000: AoE found again" aoe_attach
-	check "mtu 9000: NBD attached again" nbd_attach
-	check "mtu 9000: NVMe/TCP attached again" nvme_attach
+	check "mtu 9000: AoE found again" aoe_attach eth0
+	check "mtu 9000: NBD attached again" nbd_attach "$srv_ip"
+	check "mtu 9000: NVMe/TCP attached again" nvme_attach "$srv_ip"
 	floor floor9000 4096
 	for d in $net_devices; do
 		fio_device mtu9000 "${d%%:*}" "${d#*:}"

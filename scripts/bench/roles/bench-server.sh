@@ -5,45 +5,14 @@
 # RMAP frame). CPU time is sampled at each phase the client announces.
 # shellcheck shell=sh
 . "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
-mb=$MEMX_DEV_MB
 
 check "memx_server lends $mb MiB" memx_modprobe memx_server capacity_mb="$mb"
 
-mkdir -p /srv/bench
-mount -t tmpfs -o size=$((2 * mb + 8))M bench /srv/bench
-truncate -s "${mb}M" /srv/bench/aoe.img /srv/bench/nbd.img
-
-start_vblade() {
-	vblade 0 0 eth0 /srv/bench/aoe.img >>/tmp/vblade.log 2>&1 &
-	echo $! >/tmp/vblade.pid
-}
-check "vblade exports AoE e0.0" start_vblade
-
-cat >/tmp/nbd.conf <<EOF
-[generic]
-[bench]
-exportname = /srv/bench/nbd.img
-EOF
+check "tmpfs files for vblade and nbd-server" peer_files
+check "vblade exports AoE e0.0" start_vblade eth0
 check "nbd-server exports 'bench'" nbd-server -C /tmp/nbd.conf
 
-nvmet_setup() {
-	modprobe brd rd_nr=1 rd_size=$((mb * 1024)) &&
-	modprobe nvmet-tcp || return
-	mount -t configfs none /sys/kernel/config 2>/dev/null || true
-	cfg=/sys/kernel/config/nvmet
-	mkdir $cfg/subsystems/bench &&
-	echo 1 >$cfg/subsystems/bench/attr_allow_any_host &&
-	mkdir $cfg/subsystems/bench/namespaces/1 &&
-	echo -n /dev/ram0 >$cfg/subsystems/bench/namespaces/1/device_path &&
-	echo 1 >$cfg/subsystems/bench/namespaces/1/enable &&
-	mkdir $cfg/ports/1 &&
-	echo tcp >$cfg/ports/1/addr_trtype &&
-	echo ipv4 >$cfg/ports/1/addr_adrfam &&
-	echo "$MEMX_IP" >$cfg/ports/1/addr_traddr &&
-	echo 4420 >$cfg/ports/1/addr_trsvcid &&
-	ln -s $cfg/subsystems/bench $cfg/ports/1/subsystems/bench
-}
-check "NVMe/TCP target 'bench' on brd" nvmet_setup
+check "NVMe/TCP target 'bench' on brd" nvmet_setup "$MEMX_IP"
 
 bench_cpu_sampler
 lab_signal bsrv-up
@@ -81,7 +50,7 @@ if [ "$MEMX_QUICK" = 0 ]; then
 	# vblade sizes its frames to the MTU it finds at start.
 	kill "$(cat /tmp/vblade.pid)"
 	sleep 1
-	start_vblade
+	start_vblade eth0
 	lab_signal bsrv-mtu9000
 	echo_for floor9000
 fi
