@@ -82,8 +82,8 @@ struct rmap_req {
 	u32 seq;
 	u16 tries;
 	ktime_t sent;			/* last (re)transmission */
-	unsigned long expires;		/* jiffies: retransmit after this */
-	unsigned long deadline;		/* jiffies: give up after this */
+	ktime_t expires;		/* retransmit after this */
+	ktime_t deadline;		/* give up after this */
 	struct rmap_reasm reasm;	/* the answer's data, as it arrives */
 };
 

@@ -70,12 +70,18 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_rtt_timeout);
  * rmap_rtt_rto() - the retransmission timeout to use now
  * @r: estimator
  *
- * Return: srtt + 4 * rttvar, doubled per consecutive timeout, within the
- * bounds (us).
+ * Steady round trips leave no variance, and srtt + 4 * rttvar falls to
+ * srtt itself: every answer a little slower than the mean would then be
+ * resent for nothing (measured: 1 request in 30 at queue depth 32, nearly
+ * all of them spurious). So never less than twice the smoothed round trip.
+ *
+ * Return: max(srtt + 4 * rttvar, 2 * srtt), doubled per consecutive
+ * timeout, within the bounds (us).
  */
 u32 rmap_rtt_rto(const struct rmap_rtt *r)
 {
-	u64 rto = (r->srtt8 >> 3) + r->rttvar4;
+	u64 srtt = r->srtt8 >> 3;
+	u64 rto = max(srtt + r->rttvar4, 2 * srtt);
 
 	rto = clamp_t(u64, rto, r->min_rto, r->max_rto);
 	return min_t(u64, rto << r->backoff, r->max_rto);

@@ -240,7 +240,7 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
 	spin_lock_bh(&peer->lock);
 	peer->unhashed = true;		/* refuses submits, keeps the timer off */
 	spin_unlock_bh(&peer->lock);
-	del_timer_sync(&peer->timer);
+	hrtimer_cancel(&peer->timer);
 	rmap_request_fail_all(peer, status);
 	rmap_peer_put(peer);
 }

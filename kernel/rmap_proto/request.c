@@ -15,12 +15,19 @@
 
 #include "rmap_proto.h"
 
-static void rmap_request_timer(struct timer_list *t);
+static enum hrtimer_restart rmap_request_timer(struct hrtimer *t);
 
 void rmap_request_init_peer(struct rmap_peer *peer)
 {
 	INIT_LIST_HEAD(&peer->queue);
-	timer_setup(&peer->timer, rmap_request_timer, 0);
+	/*
+	 * Round trips on a LAN are tens of microseconds to a few ms, below
+	 * a jiffy: a timer wheel would resend up to a tick early or late.
+	 * Soft mode: the handler runs in softirq context, like the receive
+	 * path it shares the peer's lock with.
+	 */
+	hrtimer_init(&peer->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	peer->timer.function = rmap_request_timer;
 	/*
 	 * Back off no further than lets a request be tried RMAP_MIN_TRIES
 	 * times before its deadline: a peer is declared dead only after
@@ -61,6 +68,11 @@ static unsigned long rmap_rto_jiffies(struct rmap_peer *peer)
 	return max(usecs_to_jiffies(rmap_rtt_rto(&peer->rtt)), 1UL);
 }
 
+static bool rmap_due(ktime_t now, ktime_t when)
+{
+	return ktime_compare(now, when) >= 0;
+}
+
 /* (Re)send a request. Peer lock held: the request cannot complete meanwhile. */
 static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 {
@@ -72,30 +84,36 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 	if (req->tries > 1)
 		h.flags |= RMAP_F_RETRANSMIT;
 	req->sent = ktime_get();
-	req->expires = jiffies + rmap_rto_jiffies(peer);
+	req->expires = ktime_add_us(req->sent, rmap_rtt_rto(&peer->rtt));
 	rmap_peer_send(peer, &h, req->page, req->page_off, NULL, len);
 }
 
-/* Arm the timer for the earliest retransmission or deadline. Lock held. */
+/*
+ * Arm the timer for the earliest retransmission or deadline. A timer
+ * already set earlier is left alone: it finds nothing due and comes
+ * here again, which is cheaper than reprogramming it on every answer.
+ * Lock held.
+ */
 static void rmap_arm(struct rmap_peer *peer)
 {
-	unsigned long next = 0;
-	bool any = false;
+	ktime_t next = KTIME_MAX;
 	int i;
 
+	if (peer->unhashed)
+		return;
 	for (i = 0; i < RMAP_MAX_WINDOW; i++) {
 		struct rmap_req *req = peer->inflight[i];
-		unsigned long due;
 
 		if (!req)
 			continue;
-		due = time_before(req->expires, req->deadline) ? req->expires : req->deadline;
-		if (!any || time_before(due, next))
-			next = due;
-		any = true;
+		next = min(next, min(req->expires, req->deadline));
 	}
-	if (any && !peer->unhashed)
-		mod_timer(&peer->timer, next);
+	if (next == KTIME_MAX)
+		return;
+	if (hrtimer_is_queued(&peer->timer) &&
+	    ktime_compare(hrtimer_get_softexpires(&peer->timer), next) <= 0)
+		return;
+	hrtimer_start_range_ns(&peer->timer, next, RMAP_TIMER_SLACK_NS, HRTIMER_MODE_ABS_SOFT);
 }
 
 /* Move queued requests into the window and send them. Lock held. */
@@ -113,9 +131,10 @@ static void rmap_pump(struct rmap_peer *peer)
 		req->seq = peer->next_seq++;
 		req->tries = 1;
 		/* Time in the queue is the window's, not the peer's: count from here. */
-		req->deadline = jiffies + msecs_to_jiffies(rmap_dead_ms);
+		req->deadline = ktime_add_ms(ktime_get(), rmap_dead_ms);
 		if (rmap_req_gets_data(req))
-			rmap_reasm_start(&req->reasm, NULL, req->len, req->deadline);
+			rmap_reasm_start(&req->reasm, NULL, req->len,
+					 jiffies + msecs_to_jiffies(rmap_dead_ms));
 		peer->inflight[slot] = req;
 		peer->nr_inflight++;
 		rmap_req_xmit(peer, req);
@@ -285,10 +304,11 @@ static void rmap_fail_locked(struct rmap_peer *peer, int status, struct list_hea
 	}
 }
 
-static void rmap_request_timer(struct timer_list *t)
+static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 {
-	struct rmap_peer *peer = from_timer(peer, t, timer);
-	unsigned long now = jiffies, dead = msecs_to_jiffies(rmap_dead_ms);
+	struct rmap_peer *peer = container_of(t, struct rmap_peer, timer);
+	unsigned long dead = msecs_to_jiffies(rmap_dead_ms);
+	ktime_t now = ktime_get();
 	bool backed_off = false;
 	LIST_HEAD(done);
 	int i;
@@ -299,9 +319,9 @@ static void rmap_request_timer(struct timer_list *t)
 
 		if (!req)
 			continue;
-		if (time_after_eq(now, req->deadline)) {
+		if (rmap_due(now, req->deadline)) {
 			peer->stat[RMAP_PEER_TIMEOUTS]++;
-			if (time_after_eq(now, peer->last_answer + dead)) {
+			if (time_after_eq(jiffies, peer->last_answer + dead)) {
 				/*
 				 * No answer for the whole dead time: it is gone,
 				 * even if it still advertises (a black hole).
@@ -315,7 +335,7 @@ static void rmap_request_timer(struct timer_list *t)
 			rmap_req_finish(peer, req, -ETIMEDOUT, &done);
 			continue;
 		}
-		if (time_after_eq(now, req->expires)) {
+		if (rmap_due(now, req->expires)) {
 			/*
 			 * One loss event per timer run: back off once. Shrink
 			 * the window at most once per round trip, since the
@@ -323,9 +343,9 @@ static void rmap_request_timer(struct timer_list *t)
 			 */
 			if (!backed_off) {
 				rmap_rtt_timeout(&peer->rtt);
-				if (time_after_eq(now, peer->win_hold_until)) {
+				if (time_after_eq(jiffies, peer->win_hold_until)) {
 					rmap_window_loss(&peer->win);
-					peer->win_hold_until = now + rmap_rto_jiffies(peer);
+					peer->win_hold_until = jiffies + rmap_rto_jiffies(peer);
 				}
 				backed_off = true;
 			}
@@ -337,6 +357,7 @@ static void rmap_request_timer(struct timer_list *t)
 	rmap_pump(peer);
 	spin_unlock_bh(&peer->lock);
 	rmap_complete(peer, &done);
+	return HRTIMER_NORESTART;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/hrtimer.h>
 #include <linux/timer.h>
 #include <linux/types.h>
 #include <memx/rmap.h>
@@ -129,6 +130,8 @@ extern unsigned int rmap_advert_ms;
 #define RMAP_MIN_RTO_US		200
 #define RMAP_MAX_RTO_US		1000000
 #define RMAP_INITIAL_RTO_US	100000
+/* How late a retransmission may be, so that timers can be batched. */
+#define RMAP_TIMER_SLACK_NS	(50 * NSEC_PER_USEC)
 /* Tries a request gets before its deadline, at the longest backoff. */
 #define RMAP_MIN_TRIES		16
 
@@ -192,7 +195,7 @@ struct rmap_peer {
 	unsigned int nr_inflight;
 	struct rmap_req *inflight[RMAP_MAX_WINDOW];
 	struct list_head queue;		/* waiting for room in the window */
-	struct timer_list timer;
+	struct hrtimer timer;		/* next retransmission or deadline */
 	struct rmap_rtt rtt;
 	struct rmap_window win;
 	unsigned long win_hold_until;	/* jiffies: no second shrink before */

@@ -36,8 +36,8 @@ static void rmap_link_rtt_converges(struct kunit *test)
 	for (i = 0; i < 200; i++)
 		rmap_rtt_sample(&r, 1000);
 	KUNIT_EXPECT_EQ(test, rmap_rtt_srtt(&r), 1000U);
-	/* No variance left: the timeout falls to the lower bound's side. */
-	KUNIT_EXPECT_LE(test, rmap_rtt_rto(&r), 1000U + 8);
+	/* No variance left: the timeout stays at twice the round trip. */
+	KUNIT_EXPECT_EQ(test, rmap_rtt_rto(&r), 2000U);
 
 	/* A jump in delay raises the timeout above the new RTT at once. */
 	rmap_rtt_sample(&r, 5000);
