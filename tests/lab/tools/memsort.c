@@ -3,11 +3,15 @@
  * memsort MIB: a large-memory job for the pager tests, in the spirit of
  * MemX's quicksort benchmark. Fills MIB MiB with pseudo-random integers,
  * sorts them, and checks the result is ordered and holds the same values
- * (sum and xor). Exit 0 when it does; prints the time each phase took.
+ * (sum and xor); then a random phase probes one random place per page of
+ * the array (as many probes as pages) and checks each is in order with its
+ * neighbour. Exit 0 when all holds; prints the time each phase took, and
+ * the random phase's major faults (pages it waited for from swap).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now(void)
@@ -16,6 +20,22 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long major_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_majflt;
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
 }
 
 static void swap(uint32_t *a, uint32_t *b)
@@ -68,8 +88,10 @@ int main(int argc, char **argv)
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 0;
 	size_t n = mib * 1024 * 1024 / sizeof(uint32_t), i;
 	uint64_t sum = 0, sum2 = 0, x = 88172645463325252ULL;
+	size_t per_page = 4096 / sizeof(uint32_t), probes = n / per_page + 1;
 	uint32_t xr = 0, xr2 = 0, *a;
-	double t0, t1, t2;
+	double t0, t1, t2, t3, t4;
+	long faults;
 
 	if (!mib) {
 		fprintf(stderr, "usage: memsort MIB\n");
@@ -82,10 +104,7 @@ int main(int argc, char **argv)
 	}
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		a[i] = (uint32_t)x;
+		a[i] = (uint32_t)xorshift(&x);
 		sum += a[i];
 		xr ^= a[i];
 	}
@@ -105,7 +124,20 @@ int main(int argc, char **argv)
 			(unsigned long long)sum, (unsigned long long)sum2);
 		return 1;
 	}
+	t3 = now();
+	faults = major_faults();
+	for (i = 0; i < probes; i++) {
+		size_t k = xorshift(&x) % (n - 1);
+
+		if (a[k] > a[k + 1]) {
+			fprintf(stderr, "memsort: out of order at %zu (random phase)\n", k);
+			return 1;
+		}
+	}
+	t4 = now();
 	printf("memsort: %zu MiB fill %.1f s sort %.1f s verify %.1f s total %.1f s\n", mib,
-	       t1 - t0, t2 - t1, now() - t2, now() - t0);
+	       t1 - t0, t2 - t1, t3 - t2, t3 - t0);
+	printf("memsort: random %zu probes %.3f s major_faults %ld\n", probes, t4 - t3,
+	       major_faults() - faults);
 	return 0;
 }
