@@ -20,9 +20,37 @@
 
 static int memx_major;
 
+/* A device being removed takes no new users. Under the disk's open_mutex. */
+static int memx_open(struct block_device *bdev, fmode_t mode)
+{
+	struct memx_dev *dev = bdev->bd_disk->private_data;
+
+	return dev->claimed ? -EBUSY : 0;
+}
+
 static const struct block_device_operations memx_fops = {
 	.owner = THIS_MODULE,
+	.open = memx_open,
 };
+
+/**
+ * memx_dev_claim() - take a device no one has open out of use, to remove it
+ * @dev: the device
+ *
+ * Return: 0, after which opens fail; -EBUSY when it is open.
+ */
+int memx_dev_claim(struct memx_dev *dev)
+{
+	int err = 0;
+
+	mutex_lock(&dev->disk->open_mutex);
+	if (disk_openers(dev->disk))
+		err = -EBUSY;
+	else
+		dev->claimed = true;
+	mutex_unlock(&dev->disk->open_mutex);
+	return err;
+}
 
 static void memx_count(struct memx_dev *dev, enum memx_dev_stat stat)
 {

@@ -14,16 +14,13 @@
 
 #include "memx_client.h"
 
-#define MEMX_MAX_DEVICES	16
-#define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
-
 static uint size_mb = 1024;
 module_param(size_mb, uint, 0444);
 MODULE_PARM_DESC(size_mb, "Size of each device in MiB (default 1024)");
 
 static uint nr_devices = 1;
 module_param(nr_devices, uint, 0444);
-MODULE_PARM_DESC(nr_devices, "Devices to create at load (default 1, at most 16)");
+MODULE_PARM_DESC(nr_devices, "Devices to create at load (default 1, at most 16); more with /sys/class/memx/add");
 
 unsigned int memx_place_timeout_ms = 10000;
 module_param_named(place_timeout_ms, memx_place_timeout_ms, uint, 0444);
@@ -36,7 +33,6 @@ MODULE_PARM_DESC(lease_ms,
 		 "Servers drop this client's memory after this long without news (3000-600000, default 30000)");
 
 struct workqueue_struct *memx_wq;
-static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
 static struct dentry *memx_debugfs;
 
 static bool memx_param_ok(const char *name, unsigned int val, unsigned int min,
@@ -50,13 +46,7 @@ static bool memx_param_ok(const char *name, unsigned int val, unsigned int min,
 
 static void memx_client_cleanup(void)
 {
-	int i;
-
-	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
-		if (memx_devs[i])
-			memx_dev_destroy(memx_devs[i]);
-		memx_devs[i] = NULL;
-	}
+	memx_control_exit();
 	memx_dev_exit();
 	debugfs_remove_recursive(memx_debugfs);
 	destroy_workqueue(memx_wq);
@@ -65,6 +55,7 @@ static void memx_client_cleanup(void)
 static int __init memx_client_init(void)
 {
 	unsigned int i;
+	int ret;
 
 	if (!memx_param_ok("size_mb", size_mb, 1, MEMX_MAX_SIZE_MB) ||
 	    !memx_param_ok("nr_devices", nr_devices, 0, MEMX_MAX_DEVICES) ||
@@ -77,17 +68,20 @@ static int __init memx_client_init(void)
 	if (!memx_wq)
 		return -ENOMEM;
 	memx_debugfs = debugfs_create_dir("memx_client", NULL);
+	ret = memx_control_init(memx_debugfs);
+	if (ret) {
+		debugfs_remove_recursive(memx_debugfs);
+		destroy_workqueue(memx_wq);
+		return ret;
+	}
 	rmap_solicit();
 	for (i = 0; i < nr_devices; i++) {
-		struct memx_dev *dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT));
-
-		if (IS_ERR(dev)) {
-			pr_err("memx%u: cannot create: %ld\n", i, PTR_ERR(dev));
+		ret = memx_devices_add(size_mb);
+		if (ret < 0) {
+			pr_err("memx%u: cannot create: %d\n", i, ret);
 			memx_client_cleanup();
-			return PTR_ERR(dev);
+			return ret;
 		}
-		memx_devs[i] = dev;
-		memx_dev_debugfs(dev, memx_debugfs);
 	}
 	pr_info("%u device(s) of %u MiB\n", nr_devices, size_mb);
 	return 0;

@@ -23,6 +23,8 @@
 /* Largest I/O, in pages: each page is one RMAP request. */
 #define MEMX_MAX_PAGES		32
 #define MEMX_QUEUE_DEPTH	64
+#define MEMX_MAX_DEVICES	16
+#define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
 /* A page whose server was lost or silent is sent again for this long. */
 #define MEMX_IO_RETRY_MS	30000
@@ -93,6 +95,7 @@ struct memx_dev {
 
 	atomic64_t stat[MEMX_DEV_STAT_NR];
 	struct dentry *debugfs;
+	bool claimed;			/* being removed: opens fail */
 };
 
 /* Per request (blk-mq PDU): everything a request needs, preallocated. */
@@ -112,8 +115,14 @@ extern struct workqueue_struct *memx_wq;
 extern unsigned int memx_place_timeout_ms;
 extern unsigned int memx_lease_ms;
 
+/* control.c */
+int memx_devices_add(unsigned int size_mb);
+int memx_control_init(struct dentry *debugfs);
+void memx_control_exit(void);
+
 /* dev.c */
 struct memx_dev *memx_dev_create(int index, u64 pages);
+int memx_dev_claim(struct memx_dev *dev);
 void memx_dev_destroy(struct memx_dev *dev);
 void memx_dev_dispatch(struct memx_cmd *cmd);
 void memx_dev_exit(void);

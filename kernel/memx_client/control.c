@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The set of devices, and the control files that change it at run time,
+ * as a driver domain serving many guests needs (one device per guest,
+ * each its own size):
+ *
+ *   echo 512 > /sys/class/memx/add        # a new /dev/memxN of 512 MiB
+ *   echo memx3 > /sys/class/memx/remove   # refused while memx3 is open
+ *
+ * The new device's name is logged; /sys/class/memx/devices lists them all.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "memx_client.h"
+
+static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
+static DEFINE_MUTEX(memx_devs_lock);	/* memx_devs */
+static struct dentry *memx_debugfs;
+
+/**
+ * memx_devices_add() - create a device at the lowest free index
+ * @size_mb: its size in MiB, 1 to MEMX_MAX_SIZE_MB
+ *
+ * Return: the new device's index, or a negative errno (-ENOSPC when all
+ * MEMX_MAX_DEVICES exist).
+ */
+int memx_devices_add(unsigned int size_mb)
+{
+	struct memx_dev *dev;
+	int i, ret = -ENOSPC;
+
+	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB)
+		return -EINVAL;
+	mutex_lock(&memx_devs_lock);
+	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i])
+			continue;
+		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT));
+		if (IS_ERR(dev)) {
+			ret = PTR_ERR(dev);
+			break;
+		}
+		memx_dev_debugfs(dev, memx_debugfs);
+		memx_devs[i] = dev;
+		ret = i;
+		break;
+	}
+	mutex_unlock(&memx_devs_lock);
+	return ret;
+}
+
+/* Remove device @index unless it is open. */
+static int memx_devices_remove(int index)
+{
+	struct memx_dev *dev;
+	int err;
+
+	mutex_lock(&memx_devs_lock);
+	dev = memx_devs[index];
+	err = dev ? memx_dev_claim(dev) : -ENODEV;
+	if (!err) {
+		memx_devs[index] = NULL;
+		memx_dev_destroy(dev);
+	}
+	mutex_unlock(&memx_devs_lock);
+	return err;
+}
+
+static ssize_t add_store(struct class *class, struct class_attribute *attr,
+			 const char *buf, size_t count)
+{
+	unsigned int size_mb;
+	int ret;
+
+	if (kstrtouint(buf, 10, &size_mb) || !size_mb || size_mb > MEMX_MAX_SIZE_MB) {
+		pr_err("add: '%.*s' is not a size in MiB from 1 to %u\n",
+		       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB);
+		return -EINVAL;
+	}
+	ret = memx_devices_add(size_mb);
+	if (ret < 0) {
+		pr_err("add: cannot create a %u MiB device: %d\n", size_mb, ret);
+		return ret;
+	}
+	pr_info("memx%d: %u MiB\n", ret, size_mb);
+	return count;
+}
+
+static ssize_t remove_store(struct class *class, struct class_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned int index;
+	int err;
+
+	if (sscanf(buf, "memx%u", &index) != 1 && kstrtouint(buf, 10, &index))
+		return -EINVAL;
+	if (index >= MEMX_MAX_DEVICES)
+		return -ENODEV;
+	err = memx_devices_remove(index);
+	if (err == -EBUSY)
+		pr_err("remove: memx%u is in use\n", index);
+	if (err)
+		return err;
+	pr_info("memx%u: removed\n", index);
+	return count;
+}
+
+static ssize_t devices_show(struct class *class, struct class_attribute *attr,
+			    char *buf)
+{
+	int i, len = 0;
+
+	mutex_lock(&memx_devs_lock);
+	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i])
+			len += sysfs_emit_at(buf, len, "memx%d %llu\n", i,
+					     memx_devs[i]->pages >> (20 - PAGE_SHIFT));
+	}
+	mutex_unlock(&memx_devs_lock);
+	return len;
+}
+
+static CLASS_ATTR_WO(add);
+static CLASS_ATTR_WO(remove);
+static CLASS_ATTR_RO(devices);
+
+static struct attribute *memx_class_attrs[] = {
+	&class_attr_add.attr,
+	&class_attr_remove.attr,
+	&class_attr_devices.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(memx_class);
+
+static struct class memx_class = {
+	.name = "memx",
+	.class_groups = memx_class_groups,
+};
+
+/**
+ * memx_control_init() - the control files, and where devices' counters go
+ * @debugfs: memx_client's debugfs directory
+ *
+ * Return: 0 or a negative errno.
+ */
+int memx_control_init(struct dentry *debugfs)
+{
+	memx_debugfs = debugfs;
+	return class_register(&memx_class);
+}
+
+/* Remove the control files, then every device (none is open: rmmod). */
+void memx_control_exit(void)
+{
+	int i;
+
+	class_unregister(&memx_class);
+	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
+		if (memx_devs[i])
+			memx_dev_destroy(memx_devs[i]);
+		memx_devs[i] = NULL;
+	}
+}
