@@ -96,18 +96,6 @@ static void memx_page_done(struct rmap_req *req)
 	memx_cmd_put(cmd);
 }
 
-static struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page,
-						u64 *remote)
-{
-	struct memx_extent *e = &dev->extents[page >> MEMX_EXTENT_SHIFT];
-	/* Pairs with the release in memx_place_extent(): base is set before. */
-	struct memx_session *sess = smp_load_acquire(&e->sess);
-
-	if (sess)
-		*remote = e->base + (page & (MEMX_EXTENT_PAGES - 1));
-	return sess;
-}
-
 /* Queue one RMAP request of @cmd; false when it could not be prepared. */
 static void memx_cmd_add(struct memx_cmd *cmd, struct memx_session *sess, u8 type,
 			 u64 remote_off, u32 size, struct page *page, unsigned int off)
@@ -145,8 +133,7 @@ static bool memx_needs_placement(struct memx_dev *dev, struct request *rq)
 	if (req_op(rq) != REQ_OP_WRITE)
 		return false;
 	for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT; ext++) {
-		/* Pairs with the release in memx_place_extent(). */
-		if (!smp_load_acquire(&dev->extents[ext].sess))
+		if (!READ_ONCE(dev->extents[ext].where))
 			return true;
 	}
 	return false;
@@ -190,7 +177,11 @@ static blk_status_t memx_build_rw(struct memx_cmd *cmd, struct request *rq)
 	return BLK_STS_OK;
 }
 
-/* A discard: forget the placed extents' pages, an extent at a time. */
+/*
+ * A discard: forget the placed extents' pages, an extent at a time. An
+ * extent discarded whole is given back: unplaced here, its memory
+ * freed by the server.
+ */
 static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 {
 	u64 page = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
@@ -201,7 +192,10 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 		struct memx_session *sess;
 		u64 remote;
 
-		sess = memx_extent_session(cmd->dev, page, &remote);
+		if (stop - page == MEMX_EXTENT_PAGES)
+			sess = memx_extent_release(cmd->dev, page >> MEMX_EXTENT_SHIFT, &remote);
+		else
+			sess = memx_extent_session(cmd->dev, page, &remote);
 		if (sess) {
 			if (cmd->nr == MEMX_MAX_PAGES)
 				return BLK_STS_IOERR;
@@ -314,6 +308,7 @@ static const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
 	[MEMX_DEV_ERRORS] = "errors",
 	[MEMX_DEV_ZERO_READS] = "zero_reads",
 	[MEMX_DEV_PLACED] = "extents_placed",
+	[MEMX_DEV_RELEASED] = "extents_released",
 };
 
 static int memx_stats_show(struct seq_file *m, void *v)
@@ -413,7 +408,11 @@ struct memx_dev *memx_dev_create(int index, u64 pages)
 	blk_queue_max_segments(disk->queue, MEMX_MAX_PAGES);
 	blk_queue_max_discard_sectors(disk->queue,
 				      MEMX_EXTENT_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
-	disk->queue->limits.discard_granularity = PAGE_SIZE;
+	/*
+	 * Discards split on extent boundaries, so that a large one gives
+	 * whole extents back (memx_build_discard()); smaller ones still pass.
+	 */
+	disk->queue->limits.discard_granularity = MEMX_EXTENT_PAGES << PAGE_SHIFT;
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, disk->queue);
 	blk_queue_rq_timeout(disk->queue, 30 * HZ);

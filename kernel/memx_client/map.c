@@ -101,11 +101,17 @@ static struct memx_session *memx_session_by_mac(struct memx_dev *dev, const u8 *
 	return NULL;
 }
 
+/* Pages a session holds for this device: its extents', and those not given out yet. */
+static u64 memx_session_held(const struct memx_session *s)
+{
+	return atomic64_read(&s->used) + s->pages - s->next;
+}
+
 /* Room a server offers this device, weighed by its load. */
 static u64 memx_server_room(struct memx_dev *dev, const struct rmap_server_info *srv)
 {
 	struct memx_session *s = memx_session_by_mac(dev, srv->mac);
-	u64 room = srv->free_pages + (s ? s->pages : 0);
+	u64 room = srv->free_pages + (s ? memx_session_held(s) : 0);
 
 	return div_u64(room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
 }
@@ -123,12 +129,12 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 
 	for (i = 0; i < n; i++) {
 		struct memx_session *s = memx_session_by_mac(dev, srv[i].mac);
-		u64 held = (s ? s->used : 0) + MEMX_EXTENT_PAGES;
+		u64 held = (s ? atomic64_read(&s->used) : 0) + MEMX_EXTENT_PAGES;
 		u64 room = memx_server_room(dev, &srv[i]);
 
 		/* Cannot take an extent: no room left beyond what we hold. */
-		if (srv[i].free_pages < MEMX_EXTENT_PAGES && (!s || s->pages - s->used <
-							       MEMX_EXTENT_PAGES))
+		if (srv[i].free_pages < MEMX_EXTENT_PAGES &&
+		    (!s || s->pages - s->next < MEMX_EXTENT_PAGES))
 			continue;
 		if (!room)
 			continue;
@@ -150,16 +156,18 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	struct rmap_peer *peer;
 	int err;
 
-	if (s && s->pages - s->used >= MEMX_EXTENT_PAGES)
+	if (s && s->pages - s->next >= MEMX_EXTENT_PAGES)
 		return s;
 	if (s) {
 		err = memx_ctl(dev, s, NULL, RMAP_JOIN, MEMX_EXTENT_PAGES);
 		if (err)
 			return ERR_PTR(err);
 		s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
-		return s->pages - s->used >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
+		return s->pages - s->next >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
 	}
 
+	if (dev->nr_slots == MEMX_MAX_SESSIONS)
+		return ERR_PTR(-ENOSPC);
 	peer = rmap_peer_get_by_mac(srv->mac);
 	if (!peer)
 		return ERR_PTR(-EHOSTDOWN);
@@ -180,8 +188,58 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	s->id = be32_to_cpu(dev->ctl.req.resp.session);
 	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 	init_completion(&s->renew.done);
+	s->slot = ++dev->nr_slots;
+	dev->slots[s->slot] = s;
 	list_add_tail(&s->list, &dev->sessions);
 	pr_info("%s: session %08x on %pM\n", dev->disk->disk_name, s->id, s->mac);
+	return s;
+}
+
+/**
+ * memx_extent_session() - where a page of the device lives
+ * @dev: the device
+ * @page: page index in the device
+ * @remote: set to the page's index in the session
+ *
+ * Context: any; never sleeps.
+ * Return: the session, or NULL when the page's extent is not placed.
+ */
+struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *remote)
+{
+	/* Pairs with the release in memx_place_extent(): the slot is set before. */
+	unsigned long where = smp_load_acquire(&dev->extents[page >> MEMX_EXTENT_SHIFT].where);
+
+	if (!where)
+		return NULL;
+	*remote = ((u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT) +
+		  (page & (MEMX_EXTENT_PAGES - 1));
+	return dev->slots[where & MEMX_MAX_SESSIONS];
+}
+
+/**
+ * memx_extent_release() - forget where an extent lives, for a whole-extent discard
+ * @dev: the device
+ * @ext: the extent
+ * @remote: set to its first page in the session
+ *
+ * The extent reads as zeroes from now on and is placed afresh by the next
+ * write; the session never uses those offsets again, so a server may
+ * free them once the discard reaches it.
+ *
+ * Context: any; never sleeps.
+ * Return: the session it was placed on, or NULL when it was not placed.
+ */
+struct memx_session *memx_extent_release(struct memx_dev *dev, u64 ext, u64 *remote)
+{
+	unsigned long where = xchg(&dev->extents[ext].where, 0);
+	struct memx_session *s;
+
+	if (!where)
+		return NULL;
+	*remote = (u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT;
+	s = dev->slots[where & MEMX_MAX_SESSIONS];
+	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
+	atomic64_inc(&dev->stat[MEMX_DEV_RELEASED]);
 	return s;
 }
 
@@ -202,7 +260,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 	int n, err = -EHOSTDOWN;
 
 	mutex_lock(&dev->map_lock);
-	if (dev->extents[ext].sess) {
+	if (READ_ONCE(dev->extents[ext].where)) {
 		err = 0;
 		goto unlock;
 	}
@@ -215,10 +273,13 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		}
 		s = memx_session_for(dev, pick);
 		if (!IS_ERR(s)) {
-			dev->extents[ext].base = s->used;
-			s->used += MEMX_EXTENT_PAGES;
-			/* Readers see base once they see sess (memx_extent_session()). */
-			smp_store_release(&dev->extents[ext].sess, s);
+			unsigned long where = (s->next >> MEMX_EXTENT_SHIFT) << MEMX_SLOT_BITS |
+					      s->slot;
+
+			s->next += MEMX_EXTENT_PAGES;
+			atomic64_add(MEMX_EXTENT_PAGES, &s->used);
+			/* Readers see slots[s->slot] once they see this. */
+			smp_store_release(&dev->extents[ext].where, where);
 			atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
 			err = 0;
 			break;
@@ -299,8 +360,8 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_SESSION)
 		return;
 	if (!atomic_xchg(&s->lost, 1))
-		pr_err("session %08x on %pM: the server lost it, and the %llu pages it held\n",
-		       s->id, s->mac, READ_ONCE(s->used));
+		pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
+		       s->id, s->mac, atomic64_read(&s->used));
 }
 
 static void memx_renew_done(struct rmap_req *req)
@@ -399,8 +460,9 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 	list_for_each_entry(s, &dev->sessions, list) {
 		u64 n = atomic64_read(&s->answered);
 
-		seq_printf(m, "%pM %08x %llu %llu %lld %lld %lld %lld %lld %llu %d\n",
-			   s->mac, s->id, s->pages, s->used, atomic64_read(&s->reads),
+		seq_printf(m, "%pM %08x %llu %lld %lld %lld %lld %lld %lld %llu %d\n",
+			   s->mac, s->id, memx_session_held(s), atomic64_read(&s->used),
+			   atomic64_read(&s->reads),
 			   atomic64_read(&s->writes), atomic64_read(&s->discards),
 			   atomic64_read(&s->errors), atomic64_read(&s->resends),
 			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0,

@@ -26,6 +26,9 @@
 #define MEMX_MAX_DEVICES	16
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
+/* An extent names its session by a slot number of this many bits (0: none). */
+#define MEMX_SLOT_BITS		8
+#define MEMX_MAX_SESSIONS	(BIT(MEMX_SLOT_BITS) - 1)
 /* A page whose server was lost or silent is sent again for this long. */
 #define MEMX_IO_RETRY_MS	30000
 
@@ -42,8 +45,10 @@ struct memx_session {
 	struct rmap_peer *peer;		/* held; the server as RMAP knows it now */
 	u8 mac[ETH_ALEN];
 	u32 id;
-	u64 pages;			/* granted by the server */
-	u64 used;			/* given to extents */
+	unsigned int slot;		/* in the device's slots[] */
+	u64 pages;			/* end of the session's offsets, from the server */
+	u64 next;			/* first offset never given to an extent */
+	atomic64_t used;		/* pages of extents placed there now */
 	atomic_t wseq;			/* numbers writes and discards */
 	/* Counters, updated from completions. */
 	atomic64_t reads;
@@ -58,10 +63,15 @@ struct memx_session {
 	atomic_t lost;			/* the server no longer knows it */
 };
 
-/* Where one extent lives; @sess is NULL until a write needs it. */
+/*
+ * Where one extent lives, in one word so that it is read and changed at
+ * once: 0 until a write needs it (and again once a whole-extent discard
+ * gave it back), else the session's slot in the low MEMX_SLOT_BITS and
+ * the extent's first page there, in extents, above. A session never
+ * hands out the same offsets twice.
+ */
 struct memx_extent {
-	struct memx_session *sess;	/* published with release semantics */
-	u64 base;			/* first page in the session */
+	unsigned long where;		/* published with release semantics */
 };
 
 enum memx_dev_stat {
@@ -72,6 +82,7 @@ enum memx_dev_stat {
 	MEMX_DEV_ERRORS,
 	MEMX_DEV_ZERO_READS,	/* pages read from extents never written */
 	MEMX_DEV_PLACED,	/* extents placed on a server */
+	MEMX_DEV_RELEASED,	/* extents given back by whole-extent discards */
 	MEMX_DEV_STAT_NR,
 };
 
@@ -86,6 +97,9 @@ struct memx_dev {
 	unsigned int nr_extents;
 	struct mutex map_lock;		/* sessions list, placement, ctl */
 	struct list_head sessions;
+	/* By slot; set before any extent names them, and kept until exit. */
+	struct memx_session *slots[MEMX_MAX_SESSIONS + 1];
+	unsigned int nr_slots;
 	struct memx_ctl_req ctl;
 
 	spinlock_t wait_lock;		/* waiting */
@@ -137,5 +151,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 void memx_place_work(struct work_struct *work);
 void memx_renew_work(struct work_struct *work);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
+struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *remote);
+struct memx_session *memx_extent_release(struct memx_dev *dev, u64 ext, u64 *remote);
 
 #endif /* _MEMX_CLIENT_H */

@@ -35,6 +35,7 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_JOINS] = "joins",
 	[MEMX_SRV_LEAVES] = "leaves",
 	[MEMX_SRV_EXPIRED] = "expired",
+	[MEMX_SRV_RELEASED] = "released_chunks",
 	[MEMX_SRV_ERRORS] = "errors",
 };
 
@@ -46,6 +47,11 @@ static u32 memx_load;		/* requests per second, smoothed */
 void memx_srv_count(enum memx_srv_stat stat)
 {
 	atomic64_inc(&memx_srv_stats[stat]);
+}
+
+void memx_srv_add(enum memx_srv_stat stat, u64 n)
+{
+	atomic64_add(n, &memx_srv_stats[stat]);
 }
 
 static u64 memx_served(void)

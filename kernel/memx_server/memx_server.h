@@ -8,8 +8,10 @@
 
 #include <linux/etherdevice.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <memx/rmap.h>
 
 /* Memory is set aside a chunk at a time, each in blocks of this order. */
@@ -19,12 +21,17 @@
 struct memx_chunk {
 	struct page *pages[MEMX_CHUNK_PAGES];
 	u32 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none */
+	unsigned long index;		/* in its session */
+	atomic_t releasing;		/* a whole-chunk DISCARD gave it back */
+	struct llist_node release;
 };
 
 /*
  * A client's memory here. Found under RCU from the receive path; the
  * control path (process context) creates, grows and frees sessions.
- * A session only ever grows: chunks[] slots below nr_chunks never change.
+ * A session's offsets only ever grow (end_chunks); a chunk inside them
+ * is present until a DISCARD of all of it gives its memory back, after
+ * which that range holds nothing for good.
  */
 struct memx_session {
 	struct hlist_node hnode;
@@ -34,9 +41,10 @@ struct memx_session {
 	u64 client_id;
 	u32 lease_ms;
 	unsigned long last_used;	/* jiffies; written by the receive path */
-	unsigned int nr_chunks;		/* published with release semantics */
-	unsigned int max_chunks;
-	struct memx_chunk **chunks;
+	unsigned long end_chunks;	/* published with release semantics */
+	unsigned long held_chunks;	/* present; under the store lock */
+	struct xarray chunks;		/* by index; RCU readers */
+	struct llist_head released;	/* chunks to free, from the receive path */
 	/* Written under the owning peer's lock, read loosely for the counters. */
 	u64 reads;
 	u64 writes;
@@ -53,11 +61,13 @@ enum memx_srv_stat {
 	MEMX_SRV_JOINS,
 	MEMX_SRV_LEAVES,
 	MEMX_SRV_EXPIRED,
+	MEMX_SRV_RELEASED,	/* chunks given back by whole-chunk DISCARDs */
 	MEMX_SRV_ERRORS,	/* requests answered with an error status */
 	MEMX_SRV_STAT_NR,
 };
 
 void memx_srv_count(enum memx_srv_stat stat);
+void memx_srv_add(enum memx_srv_stat stat, u64 n);
 
 /* Whether a write numbered @w may replace the one numbered @last (0: none). */
 static inline bool memx_write_is_current(u32 w, u32 last)
@@ -68,6 +78,7 @@ static inline bool memx_write_is_current(u32 w, u32 last)
 /* store.c */
 int memx_store_init(u64 capacity_pages);
 void memx_store_exit(void);
+void memx_store_sync(void);
 struct memx_session *memx_session_find(u32 id, const u8 *mac);
 int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out);
@@ -75,7 +86,9 @@ int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total);
 int memx_session_destroy(u32 id, const u8 *mac);
 void memx_sessions_expire(void);
 u64 memx_session_pages(const struct memx_session *s);
+u64 memx_session_held(const struct memx_session *s);
 struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq);
+bool memx_session_release(struct memx_session *s, u64 index);
 u64 memx_store_capacity(void);
 u64 memx_store_granted(void);
 unsigned int memx_store_sessions(void);

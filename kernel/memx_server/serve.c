@@ -63,6 +63,10 @@ static void memx_fail(const struct rmap_msg *msg, u8 status)
 	rmap_reply(msg, status, NULL, NULL, 0, 0);
 }
 
+/*
+ * A DISCARD of one whole chunk gives its memory back to this host; any
+ * other is applied page by page (zeroed, unless a later write is there).
+ */
 static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *s,
 			       u64 off, u32 size)
 {
@@ -77,14 +81,19 @@ static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *
 		memx_fail(msg, RMAP_E_RANGE);
 		return;
 	}
-	for (i = first; i < first + (size >> PAGE_SHIFT); i++) {
-		u32 *last;
-		struct page *page = memx_session_page(s, i, &last);
+	if (size == MEMX_CHUNK_PAGES * PAGE_SIZE && IS_ALIGNED(first, MEMX_CHUNK_PAGES)) {
+		memx_session_release(s, first);
+	} else {
+		for (i = first; i < first + (size >> PAGE_SHIFT); i++) {
+			u32 *last;
+			struct page *page = memx_session_page(s, i, &last);
 
-		if (!memx_write_is_current(w, *last))
-			continue;
-		clear_highpage(page);
-		*last = w;
+			/* Given back already: nothing there to forget. */
+			if (!page || !memx_write_is_current(w, *last))
+				continue;
+			clear_highpage(page);
+			*last = w;
+		}
 	}
 	s->discards++;
 	memx_srv_count(MEMX_SRV_DISCARDS);

@@ -29,6 +29,9 @@ static u64 memx_capacity;		/* pages, in whole chunks */
 static u64 memx_granted;		/* pages set aside for sessions */
 static unsigned int memx_nr_sessions;
 
+static void memx_release_worker(struct work_struct *work);
+static DECLARE_WORK(memx_release_work, memx_release_worker);
+
 static void memx_chunk_free(struct memx_chunk *c)
 {
 	int i;
@@ -73,35 +76,48 @@ static struct memx_chunk *memx_chunk_alloc(void)
 
 static void memx_session_free(struct memx_session *s)
 {
-	unsigned int i;
+	struct memx_chunk *c;
+	unsigned long i;
 
-	for (i = 0; i < s->nr_chunks; i++)
-		memx_chunk_free(s->chunks[i]);
-	kvfree(s->chunks);
+	/* Chunks queued for release are still in the array: freed once, here. */
+	xa_for_each(&s->chunks, i, c)
+		memx_chunk_free(c);
+	xa_destroy(&s->chunks);
 	kfree(s);
 }
 
-/* Add @n chunks to @s; the store lock held. */
+/* Add @n chunks at the end of @s; the store lock held. */
 static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 {
-	unsigned int i, have = s->nr_chunks;
+	unsigned long i, end = s->end_chunks;
+	struct memx_chunk *c;
+	int err;
 
-	if (n > s->max_chunks - have)
-		return -ENOSPC;
 	if ((u64)n * MEMX_CHUNK_PAGES > memx_capacity - memx_granted)
 		return -ENOSPC;
 	for (i = 0; i < n; i++) {
-		s->chunks[have + i] = memx_chunk_alloc();
-		if (!s->chunks[have + i]) {
-			while (i--)
-				memx_chunk_free(s->chunks[have + i]);
-			return -ENOMEM;
+		c = memx_chunk_alloc();
+		if (!c) {
+			err = -ENOMEM;
+			goto undo;
+		}
+		c->index = end + i;
+		err = xa_insert(&s->chunks, end + i, c, GFP_KERNEL);
+		if (err) {
+			memx_chunk_free(c);
+			goto undo;
 		}
 	}
-	/* The receive path reads nr_chunks first: chunks must be there. */
-	smp_store_release(&s->nr_chunks, have + n);
+	/* Offsets below the end are in range once the chunks are there. */
+	smp_store_release(&s->end_chunks, end + n);
+	s->held_chunks += n;
 	memx_granted += (u64)n * MEMX_CHUNK_PAGES;
 	return 0;
+undo:
+	/* Not published yet: no reader can have seen them. */
+	while (i--)
+		memx_chunk_free(xa_erase(&s->chunks, end + i));
+	return err;
 }
 
 /* Take @s out of the lookup table; the store lock held. Free it after a grace period. */
@@ -109,7 +125,7 @@ static void memx_session_unlink(struct memx_session *s)
 {
 	hash_del_rcu(&s->hnode);
 	list_del(&s->list);
-	memx_granted -= (u64)s->nr_chunks * MEMX_CHUNK_PAGES;
+	memx_granted -= (u64)s->held_chunks * MEMX_CHUNK_PAGES;
 	memx_nr_sessions--;
 }
 
@@ -165,12 +181,8 @@ int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	s->max_chunks = memx_capacity / MEMX_CHUNK_PAGES;
-	s->chunks = kvcalloc(s->max_chunks, sizeof(*s->chunks), GFP_KERNEL);
-	if (!s->chunks) {
-		kfree(s);
-		return -ENOMEM;
-	}
+	xa_init(&s->chunks);
+	init_llist_head(&s->released);
 	ether_addr_copy(s->mac, mac);
 	s->client_id = client_id;
 	s->lease_ms = lease_ms;
@@ -321,17 +333,43 @@ void memx_sessions_expire(void)
 EXPORT_SYMBOL_IF_KUNIT(memx_sessions_expire);
 
 /**
- * memx_session_pages() - pages a session holds
+ * memx_session_pages() - the end of a session's offsets, in pages
  * @s: the session
  *
- * Return: its size in pages.
+ * Return: its size in pages, counting chunks given back by a DISCARD.
  */
 u64 memx_session_pages(const struct memx_session *s)
 {
 	/* Pairs with the release in memx_session_add_chunks(). */
-	return (u64)smp_load_acquire(&s->nr_chunks) * MEMX_CHUNK_PAGES;
+	return (u64)smp_load_acquire(&s->end_chunks) * MEMX_CHUNK_PAGES;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_pages);
+
+/**
+ * memx_session_held() - pages of memory a session holds now
+ * @s: the session
+ *
+ * Return: its size less the chunks given back.
+ */
+u64 memx_session_held(const struct memx_session *s)
+{
+	return (u64)READ_ONCE(s->held_chunks) * MEMX_CHUNK_PAGES;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_session_held);
+
+/* The chunk holding page @index of @s, or NULL: beyond the end, or given back. */
+static struct memx_chunk *memx_session_chunk(struct memx_session *s, u64 index)
+{
+	/* Pairs with the release in memx_session_add_chunks(): chunks below the end are set. */
+	unsigned long end = smp_load_acquire(&s->end_chunks);
+	u64 chunk = div_u64(index, MEMX_CHUNK_PAGES);
+	struct memx_chunk *c;
+
+	if (chunk >= end)
+		return NULL;
+	c = xa_load(&s->chunks, chunk);
+	return c && !atomic_read(&c->releasing) ? c : NULL;
+}
 
 /**
  * memx_session_page() - a page of a session, from the receive path
@@ -339,23 +377,72 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_pages);
  * @index: page index in the session's memory
  * @wseq: where that page's last-write sequence lives
  *
- * Return: the page, or NULL when @index is beyond the session.
+ * Context: rcu_read_lock() held.
+ * Return: the page, or NULL when @index is beyond the session or in a
+ * chunk given back.
  */
 struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq)
 {
-	/* Pairs with the release in memx_session_add_chunks(): chunks below n are set. */
-	unsigned int n = smp_load_acquire(&s->nr_chunks);
-	u64 chunk = index / MEMX_CHUNK_PAGES;
+	struct memx_chunk *c = memx_session_chunk(s, index);
 	unsigned int i = index % MEMX_CHUNK_PAGES;
-	struct memx_chunk *c;
 
-	if (chunk >= n)
+	if (!c)
 		return NULL;
-	c = s->chunks[chunk];
 	*wseq = &c->wseq[i];
 	return c->pages[i];
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_page);
+
+/**
+ * memx_session_release() - give back the memory of a chunk, from the receive path
+ * @s: the session
+ * @index: the chunk's first page in the session
+ *
+ * Its pages go back to the host from a work item once no reader can
+ * still see them; its offsets hold nothing from now on.
+ *
+ * Context: rcu_read_lock() held; never sleeps, never allocates.
+ * Return: true when the chunk was present.
+ */
+bool memx_session_release(struct memx_session *s, u64 index)
+{
+	struct memx_chunk *c = memx_session_chunk(s, index);
+
+	if (!c || atomic_xchg(&c->releasing, 1))
+		return false;
+	llist_add(&c->release, &s->released);
+	queue_work(system_unbound_wq, &memx_release_work);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_session_release);
+
+/* Free the chunks whole-chunk DISCARDs gave back. */
+static void memx_release_worker(struct work_struct *work)
+{
+	struct memx_chunk *c, *tmp;
+	struct memx_session *s;
+	LLIST_HEAD(freeing);
+	unsigned long n = 0;
+
+	mutex_lock(&memx_store_lock);
+	list_for_each_entry(s, &memx_session_list, list) {
+		llist_for_each_entry_safe(c, tmp, llist_del_all(&s->released), release) {
+			xa_erase(&s->chunks, c->index);
+			s->held_chunks--;
+			memx_granted -= MEMX_CHUNK_PAGES;
+			llist_add(&c->release, &freeing);
+			n++;
+		}
+	}
+	mutex_unlock(&memx_store_lock);
+	if (!n)
+		return;
+	/* Receive paths may still be reading or writing them. */
+	synchronize_rcu();
+	llist_for_each_entry_safe(c, tmp, freeing.first, release)
+		memx_chunk_free(c);
+	memx_srv_add(MEMX_SRV_RELEASED, n);
+}
 
 u64 memx_store_capacity(void)
 {
@@ -379,11 +466,12 @@ void memx_store_show(struct seq_file *m)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# session mac client_id pages lease_ms idle_ms reads writes discards stale\n");
+	seq_puts(m, "# session mac client_id pages held lease_ms idle_ms reads writes discards stale\n");
 	mutex_lock(&memx_store_lock);
 	list_for_each_entry(s, &memx_session_list, list)
-		seq_printf(m, "%08x %pM %016llx %llu %u %u %llu %llu %llu %llu\n", s->id, s->mac,
-			   s->client_id, memx_session_pages(s), s->lease_ms,
+		seq_printf(m, "%08x %pM %016llx %llu %llu %u %u %llu %llu %llu %llu\n", s->id,
+			   s->mac, s->client_id, memx_session_pages(s), memx_session_held(s),
+			   s->lease_ms,
 			   jiffies_to_msecs(jiffies - READ_ONCE(s->last_used)),
 			   READ_ONCE(s->reads), READ_ONCE(s->writes), READ_ONCE(s->discards),
 			   READ_ONCE(s->stale));
@@ -402,10 +490,21 @@ int memx_store_init(u64 capacity_pages)
 	return memx_capacity ? 0 : -EINVAL;
 }
 
+/**
+ * memx_store_sync() - wait until the chunks given back so far are freed
+ */
+void memx_store_sync(void)
+{
+	flush_work(&memx_release_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_sync);
+
 /* Free every session; the receive path no longer calls in. */
 void memx_store_exit(void)
 {
 	struct memx_session *s, *tmp;
+
+	memx_store_sync();
 
 	mutex_lock(&memx_store_lock);
 	list_for_each_entry_safe(s, tmp, &memx_session_list, list) {

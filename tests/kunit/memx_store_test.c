@@ -5,8 +5,9 @@
  * hold zeroed pages only up to their size, answer only their own client,
  * grow, are replaced by a rejoin, end when their client falls silent
  * (not while it is busy on another session), and give every page back
- * when they end. Also the write-ordering rule that keeps a late resend from undoing
- * a later write.
+ * when they end, or a chunk's when a whole-chunk DISCARD releases it.
+ * Also the write-ordering rule that keeps a late resend from undoing a
+ * later write.
  */
 #include <kunit/test.h>
 #include <linux/highmem.h>
@@ -119,6 +120,59 @@ static void memx_store_rejoin_replaces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
+static void memx_store_release(struct kunit *test)
+{
+	u64 cap = memx_store_capacity(), total;
+	struct memx_session *s, *t;
+	struct page *p;
+	u32 *w;
+
+	/* All the capacity: a release is the only way to make room. */
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, cap, 30000, &s), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_create(client_b, 2, 1, 30000, &t), -ENOSPC);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, memx_session_release(s, MEMX_CHUNK_PAGES));
+	/* Twice, or beyond the end: nothing more to give. */
+	KUNIT_EXPECT_FALSE(test, memx_session_release(s, MEMX_CHUNK_PAGES));
+	KUNIT_EXPECT_FALSE(test, memx_session_release(s, cap));
+	/* Its offsets hold nothing at once; the neighbours are untouched. */
+	KUNIT_EXPECT_NULL(test, memx_session_page(s, MEMX_CHUNK_PAGES, &w));
+	KUNIT_EXPECT_NULL(test, memx_session_page(s, 2 * MEMX_CHUNK_PAGES - 1, &w));
+	p = memx_session_page(s, MEMX_CHUNK_PAGES - 1, &w);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NOT_NULL(test, memx_session_page(s, 2 * MEMX_CHUNK_PAGES, &w));
+	rcu_read_unlock();
+	memx_store_sync();
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), cap - MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_held(s), cap - MEMX_CHUNK_PAGES);
+	/* The session's offsets do not shrink; a grow adds at the end. */
+	KUNIT_EXPECT_EQ(test, memx_session_pages(s), cap);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), 0);
+	KUNIT_EXPECT_EQ(test, total, cap + MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_held(s), cap);
+	rcu_read_lock();
+	KUNIT_EXPECT_NOT_NULL(test, memx_session_page(s, cap, &w));
+	KUNIT_EXPECT_NULL(test, memx_session_page(s, MEMX_CHUNK_PAGES, &w));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
+/* A chunk still queued for release when its session ends is freed once. */
+static void memx_store_release_then_leave(struct kunit *test)
+{
+	struct memx_session *s;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 2 * MEMX_CHUNK_PAGES, 30000,
+						  &s), 0);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, memx_session_release(s, 0));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	memx_store_sync();
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
 static void memx_store_write_order(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, memx_write_is_current(5, 0));
@@ -178,6 +232,8 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_empty_at_start),
 	KUNIT_CASE(memx_store_whole_chunks),
 	KUNIT_CASE(memx_store_capacity_bound),
+	KUNIT_CASE(memx_store_release),
+	KUNIT_CASE(memx_store_release_then_leave),
 	KUNIT_CASE(memx_store_pages),
 	KUNIT_CASE(memx_store_own_client_only),
 	KUNIT_CASE(memx_store_rejoin_replaces),

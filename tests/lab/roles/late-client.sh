@@ -15,6 +15,7 @@ if [ "$MEMX_KERNEL" = debug ]; then first=4 later=8; else first=16 later=32; fi
 put() {
 	head -c "$2M" /dev/urandom >"/tmp/$4" &&
 	sha256sum <"/tmp/$4" >"/tmp/$4.sum" &&
+	head -c 4096 "/tmp/$4" >"/tmp/$4.head" &&
 	dd if="/tmp/$4" of="/dev/$1" bs=1M seek="$3" oflag=direct status=none &&
 	rm "/tmp/$4"
 }
@@ -53,19 +54,28 @@ add_device() {
 check "modprobe memx_client: one 64 MiB device" memx_modprobe memx_client nr_devices=1 size_mb=64
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
 check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
-check "$ctl/add refuses 0, text and too large a size" sh -c \
-	"! echo 0 >$ctl/add && ! echo big >$ctl/add && ! echo 99999999 >$ctl/add"
+# refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).
+refused() {
+	test -w "$ctl/$1" || return
+	! out=$(/bin/echo "$2" 2>&1 >"$ctl/$1") && case $out in *"$3"*) ;; *) false ;; esac
+}
+refuses_bad_sizes() {
+	refused add 0 "Invalid argument" && refused add big "Invalid argument" &&
+		refused add 99999999 "Invalid argument"
+}
+check "$ctl/add refuses 0, text and too large a size (EINVAL)" refuses_bad_sizes
 check "$ctl/devices lists the three" sh -c \
 	"printf 'memx0 64\nmemx1 64\nmemx2 8\n' | cmp -s - $ctl/devices"
 # remove_open: memx2 is refused while open, removed once closed.
 remove_open() {
 	exec 3</dev/memx2
-	! echo memx2 >$ctl/remove 2>/dev/null || return
+	refused remove memx2 "busy" || return
 	exec 3<&-
 	echo memx2 >$ctl/remove && ! test -e /dev/memx2 && ! grep -q memx2 $ctl/devices
 }
 check "$ctl/remove refuses memx2 while open, removes it once closed" remove_open
-check "$ctl/remove refuses a device that does not exist" sh -c "! echo memx9 >$ctl/remove"
+check "$ctl/remove refuses a device that does not exist (ENODEV)" \
+	refused remove memx9 "No such device"
 check "$first MiB written to both devices at once, same offsets" both put $first 0 a
 check "each device reads back its own data" both same $first 0 a
 before=$(extents_on srv1)
@@ -85,6 +95,49 @@ check "the extents placed after srv2 came went to it (srv1 $s1, srv2 $s2)" \
 	test "$s2" -ge $((3 * later / 2)) -a $((s1 + s2)) -eq $((2 * (first + later)))
 check "the first writes read back intact" both same $first 0 a
 check "the later writes read back intact" both same $later $first b
+
+# Discard all of memx1 but its first page: every extent but the first is
+# given back (unplaced, its server memory freed); the first only loses
+# the pages discarded. memx0 is untouched.
+free_on() {
+	awk -v m="$(lab_mac "$1")" '$1 == m { print $8 }' /sys/kernel/debug/rmap/peers
+}
+free_both() {
+	echo $(($(free_on srv1) + $(free_on srv2)))
+}
+stat1() {
+	awk -v k="$1" '$1 == k { print $2 }' $dbg/memx1/stats
+}
+extents=$((first + later))
+free_before=$(free_both)
+released_before=$(stat1 extents_released)
+check "blkdiscard of memx1 but its first page" blkdiscard -o 4096 -l $(((extents << 20) - 4096)) /dev/memx1
+cat $dbg/memx1/stats $dbg/memx1/servers
+check "memx1 gave back all its extents but the first ($((extents - 1)))" \
+	test $(($(stat1 extents_released) - released_before)) -eq $((extents - 1))
+check "memx1 holds one extent now" test "$(awk '{ s += $4 } END { print s }' $dbg/memx1/servers)" -eq 256
+# freed_at_least PAGES: the servers advertise that many more free pages.
+freed_at_least() {
+	test $(($(free_both) - free_before)) -ge "$1"
+}
+check "the servers advertise the freed memory within 30 s" \
+	lab_within 30 freed_at_least $(((extents - 1) * 256))
+echo "free pages on srv1 and srv2: $free_before before, $(free_both) after"
+both_memx0() {
+	same memx0 "$first" 0 a-0 && same memx0 "$later" "$first" b-0
+}
+# memx1_is_discarded: its first page as written, then zeroes.
+memx1_is_discarded() {
+	dd if=/dev/memx1 bs=4096 count=1 iflag=direct status=none | cmp -s - /tmp/a-1.head &&
+		dd if=/dev/memx1 bs=1M count=$extents iflag=direct status=none |
+		tail -c +4097 | cmp -s -n $(((extents << 20) - 4096)) - /dev/zero
+}
+check "memx1 reads back its first page, then zeroes" memx1_is_discarded
+check "memx0 reads back intact" both_memx0
+check "memx1 written again after the discard" put memx1 "$later" "$first" c
+check "... and reads back" same memx1 "$later" "$first" c
+check "its extents were placed afresh" test "$(awk '{ s += $4 } END { print s / 256 }' \
+	$dbg/memx1/servers)" -eq $((later + 1))
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
 check "rmmod memx_client" rmmod memx_client
 lab_signal cli-done
