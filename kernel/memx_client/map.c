@@ -166,33 +166,34 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 		return s->pages - s->next >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
 	}
 
-	if (dev->nr_slots == MEMX_MAX_SESSIONS)
+	if (dev->nr_sessions == MEMX_MAX_SESSIONS)
 		return ERR_PTR(-ENOSPC);
 	peer = rmap_peer_get_by_mac(srv->mac);
 	if (!peer)
 		return ERR_PTR(-EHOSTDOWN);
-	s = kzalloc(sizeof(*s), GFP_NOIO);
-	if (!s) {
-		rmap_peer_put(peer);
-		return ERR_PTR(-ENOMEM);
-	}
 	err = memx_ctl(dev, NULL, peer, RMAP_JOIN, MEMX_EXTENT_PAGES);
 	if (err) {
 		rmap_peer_put(peer);
-		kfree(s);
 		return ERR_PTR(err);
 	}
+	/* Preallocated: a swap-out's placement needs no memory. */
+	s = &dev->session_store[dev->nr_sessions++];
+	s->slot = dev->nr_sessions;
 	spin_lock_init(&s->peer_lock);
 	s->peer = peer;
 	ether_addr_copy(s->mac, srv->mac);
 	s->id = be32_to_cpu(dev->ctl.req.resp.session);
 	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 	init_completion(&s->renew.done);
-	s->slot = ++dev->nr_slots;
-	dev->slots[s->slot] = s;
 	list_add_tail(&s->list, &dev->sessions);
 	pr_info("%s: session %08x on %pM\n", dev->disk->disk_name, s->id, s->mac);
 	return s;
+}
+
+/* The session an extent's word names; sessions stay until the device goes. */
+static struct memx_session *memx_slot_session(struct memx_dev *dev, unsigned long where)
+{
+	return &dev->session_store[(where & MEMX_MAX_SESSIONS) - 1];
 }
 
 /**
@@ -213,7 +214,7 @@ struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *re
 		return NULL;
 	*remote = ((u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT) +
 		  (page & (MEMX_EXTENT_PAGES - 1));
-	return dev->slots[where & MEMX_MAX_SESSIONS];
+	return memx_slot_session(dev, where);
 }
 
 /**
@@ -237,7 +238,7 @@ struct memx_session *memx_extent_release(struct memx_dev *dev, u64 ext, u64 *rem
 	if (!where)
 		return NULL;
 	*remote = (u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT;
-	s = dev->slots[where & MEMX_MAX_SESSIONS];
+	s = memx_slot_session(dev, where);
 	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
 	atomic64_inc(&dev->stat[MEMX_DEV_RELEASED]);
 	return s;
@@ -411,8 +412,12 @@ int memx_map_init(struct memx_dev *dev)
 {
 	dev->nr_extents = DIV_ROUND_UP_ULL(dev->pages, MEMX_EXTENT_PAGES);
 	dev->extents = kvcalloc(dev->nr_extents, sizeof(*dev->extents), GFP_KERNEL);
-	if (!dev->extents)
+	dev->session_store = kvcalloc(MEMX_MAX_SESSIONS, sizeof(*dev->session_store), GFP_KERNEL);
+	if (!dev->extents || !dev->session_store) {
+		kvfree(dev->extents);
+		kvfree(dev->session_store);
 		return -ENOMEM;
+	}
 	mutex_init(&dev->map_lock);
 	INIT_LIST_HEAD(&dev->sessions);
 	init_completion(&dev->ctl.done);
@@ -444,9 +449,9 @@ void memx_map_exit(struct memx_dev *dev)
 				s->id, s->mac, err);
 		list_del(&s->list);
 		rmap_peer_put(s->peer);
-		kfree(s);
 	}
 	mutex_unlock(&dev->map_lock);
+	kvfree(dev->session_store);
 	kvfree(dev->extents);
 }
 

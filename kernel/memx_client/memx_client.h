@@ -26,8 +26,12 @@
 #define MEMX_MAX_DEVICES	16
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
-/* An extent names its session by a slot number of this many bits (0: none). */
-#define MEMX_SLOT_BITS		8
+/*
+ * An extent names its session by a slot number of this many bits (0:
+ * none). A device's sessions, one per server it ever used, are
+ * preallocated.
+ */
+#define MEMX_SLOT_BITS		6
 #define MEMX_MAX_SESSIONS	(BIT(MEMX_SLOT_BITS) - 1)
 /* A page whose server was lost or silent is sent again for this long. */
 #define MEMX_IO_RETRY_MS	30000
@@ -45,7 +49,7 @@ struct memx_session {
 	struct rmap_peer *peer;		/* held; the server as RMAP knows it now */
 	u8 mac[ETH_ALEN];
 	u32 id;
-	unsigned int slot;		/* in the device's slots[] */
+	unsigned int slot;		/* 1 + its index in session_store */
 	u64 pages;			/* end of the session's offsets, from the server */
 	u64 next;			/* first offset never given to an extent */
 	atomic64_t used;		/* pages of extents placed there now */
@@ -97,9 +101,9 @@ struct memx_dev {
 	unsigned int nr_extents;
 	struct mutex map_lock;		/* sessions list, placement, ctl */
 	struct list_head sessions;
-	/* By slot; set before any extent names them, and kept until exit. */
-	struct memx_session *slots[MEMX_MAX_SESSIONS + 1];
-	unsigned int nr_slots;
+	/* Set up before any extent names them, and kept until exit. */
+	struct memx_session *session_store;	/* MEMX_MAX_SESSIONS */
+	unsigned int nr_sessions;
 	struct memx_ctl_req ctl;
 
 	spinlock_t wait_lock;		/* waiting */

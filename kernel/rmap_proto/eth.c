@@ -179,6 +179,24 @@ free:
 	return NET_RX_SUCCESS;
 }
 
+/*
+ * The frames of a page request (a swap-out, or the swap-in a reclaimer
+ * waits for) may come from the emergency reserves, as those of NBD's
+ * socket do (sk_set_memalloc()): reclaim must not stall for want of the
+ * memory it is about to free. Answers, adverts and pings may not.
+ */
+static gfp_t rmap_frame_gfp(const struct rmap_hdr *h)
+{
+	switch (h->type) {
+	case RMAP_WRITE:
+	case RMAP_READ:
+	case RMAP_DISCARD:
+		return GFP_ATOMIC | __GFP_NOWARN | __GFP_MEMALLOC;
+	default:
+		return GFP_ATOMIC | __GFP_NOWARN;
+	}
+}
+
 /* One frame: the header in the linear area, the payload as a page fragment. */
 static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 					const struct rmap_hdr *h, struct page *page,
@@ -189,7 +207,7 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 	struct sk_buff *skb;
 
 	skb = alloc_skb(LL_RESERVED_SPACE(dev) + linear + dev->needed_tailroom,
-			GFP_ATOMIC | __GFP_NOWARN);
+			rmap_frame_gfp(h));
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, LL_RESERVED_SPACE(dev));

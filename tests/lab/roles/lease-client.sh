@@ -1,0 +1,34 @@
+# A client with a short lease: writes, sits idle while the server checks
+# that renewals keep its sessions, reads back, then waits to be killed.
+# shellcheck shell=sh
+dbg=/sys/kernel/debug/memx_client
+
+memx_modprobe rmap_proto
+lab_wait srv-up 600
+check "srv discovered" lab_within 30 grep -q "^$(lab_mac srv) .* server alive" \
+	/sys/kernel/debug/rmap/peers
+check "modprobe memx_client lease_ms=3000: two devices" \
+	memx_modprobe memx_client nr_devices=2 size_mb=16 lease_ms=3000
+# put DEV: 8 MiB of random data, its sum kept.
+put() {
+	head -c 8M /dev/urandom | tee "/tmp/$1" | sha256sum >"/tmp/$1.sum" &&
+		dd if="/tmp/$1" of="/dev/$1" bs=1M oflag=direct status=none && rm "/tmp/$1"
+}
+same() {
+	dd if="/dev/$1" bs=1M count=8 iflag=direct status=none | sha256sum | cmp -s - "/tmp/$1.sum"
+}
+put_both() {
+	put memx0 && put memx1
+}
+same_both() {
+	same memx0 && same memx1
+}
+check "8 MiB written to memx0 and memx1" put_both
+lab_signal cli-written
+# The server looks at its sessions after several leases of idleness.
+lab_wait srv-saw-idle 120
+check "memx0 and memx1 read back after idle leases" same_both
+check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
+lab_signal cli-idle-done
+# Power is cut here (lease.py): no LEAVE reaches the server.
+lab_wait never 300
