@@ -49,11 +49,9 @@ tests/lab/tools/%: tests/lab/tools/%.c
 check:
 	scripts/check
 
-# Until the swap scenario exists, the demo is RMAP between three VMs:
-# servers found, pages pinged kernel to kernel, servers aging out.
+# Remote RAM as swap in three VMs, beside a virtual disk, with a summary.
 demo:
-	scripts/dkms-install >/dev/null
-	scripts/memx-lab --kernel stock tests/lab/rmap.py
+	scripts/memx-lab scripts/demo/swap.py
 
 bench:
 	QUICK=$(QUICK) scripts/bench/run

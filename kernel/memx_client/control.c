@@ -22,6 +22,33 @@
 
 static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
 static DEFINE_MUTEX(memx_devs_lock);	/* memx_devs */
+
+/* A server came or restarted: writes waiting for room try it at once. */
+static void memx_server_came(struct work_struct *work)
+{
+	int i;
+
+	mutex_lock(&memx_devs_lock);
+	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i])
+			memx_place_kick(memx_devs[i]);
+	}
+	mutex_unlock(&memx_devs_lock);
+}
+
+static DECLARE_WORK(memx_server_work, memx_server_came);
+
+static int memx_server_event(struct notifier_block *nb, unsigned long event, void *data)
+{
+	if (event == RMAP_SERVER_UP || event == RMAP_SERVER_RESTARTED)
+		queue_work(memx_wq, &memx_server_work);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block memx_server_nb = {
+	.notifier_call = memx_server_event,
+};
+
 static struct dentry *memx_debugfs;
 
 /**
@@ -152,8 +179,13 @@ static struct class memx_class = {
  */
 int memx_control_init(struct dentry *debugfs)
 {
+	int err;
+
 	memx_debugfs = debugfs;
-	return class_register(&memx_class);
+	err = class_register(&memx_class);
+	if (!err)
+		rmap_server_notifier_register(&memx_server_nb);
+	return err;
 }
 
 /* Remove the control files, then every device (none is open: rmmod). */
@@ -161,6 +193,8 @@ void memx_control_exit(void)
 {
 	int i;
 
+	rmap_server_notifier_unregister(&memx_server_nb);
+	cancel_work_sync(&memx_server_work);
 	class_unregister(&memx_class);
 	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
 		if (memx_devs[i])

@@ -349,6 +349,23 @@ void memx_place_work(struct work_struct *work)
 }
 
 /**
+ * memx_place_kick() - try the waiting writes' placement now
+ * @dev: the device
+ *
+ * Context: any.
+ */
+void memx_place_kick(struct memx_dev *dev)
+{
+	bool waiting;
+
+	spin_lock_bh(&dev->wait_lock);
+	waiting = !list_empty(&dev->waiting);
+	spin_unlock_bh(&dev->wait_lock);
+	if (waiting)
+		queue_work(memx_wq, &dev->place_work);
+}
+
+/**
  * memx_session_check() - notice a server that answers it forgot a session
  * @s: the session
  * @req: a finished request of @s

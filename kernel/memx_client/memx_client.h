@@ -153,6 +153,7 @@ int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 void memx_session_check(struct memx_session *s, const struct rmap_req *req);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 void memx_place_work(struct work_struct *work);
+void memx_place_kick(struct memx_dev *dev);
 void memx_renew_work(struct work_struct *work);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
 struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *remote);

@@ -36,6 +36,7 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_LEAVES] = "leaves",
 	[MEMX_SRV_EXPIRED] = "expired",
 	[MEMX_SRV_RELEASED] = "released_chunks",
+	[MEMX_SRV_FULL] = "refused_full",
 	[MEMX_SRV_ERRORS] = "errors",
 };
 

@@ -62,7 +62,8 @@ enum memx_srv_stat {
 	MEMX_SRV_LEAVES,
 	MEMX_SRV_EXPIRED,
 	MEMX_SRV_RELEASED,	/* chunks given back by whole-chunk DISCARDs */
-	MEMX_SRV_ERRORS,	/* requests answered with an error status */
+	MEMX_SRV_FULL,		/* JOINs refused for want of room (E_NOSPC) */
+	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
 	MEMX_SRV_STAT_NR,
 };
 

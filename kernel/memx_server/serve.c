@@ -260,7 +260,10 @@ static void memx_ctl_apply(struct memx_ctl *c)
 		memx_srv_count(MEMX_SRV_JOINS);
 	}
 	c->status = memx_status(err);
-	if (err)
+	/* A full server saying so is doing its job, not failing. */
+	if (err == -ENOSPC)
+		memx_srv_count(MEMX_SRV_FULL);
+	else if (err)
 		memx_srv_count(MEMX_SRV_ERRORS);
 }
 

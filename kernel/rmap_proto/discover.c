@@ -18,6 +18,38 @@ static struct rmap_advert rmap_adv;	/* what we advertise, under the lock */
 static bool rmap_advertising;
 static u32 rmap_server_id;
 static struct delayed_work rmap_adv_work;
+static ATOMIC_NOTIFIER_HEAD(rmap_server_chain);
+
+/**
+ * rmap_server_notifier_register() - be told when servers come, restart or go
+ * @nb: its notifier_call gets an enum rmap_server_event and a const
+ *	struct rmap_server_info *, in atomic context
+ *
+ * Return: 0.
+ */
+int rmap_server_notifier_register(struct notifier_block *nb)
+{
+	return atomic_notifier_chain_register(&rmap_server_chain, nb);
+}
+EXPORT_SYMBOL_GPL(rmap_server_notifier_register);
+
+/**
+ * rmap_server_notifier_unregister() - stop being told; waits for callbacks running
+ * @nb: as registered
+ *
+ * Return: 0, or -ENOENT when @nb was not registered.
+ */
+int rmap_server_notifier_unregister(struct notifier_block *nb)
+{
+	return atomic_notifier_chain_unregister(&rmap_server_chain, nb);
+}
+EXPORT_SYMBOL_GPL(rmap_server_notifier_unregister);
+
+/* Tell the upper layers about a server. Never sleeps. */
+void rmap_server_notify(enum rmap_server_event event, const struct rmap_server_info *info)
+{
+	atomic_notifier_call_chain(&rmap_server_chain, event, (void *)info);
+}
 
 static void rmap_advert_send(struct net_device *dev, const u8 *dst)
 {
@@ -136,15 +168,20 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 	if (peer) {
 		u32 id = be32_to_cpu(h->session);
 		u16 window = be16_to_cpu(h->adv.window);
+		struct rmap_server_info info;
+		int event = -1;
 
 		rmap_peer_seen(peer);
 		spin_lock_bh(&peer->lock);
-		if (peer->server && peer->server_id != id)
+		if (peer->server && peer->server_id != id) {
 			pr_info("server %pM restarted (id %08x -> %08x)\n", src,
 				peer->server_id, id);
-		else if (!peer->server)
+			event = RMAP_SERVER_RESTARTED;
+		} else if (!peer->server) {
 			pr_info("server %pM appeared: %llu pages\n", src,
 				be64_to_cpu(h->adv.capacity_pages));
+			event = RMAP_SERVER_UP;
+		}
 		peer->server = true;
 		peer->server_id = id;
 		peer->capacity_pages = be64_to_cpu(h->adv.capacity_pages);
@@ -155,7 +192,10 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 			rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
 		peer->stat[RMAP_PEER_RX_FRAMES]++;
 		peer->stat[RMAP_PEER_RX_BYTES] += RMAP_HDR_LEN;
+		rmap_peer_server_info(peer, &info);
 		spin_unlock_bh(&peer->lock);
+		if (event >= 0)
+			rmap_server_notify(event, &info);
 	}
 	rcu_read_unlock();
 }

@@ -106,6 +106,15 @@ const u8 *rmap_peer_mac(const struct rmap_peer *peer)
 }
 EXPORT_SYMBOL_GPL(rmap_peer_mac);
 
+/* What @peer last advertised; its lock held. */
+void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info)
+{
+	ether_addr_copy(info->mac, peer->mac);
+	info->capacity_pages = peer->capacity_pages;
+	info->free_pages = peer->free_pages;
+	info->load = peer->load;
+}
+
 /**
  * rmap_servers() - the servers alive now, as they last advertised
  * @info: filled with up to @max of them
@@ -123,13 +132,8 @@ int rmap_servers(struct rmap_server_info *info, int max)
 		if (n >= max)
 			break;
 		spin_lock_bh(&peer->lock);
-		if (peer->server && !peer->dead && !peer->unhashed) {
-			ether_addr_copy(info[n].mac, peer->mac);
-			info[n].capacity_pages = peer->capacity_pages;
-			info[n].free_pages = peer->free_pages;
-			info[n].load = peer->load;
-			n++;
-		}
+		if (peer->server && !peer->dead && !peer->unhashed)
+			rmap_peer_server_info(peer, &info[n++]);
 		spin_unlock_bh(&peer->lock);
 	}
 	rcu_read_unlock();
@@ -304,10 +308,17 @@ static void rmap_ageing(struct work_struct *work)
 
 	for (i = 0; i < n; i++) {
 		/* A server leaving matters; a quiet client comes and goes. */
-		if (gone[i]->server)
+		if (gone[i]->server) {
+			struct rmap_server_info info;
+
 			pr_info("server %pM aged out\n", gone[i]->mac);
-		else
+			spin_lock_bh(&gone[i]->lock);
+			rmap_peer_server_info(gone[i], &info);
+			spin_unlock_bh(&gone[i]->lock);
+			rmap_server_notify(RMAP_SERVER_DOWN, &info);
+		} else {
 			pr_debug("peer %pM aged out\n", gone[i]->mac);
+		}
 		rmap_peer_release(gone[i], -EHOSTDOWN);
 	}
 again:

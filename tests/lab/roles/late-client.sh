@@ -51,7 +51,9 @@ add_device() {
 	test "$(blockdev --getsize64 "/dev/$2")" -eq $(($1 * 1048576))
 }
 
-check "modprobe memx_client: one 64 MiB device" memx_modprobe memx_client nr_devices=1 size_mb=64
+# Writes wait up to 5 minutes for a server with room (srv2 booting).
+check "modprobe memx_client: one 64 MiB device" memx_modprobe memx_client nr_devices=1 \
+	size_mb=64 place_timeout_ms=300000
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
 check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
 # refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).
@@ -81,11 +83,16 @@ check "each device reads back its own data" both same $first 0 a
 before=$(extents_on srv1)
 check "srv1 holds the $((2 * first)) extents written" test "$before" -eq $((2 * first))
 
+# More than srv1 has room for, written while srv2 is still to boot: the
+# writes beyond srv1's room wait for a server, and go on when srv2 comes.
+(both put "$later" "$first" b; echo $? >/tmp/later.rc) &
 lab_signal want-srv2
 lab_wait srv2-up 600
 check "srv2 discovered after the devices were made" lab_within 30 \
 	grep -q "^$(lab_mac srv2) .* server alive" /sys/kernel/debug/rmap/peers
-check "$later MiB more written to both devices at once" both put $later $first b
+wait
+check "$later MiB more written to both devices at once, started before srv2 came" \
+	test "$(cat /tmp/later.rc)" = 0
 cat $dbg/memx0/servers $dbg/memx1/servers
 s1=$(extents_on srv1)
 s2=$(extents_on srv2)
