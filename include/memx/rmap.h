@@ -15,6 +15,7 @@
 #include <linux/if_ether.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/notifier.h>
 #include <linux/types.h>
 #include <memx/rmap_wire.h>
 
@@ -125,6 +126,25 @@ struct rmap_server_info {
 };
 
 int rmap_servers(struct rmap_server_info *info, int max);
+
+/**
+ * enum rmap_server_event - what rmap_server_notifier() callbacks are told
+ * @RMAP_SERVER_UP: a server's first advertisement
+ * @RMAP_SERVER_RESTARTED: a server advertises a new instance id: whatever
+ *	it held for its clients is gone
+ * @RMAP_SERVER_DOWN: a server left the peer table (silent too long)
+ *
+ * Callbacks get a const struct rmap_server_info * and run in atomic
+ * context (the receive path or the ageing work): they must not sleep.
+ */
+enum rmap_server_event {
+	RMAP_SERVER_UP,
+	RMAP_SERVER_RESTARTED,
+	RMAP_SERVER_DOWN,
+};
+
+int rmap_server_notifier_register(struct notifier_block *nb);
+int rmap_server_notifier_unregister(struct notifier_block *nb);
 
 void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load);
 void rmap_advertise_stop(void);
