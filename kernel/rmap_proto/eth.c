@@ -37,12 +37,19 @@ static bool rmap_iface_listed(const char *list, const char *name)
 	return false;
 }
 
-/* Frames are taken from every Ethernet interface, or from those named. */
+/*
+ * Frames are taken from the interfaces named, or by default from every
+ * Ethernet interface but the ports of a bridge or a bond: what arrives on
+ * a port is handed to its master (a Xen Dom0's bridge, say), so the
+ * master is the interface that talks.
+ */
 bool rmap_iface_allowed(const struct net_device *dev)
 {
 	if (dev->type != ARPHRD_ETHER || (dev->flags & IFF_LOOPBACK))
 		return false;
-	return !rmap_ifaces[0] || rmap_iface_listed(rmap_ifaces, dev->name);
+	if (rmap_ifaces[0])
+		return rmap_iface_listed(rmap_ifaces, dev->name);
+	return !netif_is_bridge_port(dev) && !netif_is_lag_port(dev);
 }
 
 /**

@@ -18,7 +18,7 @@ MODULE_PARM_DESC(ethertype, "EtherType of RMAP frames (default 0x88B5)");
 
 static char *ifaces = "";
 module_param(ifaces, charp, 0444);
-MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethernet interface)");
+MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethernet interface but bridge and bond ports)");
 
 unsigned int rmap_dead_ms = 5000;
 module_param_named(dead_ms, rmap_dead_ms, uint, 0444);

@@ -1,0 +1,94 @@
+# A Xen machine: Debian's kernel as PV Dom0, its NIC on bridge xenbr0 with
+# the DomUs' vifs. In turn: a memx server in a DomU (for the LAN client
+# and everyone else), MemX-DomU (a DomU swaps to memx), MemX-Dom0 (the Dom0
+# swaps to memx), and the driver domain (the Dom0 exports one memx device
+# per DomU as its disk; three DomUs swap on them at once).
+# shellcheck shell=sh
+# shellcheck source=/dev/null
+. "$MEMX_TREE/scripts/lab/xen-lib.sh"
+tools=$MEMX_TREE/tests/lab/tools
+dbg=/sys/kernel/debug/memx_client
+xenlog=/lab/$MEMX_NAME.xen
+job_mb=${MEMX_JOB_MB:-16}
+say() {
+	echo "memx-lab: $*"
+}
+since() {
+	echo $(($(date +%s) - $1))
+}
+
+check "Xen's drivers and daemons start, eth0 joins xenbr0" xen_start
+t=$(date +%s)
+check "DomU xsrv starts" xen_domu_start xsrv
+check "memx_server serves in DomU xsrv" lab_within 600 grep -q "^memx-lab: xsrv serving" \
+	"$xenlog/guest-xsrv.log"
+say "xen-time xsrv-up $(since "$t") s"
+lab_signal xsrv-up
+lab_wait srv1-up 600
+
+# MemX-DomU.
+t=$(date +%s)
+check "DomU xcli starts" xen_domu_start xcli
+check "MemX-DomU: xcli's job on memx swap passes" xen_domu_wait xcli 1800
+say "xen-time memx-domu $(since "$t") s"
+
+# MemX-Dom0: memx talks on the bridge (the port eth0 hands it its frames).
+t=$(date +%s)
+memx_modprobe rmap_proto
+servers_seen() {
+	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge 2 ]
+}
+check "both servers discovered from the Dom0" lab_within 60 servers_seen
+check "modprobe memx_client size_mb=$((job_mb * 4))" memx_modprobe memx_client size_mb=$((job_mb * 4))
+check "mkswap /dev/memx0 && swapon" sh -c "mkswap -q /dev/memx0 && swapon /dev/memx0"
+t1=$(date +%s)
+check "MemX-Dom0: a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
+	lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3))
+say "job dom0 $(since "$t1") s"
+check "swapoff /dev/memx0" swapoff /dev/memx0
+say "xen-time memx-dom0 $(since "$t") s"
+
+# The driver domain: one memx device per DomU, exported as its disk.
+t=$(date +%s)
+add_device() {
+	echo "$MEMX_DU_DEV_MB" >/sys/class/memx/add && lab_within 10 test -b "/dev/$1"
+}
+for i in 1 2 3; do
+	check "memx$i added for du$i" add_device "memx$i"
+done
+for i in 1 2 3; do
+	check "DomU du$i starts with phy:/dev/memx$i" xen_domu_start "du$i"
+done
+for i in 1 2 3; do
+	check "driver domain: du$i's job on its exported memx disk passes" xen_domu_wait "du$i" 2400
+done
+say "xen-time driver-domain $(since "$t") s"
+# Each DomU wrote random data past its swap area: the device behind its
+# disk holds exactly that, and no two DomUs' data are alike.
+tail_of() {
+	dd if="/dev/$1" bs=1M skip=$((MEMX_DU_DEV_MB - 8)) count=8 iflag=direct status=none |
+		sha256sum | cut -d' ' -f1
+}
+for i in 1 2 3; do
+	sed -n "s/^memx-lab: data du$i \([0-9a-f]*\).*/\1/p" "$xenlog/guest-du$i.log" >/tmp/du$i.sum
+	check "memx$i holds du$i's data" sh -c "test -s /tmp/du$i.sum && test \"\$(cat /tmp/du$i.sum)\" = $(tail_of memx$i)"
+done
+released() {
+	awk '$1 == "extents_released" { exit !($2 >= 2) }' "$dbg/$1/stats"
+}
+for i in 1 2 3; do
+	check "du$i's discard reached memx$i: its 2 extents given back" released "memx$i"
+done
+check "no two DomUs' data alike" test "$(sort -u /tmp/du1.sum /tmp/du2.sum /tmp/du3.sum | wc -l)" -eq 3
+for d in memx0 memx1 memx2 memx3; do
+	echo "$d:"
+	cat $dbg/$d/stats
+done
+check "no I/O errors on the Dom0's devices" sh -c "! grep -h '^errors ' $dbg/memx*/stats | grep -qv '^errors 0$'"
+check "rmmod memx_client rmap_proto" memx_rmmod memx_client rmap_proto
+
+lab_wait lan-cli-done 900
+check "xl shutdown xsrv" xl shutdown xsrv
+check "DomU xsrv served and stopped cleanly" xen_domu_wait xsrv 300
+lab_signal cli-done
+xen_stop
