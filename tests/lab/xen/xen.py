@@ -1,0 +1,25 @@
+"""Xen: memx where MemX ran, in a real Xen 4.17 inside QEMU. One machine
+boots Debian's Xen with Debian's kernel as PV Dom0, its NIC on a bridge
+with the DomUs' vifs, so DomUs are on the lab's LAN. On it, in turn:
+a memx server in a DomU lends memory to a client across the LAN; a DomU
+swaps a job three times its memory to memx (MemX-DomU); the Dom0 does
+the same (MemX-Dom0); then the Dom0 exports one memx device per DomU as
+its disk and three DomUs swap on them at once (the driver domain), each
+with data the Dom0 checks against the others'. Every job checks its
+result; every device is checked end to end with sha256 sums."""
+
+KERNELS = ["stock"]
+TIMEOUT = {"stock": 3600}
+
+
+def run(lab):
+    srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
+    lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
+    lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=16, dev_mb=72,
+             servers=2, lan_server=srv1.mac)
+    for i in (1, 2, 3):
+        lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=8,
+                 disks=["phy:/dev/memx%d,xvdb,w" % i], swap_dev="/dev/xvdb")
+    lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=16,
+              du_dev_mb=40)
+    lab.guest("cli", role="xen-lan-client.sh", mem=256)
