@@ -36,7 +36,9 @@ xen_start() {
 
 # xen_domu_start NAME: start the DomU the scenario prepared (/lab/NAME.cfg).
 xen_domu_start() {
-	xl create -q "/lab/$1.cfg"
+	xl create -q "/lab/$1.cfg" && return
+	tail -20 /var/log/xen/xl-"$1".log /var/log/xen/*hotplug* 2>/dev/null
+	return 1
 }
 
 # xen_domu_running NAME: the domain exists.

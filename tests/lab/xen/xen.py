@@ -13,13 +13,19 @@ TIMEOUT = {"stock": 3600}
 
 
 def run(lab):
-    srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
+    # Guests' MACs follow the order they are added in: srv1's is known
+    # before it boots, which is after Xen's hotplug scripts have run
+    # (they time out when three guests compete for two host cores).
+    srv1_mac = "52:54:00:4d:58:02"
     lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
     lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=16, dev_mb=72,
-             servers=2, lan_server=srv1.mac)
+             servers=2, lan_server=srv1_mac)
     for i in (1, 2, 3):
         lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=8,
                  disks=["phy:/dev/memx%d,xvdb,w" % i], swap_dev="/dev/xvdb")
     lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=16,
               du_dev_mb=40)
+    lab.wait_signal("xsrv-up", 900)
+    srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
+    lab.check(srv1.mac == srv1_mac, "srv1 has the MAC the DomU was told")
     lab.guest("cli", role="xen-lan-client.sh", mem=256)
