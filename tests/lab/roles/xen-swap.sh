@@ -28,7 +28,7 @@ swap_mb=$((dev_mb - 8))
 echo "memx-lab: $dev holds $dev_mb MiB: swap on $swap_mb, data on the last 8"
 
 write_tail() {
-	head -c 8M /dev/urandom >/tmp/tail &&
+	head -c $((8 << 20)) /dev/urandom >/tmp/tail &&
 	dd if=/tmp/tail of="$dev" bs=1M seek="$swap_mb" oflag=direct status=none &&
 	sha256sum </tmp/tail | cut -d' ' -f1 >/tmp/tail.sum && rm /tmp/tail
 }
@@ -45,9 +45,9 @@ if [ -n "${MEMX_SWAP_DEV:-}" ]; then
 	zeroes() {
 		dd if="$dev" bs=1M count=2 iflag=direct status=none | cmp -s - /tmp/zero2
 	}
-	head -c 2M /dev/zero >/tmp/zero2
+	head -c $((2 << 20)) /dev/zero >/tmp/zero2
 	check "2 MiB written then discarded" sh -c \
-		"head -c 2M /dev/urandom | dd of=$dev bs=1M oflag=direct status=none &&
+		"head -c $((2 << 20)) /dev/urandom | dd of=$dev bs=1M oflag=direct status=none &&
 		blkdiscard -o 0 -l 2097152 $dev"
 	check "the discarded range reads as zeroes" zeroes
 fi
