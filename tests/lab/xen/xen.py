@@ -18,13 +18,13 @@ def run(lab):
     # (they time out when three guests compete for two host cores).
     srv1_mac = "52:54:00:4d:58:02"
     lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
-    lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=16, dev_mb=72,
+    lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=8, dev_mb=40,
              servers=2, lan_server=srv1_mac)
     for i in (1, 2, 3):
-        lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=8,
+        lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=4,
                  disks=["phy:/dev/memx%d,xvdb,w" % i], swap_dev="/dev/xvdb")
-    lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=16,
-              du_dev_mb=40)
+    lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=8,
+              du_dev_mb=24)
     lab.wait_signal("xsrv-up", 900)
     srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
     lab.check(srv1.mac == srv1_mac, "srv1 has the MAC the DomU was told")
