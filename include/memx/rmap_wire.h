@@ -68,20 +68,42 @@ struct rmap_page_req {
  */
 #define RMAP_MAX_DISCARD	(1024U * 1024)
 
+/* Advertised memory is counted in MiB: 256 RMAP pages of 4 KiB. */
+#define RMAP_PAGES_PER_MIB	256
+
+/*
+ * The mtu fields below say the largest Ethernet payload the sender takes
+ * on the interface the frame left from. A node never sends a peer frames
+ * larger than that (nor than its own MTU); before a peer has said, it
+ * sends at most 1500 bytes, what every Ethernet interface takes.
+ */
+
 /* RMAP_ADVERTISE. The header's session field holds the server's instance id. */
 struct rmap_advert {
-	__be64	capacity_pages;	/* pages this server hands out in all */
-	__be64	free_pages;	/* pages not yet given to a session */
+	__be32	capacity_mib;	/* memory this server hands out in all */
+	__be32	free_mib;	/* memory not yet given to a session */
 	__be32	load;		/* requests served per second, recent average */
 	__be16	interval_ms;	/* advertisements come at least this often */
 	__be16	window;		/* requests a client may keep in flight */
+	__be16	mtu;		/* at least RMAP_MIN_MTU */
+	__be16	reserved;	/* zero */
+	__be32	reserved2;	/* zero */
+};
+
+/* RMAP_SOLICIT. */
+struct rmap_solicit {
+	__be16	mtu;		/* at least RMAP_MIN_MTU */
+	__be16	reserved;	/* zero */
+	__be32	reserved2;	/* zero */
+	__be64	reserved3[2];	/* zero */
 };
 
 /* RMAP_JOIN request and its RMAP_ACK. */
 struct rmap_join {
 	__be64	pages;		/* memory asked for (request) or granted (ack) */
 	__be32	lease_ms;	/* session ends after this long without traffic */
-	__be32	reserved;	/* zero */
+	__be16	mtu;		/* request: at least RMAP_MIN_MTU; ack: any */
+	__be16	reserved;	/* zero */
 	__be64	client_id;	/* stable per client: a rejoin replaces the old session */
 };
 
@@ -108,6 +130,7 @@ struct rmap_hdr {
 	union {
 		struct rmap_page_req	page;
 		struct rmap_advert	adv;
+		struct rmap_solicit	solicit;
 		struct rmap_join	join;
 		struct rmap_ping	ping;
 	};
@@ -118,6 +141,7 @@ struct rmap_hdr {
 #ifdef __KERNEL__
 static_assert(sizeof(struct rmap_page_req) == 24);
 static_assert(sizeof(struct rmap_advert) == 24);
+static_assert(sizeof(struct rmap_solicit) == 24);
 static_assert(sizeof(struct rmap_join) == 24);
 static_assert(sizeof(struct rmap_ping) == 24);
 static_assert(sizeof(struct rmap_hdr) == RMAP_HDR_LEN);

@@ -51,6 +51,17 @@ void rmap_server_notify(enum rmap_server_event event, const struct rmap_server_i
 	atomic_notifier_call_chain(&rmap_server_chain, event, (void *)info);
 }
 
+static bool rmap_is_advertising(void)
+{
+	bool on;
+
+	spin_lock_bh(&rmap_adv_lock);
+	on = rmap_advertising;
+	spin_unlock_bh(&rmap_adv_lock);
+	return on;
+}
+
+/* Discovery messages are one small frame: any MTU takes them. */
 static void rmap_advert_send(struct net_device *dev, const u8 *dst)
 {
 	struct rmap_hdr h;
@@ -59,7 +70,15 @@ static void rmap_advert_send(struct net_device *dev, const u8 *dst)
 	spin_lock_bh(&rmap_adv_lock);
 	h.adv = rmap_adv;
 	spin_unlock_bh(&rmap_adv_lock);
-	rmap_send(dev, dst, &h, NULL, 0, NULL, 0);
+	rmap_send(dev, dev->mtu, dst, &h, NULL, 0, NULL, 0);
+}
+
+static void rmap_solicit_send(struct net_device *dev)
+{
+	struct rmap_hdr h;
+
+	rmap_hdr_init(&h, RMAP_SOLICIT, 0, 0);
+	rmap_send(dev, dev->mtu, dev->broadcast, &h, NULL, 0, NULL, 0);
 }
 
 /* Send an advertisement or a solicitation on every usable interface. */
@@ -69,31 +88,41 @@ static void rmap_broadcast(enum rmap_type type)
 
 	rcu_read_lock();
 	for_each_netdev_rcu(&init_net, dev) {
-		struct rmap_hdr h;
-
 		if (!rmap_iface_allowed(dev) || !netif_running(dev) || !netif_carrier_ok(dev))
 			continue;
-		if (type == RMAP_ADVERTISE) {
+		if (type == RMAP_ADVERTISE)
 			rmap_advert_send(dev, dev->broadcast);
-			continue;
-		}
-		rmap_hdr_init(&h, type, 0, 0);
-		rmap_send(dev, dev->broadcast, &h, NULL, 0, NULL, 0);
+		else
+			rmap_solicit_send(dev);
 	}
 	rcu_read_unlock();
 }
 
+/**
+ * rmap_discover_mtu_changed() - an interface we use has a new MTU: say so
+ * @dev: the interface
+ *
+ * A solicitation tells every node our new MTU (servers answer with their
+ * adverts, which is harmless), an advertisement tells our clients.
+ */
+void rmap_discover_mtu_changed(struct net_device *dev)
+{
+	rmap_solicit_send(dev);
+	if (rmap_is_advertising())
+		rmap_advert_send(dev, dev->broadcast);
+}
+
 static void rmap_advert_work(struct work_struct *work)
 {
-	bool on;
-
-	spin_lock_bh(&rmap_adv_lock);
-	on = rmap_advertising;
-	spin_unlock_bh(&rmap_adv_lock);
-	if (!on)
+	if (!rmap_is_advertising())
 		return;
 	rmap_broadcast(RMAP_ADVERTISE);
 	schedule_delayed_work(&rmap_adv_work, msecs_to_jiffies(rmap_advert_ms));
+}
+
+static u32 rmap_pages_to_mib(u64 pages)
+{
+	return min_t(u64, pages / RMAP_PAGES_PER_MIB, U32_MAX);
 }
 
 /**
@@ -102,15 +131,16 @@ static void rmap_advert_work(struct work_struct *work)
  * @free_pages: pages not yet given to a session
  * @load: requests served per second, recent average
  *
- * The first call starts periodic advertisements, sent at once.
+ * The first call starts periodic advertisements, sent at once. Memory is
+ * advertised in whole MiB (RMAP_PAGES_PER_MIB pages), rounded down.
  */
 void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
 {
 	bool start;
 
 	spin_lock_bh(&rmap_adv_lock);
-	rmap_adv.capacity_pages = cpu_to_be64(capacity_pages);
-	rmap_adv.free_pages = cpu_to_be64(free_pages);
+	rmap_adv.capacity_mib = cpu_to_be32(rmap_pages_to_mib(capacity_pages));
+	rmap_adv.free_mib = cpu_to_be32(rmap_pages_to_mib(free_pages));
 	rmap_adv.load = cpu_to_be32(load);
 	rmap_adv.interval_ms = cpu_to_be16(rmap_advert_ms);
 	rmap_adv.window = cpu_to_be16(RMAP_MAX_WINDOW);
@@ -143,6 +173,37 @@ void rmap_solicit(void)
 }
 EXPORT_SYMBOL_GPL(rmap_solicit);
 
+/* A server's advertisement: record it, tell upper layers what changed. */
+static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struct rmap_hdr *h)
+{
+	u64 capacity = (u64)be32_to_cpu(h->adv.capacity_mib) * RMAP_PAGES_PER_MIB;
+	u32 id = be32_to_cpu(h->session);
+	u16 window = be16_to_cpu(h->adv.window);
+	struct rmap_server_info info;
+	int event = -1;
+
+	spin_lock_bh(&peer->lock);
+	if (peer->server && peer->server_id != id) {
+		pr_info("server %pM restarted (id %08x -> %08x)\n", src, peer->server_id, id);
+		event = RMAP_SERVER_RESTARTED;
+	} else if (!peer->server) {
+		pr_info("server %pM appeared: %llu pages\n", src, capacity);
+		event = RMAP_SERVER_UP;
+	}
+	peer->server = true;
+	peer->server_id = id;
+	peer->capacity_pages = capacity;
+	peer->free_pages = (u64)be32_to_cpu(h->adv.free_mib) * RMAP_PAGES_PER_MIB;
+	peer->load = be32_to_cpu(h->adv.load);
+	peer->adv_window = window;
+	if (window)
+		rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
+	rmap_peer_server_info(peer, &info);
+	spin_unlock_bh(&peer->lock);
+	if (event >= 0)
+		rmap_server_notify(event, &info);
+}
+
 /**
  * rmap_discover_rx() - an advertisement or a solicitation arrived
  * @dev: the interface it came in on
@@ -151,53 +212,29 @@ EXPORT_SYMBOL_GPL(rmap_solicit);
  */
 void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h)
 {
+	bool serving = rmap_is_advertising();
 	struct rmap_peer *peer;
-	bool answer;
 
-	if (h->type == RMAP_SOLICIT) {
-		spin_lock_bh(&rmap_adv_lock);
-		answer = rmap_advertising;
-		spin_unlock_bh(&rmap_adv_lock);
-		if (answer)
-			rmap_advert_send(dev, src);
-		return;
-	}
-
+	/* Only a server has a use for the nodes that solicit: its clients. */
 	rcu_read_lock();
-	peer = rmap_peer_find_or_create(dev, src);
+	if (h->type == RMAP_ADVERTISE || serving)
+		peer = rmap_peer_find_or_create(dev, src);
+	else
+		peer = rmap_peer_lookup(src);
 	if (peer) {
-		u32 id = be32_to_cpu(h->session);
-		u16 window = be16_to_cpu(h->adv.window);
-		struct rmap_server_info info;
-		int event = -1;
-
 		rmap_peer_seen(peer);
 		spin_lock_bh(&peer->lock);
-		if (peer->server && peer->server_id != id) {
-			pr_info("server %pM restarted (id %08x -> %08x)\n", src,
-				peer->server_id, id);
-			event = RMAP_SERVER_RESTARTED;
-		} else if (!peer->server) {
-			pr_info("server %pM appeared: %llu pages\n", src,
-				be64_to_cpu(h->adv.capacity_pages));
-			event = RMAP_SERVER_UP;
-		}
-		peer->server = true;
-		peer->server_id = id;
-		peer->capacity_pages = be64_to_cpu(h->adv.capacity_pages);
-		peer->free_pages = be64_to_cpu(h->adv.free_pages);
-		peer->load = be32_to_cpu(h->adv.load);
-		peer->adv_window = window;
-		if (window)
-			rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
+		peer->mtu = rmap_hdr_mtu(h);
 		peer->stat[RMAP_PEER_RX_FRAMES]++;
 		peer->stat[RMAP_PEER_RX_BYTES] += RMAP_HDR_LEN;
-		rmap_peer_server_info(peer, &info);
 		spin_unlock_bh(&peer->lock);
-		if (event >= 0)
-			rmap_server_notify(event, &info);
+		if (h->type == RMAP_ADVERTISE)
+			rmap_server_heard(peer, src, h);
 	}
 	rcu_read_unlock();
+
+	if (h->type == RMAP_SOLICIT && serving)
+		rmap_advert_send(dev, src);
 }
 
 int rmap_discover_init(void)

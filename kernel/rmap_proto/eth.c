@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <net/sch_generic.h>
+#include <xen/xen.h>
 
 #include "rmap_proto.h"
 
@@ -141,6 +142,11 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 			break;
 		}
 		rmap_peer_seen(peer);
+		if (h->type == RMAP_JOIN) {
+			spin_lock(&peer->lock);
+			peer->mtu = rmap_hdr_mtu(h);
+			spin_unlock(&peer->lock);
+		}
 		rmap_respond_rx(peer, h, payload);
 	}
 	if (peer) {
@@ -204,12 +210,26 @@ static gfp_t rmap_frame_gfp(const struct rmap_hdr *h)
 	}
 }
 
+/*
+ * Whether a page may go out as a fragment of a frame, uncopied. Xen's
+ * netback takes a page whose PG_owner_priv_1 is set for one granted by
+ * another domain (PageForeign) and grant-copies it from the domain named
+ * in page->private. The same bit is PG_swapcache: a page being swapped
+ * out, sent from a Dom0 to a DomU's vif, would be dropped as coming from
+ * a "bad domain". In a Xen domain such pages are copied.
+ */
+static bool rmap_page_zero_copy_ok(const struct page *page)
+{
+	return !xen_domain() || !test_bit(PG_foreign, &page->flags);
+}
+
 /* One frame: the header in the linear area, the payload as a page fragment. */
 static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 					const struct rmap_hdr *h, struct page *page,
 					unsigned int off, const void *data, unsigned int len)
 {
-	bool zero_copy = len && page && (dev->features & NETIF_F_SG);
+	bool zero_copy = len && page && (dev->features & NETIF_F_SG) &&
+			 rmap_page_zero_copy_ok(page);
 	unsigned int linear = RMAP_HDR_LEN + (zero_copy ? 0 : len);
 	struct sk_buff *skb;
 
@@ -295,6 +315,7 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
 /**
  * rmap_send() - send one message, in as few frames as the MTU allows
  * @dev: the interface to send on
+ * @mtu: the largest frames to send (the device's, or less for a peer)
  * @dst: the destination MAC
  * @h: the message header; its fragment fields and CRC are filled here
  * @page: the payload's page, or NULL to copy it from @buf
@@ -302,22 +323,24 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  * @buf: the payload when @page is NULL
  * @len: payload bytes, at most RMAP_MAX_PAYLOAD
  *
- * Never sleeps. A payload in a page is not copied where the device takes
- * page fragments. A frame that cannot be built or queued is lost like one
- * dropped on the wire: the sender's retransmission covers both.
+ * Never sleeps. A message that says which MTU we take gets @dev's. A
+ * payload in a page is not copied where the device takes page fragments.
+ * A frame that cannot be built or queued is lost like one dropped on the
+ * wire: the sender's retransmission covers both.
  *
  * Return: frames queued, or a negative errno when none could be.
  */
-int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, struct rmap_hdr *h,
 	      struct page *page, unsigned int off, const void *buf, unsigned int len)
 {
-	unsigned int size = rmap_frag_size(dev->mtu);
+	unsigned int size = rmap_frag_size(min(mtu, dev->mtu));
 	struct sk_buff *skbs[RMAP_MAX_FRAGS];
 	unsigned int i, count, built = 0, sent;
 	const u8 *data = buf;
 
 	if (!size)
 		return -EMSGSIZE;
+	rmap_hdr_set_mtu(h, dev->mtu);
 	if (len && page)
 		data = kmap_local_page(page) + off;
 	count = rmap_frag_count(len, size);
@@ -339,7 +362,7 @@ int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
 }
 
 /**
- * rmap_peer_send() - rmap_send() to a peer, on its interface, counted
+ * rmap_peer_send() - rmap_send() to a peer, on its interface, in frames it takes, counted
  * @peer: the destination; its lock held
  * @h: the message header
  * @page: the payload's page, or NULL to copy it from @buf
@@ -359,7 +382,8 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(&init_net, peer->ifindex);
 	if (dev && netif_running(dev))
-		sent = rmap_send(dev, peer->mac, h, page, off, buf, len);
+		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac, h,
+				 page, off, buf, len);
 	rcu_read_unlock();
 	if (sent < 0) {
 		peer->stat[RMAP_PEER_TX_ERRORS]++;
@@ -373,20 +397,39 @@ static struct packet_type rmap_packet_type = {
 	.func = rmap_rcv,
 };
 
+/* Tell peers at once when the MTU of an interface we use changes. */
+static int rmap_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_CHANGEMTU && rmap_iface_allowed(dev) && netif_running(dev))
+		rmap_discover_mtu_changed(dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rmap_netdev_notifier = {
+	.notifier_call = rmap_netdev_event,
+};
+
 /**
  * rmap_eth_init() - start receiving RMAP frames
  * @ethertype: the EtherType to claim
  * @ifaces: interfaces to use (validated by rmap_eth_ifaces_valid())
  *
- * Return: 0.
+ * Return: 0, or a negative errno.
  */
 int rmap_eth_init(u16 ethertype, const char *ifaces)
 {
+	int err;
+
 	strscpy(rmap_ifaces, ifaces, sizeof(rmap_ifaces));
 	rmap_ethertype = htons(ethertype);
 	rmap_packet_type.type = rmap_ethertype;
 	dev_add_pack(&rmap_packet_type);
-	return 0;
+	err = register_netdevice_notifier(&rmap_netdev_notifier);
+	if (err)
+		dev_remove_pack(&rmap_packet_type);
+	return err;
 }
 
 /**
@@ -394,5 +437,6 @@ int rmap_eth_init(u16 ethertype, const char *ifaces)
  */
 void rmap_eth_exit(void)
 {
+	unregister_netdevice_notifier(&rmap_netdev_notifier);
 	dev_remove_pack(&rmap_packet_type);
 }

@@ -31,6 +31,20 @@ unsigned int rmap_frag_size(unsigned int mtu)
 EXPORT_SYMBOL_IF_KUNIT(rmap_frag_size);
 
 /**
+ * rmap_peer_mtu() - the largest frames to send a peer
+ * @dev_mtu: the MTU of our interface towards it
+ * @peer_mtu: what the peer said it takes, or 0 before it said
+ *
+ * Return: the smaller of the two; before the peer said, 1500 at most,
+ * what every Ethernet interface takes.
+ */
+unsigned int rmap_peer_mtu(unsigned int dev_mtu, unsigned int peer_mtu)
+{
+	return min(dev_mtu, peer_mtu ? peer_mtu : ETH_DATA_LEN);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_peer_mtu);
+
+/**
  * rmap_frag_count() - frames a message needs
  * @total_len: payload bytes of the message
  * @frag_size: from rmap_frag_size(), not zero

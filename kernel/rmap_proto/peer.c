@@ -330,20 +330,20 @@ static int rmap_peers_show(struct seq_file *m, void *v)
 	struct rmap_peer *peer;
 	int bkt, i;
 
-	seq_puts(m, "# mac ifindex role state age_ms server_id capacity_pages free_pages load srtt_us rto_us window inflight");
+	seq_puts(m, "# mac ifindex role state age_ms server_id capacity_pages free_pages load srtt_us rto_us window inflight mtu");
 	for (i = 0; i < RMAP_PEER_STAT_NR; i++)
 		seq_printf(m, " %s", rmap_peer_stat_names[i]);
 	seq_puts(m, " drops\n");
 	rcu_read_lock();
 	hash_for_each_rcu(rmap_peers, bkt, peer, hnode) {
 		spin_lock_bh(&peer->lock);
-		seq_printf(m, "%pM %d %s %s %u %08x %llu %llu %u %u %u %u %u",
+		seq_printf(m, "%pM %d %s %s %u %08x %llu %llu %u %u %u %u %u %u",
 			   peer->mac, peer->ifindex, peer->server ? "server" : "node",
 			   peer->dead ? "dead" : "alive",
 			   jiffies_to_msecs(jiffies - peer->last_rx), peer->server_id,
 			   peer->capacity_pages, peer->free_pages, peer->load,
 			   rmap_rtt_srtt(&peer->rtt), rmap_rtt_rto(&peer->rtt),
-			   peer->win.cwnd, peer->nr_inflight);
+			   peer->win.cwnd, peer->nr_inflight, peer->mtu);
 		for (i = 0; i < RMAP_PEER_STAT_NR; i++)
 			seq_printf(m, " %llu", peer->stat[i]);
 		for (i = RMAP_DROP_NONE + 1; i < RMAP_DROP_NR; i++)

@@ -39,9 +39,12 @@ u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload);
 void rmap_frame_seal(struct rmap_hdr *h, const void *payload);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len);
 bool rmap_type_has_payload(unsigned int type);
+unsigned int rmap_hdr_mtu(const struct rmap_hdr *h);
+void rmap_hdr_set_mtu(struct rmap_hdr *h, unsigned int mtu);
 
 /* frag.c */
 unsigned int rmap_frag_size(unsigned int mtu);
+unsigned int rmap_peer_mtu(unsigned int dev_mtu, unsigned int peer_mtu);
 unsigned int rmap_frag_count(unsigned int total_len, unsigned int frag_size);
 void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len,
 		   unsigned int frag_size, unsigned int index);
@@ -113,7 +116,7 @@ int rmap_eth_init(u16 ethertype, const char *ifaces);
 void rmap_eth_exit(void);
 bool rmap_eth_ifaces_valid(const char *ifaces);
 bool rmap_iface_allowed(const struct net_device *dev);
-int rmap_send(struct net_device *dev, const u8 *dst, struct rmap_hdr *h,
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, struct rmap_hdr *h,
 	      struct page *page, unsigned int off, const void *buf, unsigned int len);
 
 /* Settings of the module, fixed at load (main.c). */
@@ -190,6 +193,7 @@ struct rmap_peer {
 	u64 free_pages;
 	u32 load;
 	u16 adv_window;
+	u16 mtu;			/* what it says it takes; 0: not said yet */
 	/* Requests to it. */
 	u32 next_seq;
 	unsigned int nr_inflight;
@@ -230,6 +234,7 @@ void rmap_respond_free_peer(struct rmap_peer *peer);
 
 /* discover.c */
 void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h);
+void rmap_discover_mtu_changed(struct net_device *dev);
 void rmap_server_notify(enum rmap_server_event event, const struct rmap_server_info *info);
 void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info);
 int rmap_discover_init(void);

@@ -45,6 +45,51 @@ void rmap_hdr_init(struct rmap_hdr *h, enum rmap_type type, u32 session, u32 seq
 EXPORT_SYMBOL_IF_KUNIT(rmap_hdr_init);
 
 /**
+ * rmap_hdr_mtu() - the MTU a message says its sender takes
+ * @h: a validated header
+ *
+ * Return: the mtu field of an ADVERTISE, a SOLICIT or a JOIN request
+ * (RMAP_MIN_MTU or more once validated); 0 for the types that carry none.
+ */
+unsigned int rmap_hdr_mtu(const struct rmap_hdr *h)
+{
+	switch (h->type) {
+	case RMAP_ADVERTISE:
+		return be16_to_cpu(h->adv.mtu);
+	case RMAP_SOLICIT:
+		return be16_to_cpu(h->solicit.mtu);
+	case RMAP_JOIN:
+		return be16_to_cpu(h->join.mtu);
+	default:
+		return 0;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_hdr_mtu);
+
+/**
+ * rmap_hdr_set_mtu() - say which MTU we take, in a message that carries it
+ * @h: header of any type; only ADVERTISE, SOLICIT and JOIN change
+ * @mtu: the MTU of the interface the message leaves from
+ */
+void rmap_hdr_set_mtu(struct rmap_hdr *h, unsigned int mtu)
+{
+	__be16 val = cpu_to_be16(min_t(unsigned int, mtu, U16_MAX));
+
+	switch (h->type) {
+	case RMAP_ADVERTISE:
+		h->adv.mtu = val;
+		break;
+	case RMAP_SOLICIT:
+		h->solicit.mtu = val;
+		break;
+	case RMAP_JOIN:
+		h->join.mtu = val;
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_hdr_set_mtu);
+
+/**
  * rmap_type_has_payload() - whether messages of a type carry data
  * @type: message type
  *
@@ -117,6 +162,10 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 	if (!h->type || h->type > RMAP_TYPE_MAX || h->status > RMAP_STATUS_MAX ||
 	    (h->flags & ~RMAP_F_ALL))
 		return RMAP_DROP_TYPE;
+	/* A node that takes less than RMAP_MIN_MTU cannot speak RMAP. */
+	if (rmap_hdr_mtu(h) < RMAP_MIN_MTU &&
+	    (h->type == RMAP_ADVERTISE || h->type == RMAP_SOLICIT || h->type == RMAP_JOIN))
+		return RMAP_DROP_LENGTH;
 	if (!h->frag_count || h->frag_count > RMAP_MAX_FRAGS ||
 	    h->frag_index >= h->frag_count)
 		return RMAP_DROP_FRAG;

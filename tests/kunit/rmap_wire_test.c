@@ -41,6 +41,7 @@ static u8 *frame_build(struct kunit *test, enum rmap_type type, unsigned int len
 	unsigned int i;
 
 	rmap_hdr_init(h, type, 0x01020304, 0xa0b0c0d0);
+	rmap_hdr_set_mtu(h, 1500);
 	for (i = 0; i < len; i++)
 		f[RMAP_HDR_LEN + i] = i * 7 + 3;
 	h->frag_len = cpu_to_be16(len);
@@ -65,8 +66,8 @@ static void rmap_wire_encode_decode_every_type(struct kunit *test)
 
 		switch (type) {
 		case RMAP_ADVERTISE:
-			h->adv.capacity_pages = cpu_to_be64(1ULL << 40);
-			h->adv.free_pages = cpu_to_be64(12345);
+			h->adv.capacity_mib = cpu_to_be32(1U << 30);
+			h->adv.free_mib = cpu_to_be32(12345);
 			h->adv.load = cpu_to_be32(777);
 			h->adv.interval_ms = cpu_to_be16(1000);
 			h->adv.window = cpu_to_be16(64);
@@ -80,6 +81,8 @@ static void rmap_wire_encode_decode_every_type(struct kunit *test)
 		case RMAP_PONG:
 			h->ping.sent_ns = cpu_to_be64(987654321);
 			break;
+		case RMAP_SOLICIT:
+			break;	/* its mtu, set by frame_build(), is all it says */
 		case RMAP_ACK:
 			h->status = RMAP_E_NOSPC;
 			fallthrough;
@@ -99,12 +102,16 @@ static void rmap_wire_encode_decode_every_type(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->seq), 0xa0b0c0d0U);
 		KUNIT_EXPECT_EQ(test, be16_to_cpu(h->total_len), len);
 		if (type == RMAP_ADVERTISE) {
-			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->adv.capacity_pages), 1ULL << 40);
-			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->adv.free_pages), 12345ULL);
+			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.capacity_mib), 1U << 30);
+			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.free_mib), 12345U);
 			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.load), 777U);
+			KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(h), 1500U);
 		} else if (type == RMAP_JOIN) {
 			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->join.client_id),
 					0x1122334455667788ULL);
+			KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(h), 1500U);
+		} else if (type == RMAP_SOLICIT) {
+			KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(h), 1500U);
 		} else if (type == RMAP_PING || type == RMAP_PONG) {
 			KUNIT_EXPECT_EQ(test, be64_to_cpu(h->ping.sent_ns), 987654321ULL);
 		} else {
@@ -118,6 +125,7 @@ static void rmap_wire_padding_is_not_payload(struct kunit *test)
 	u8 *f = frame_alloc(test, 60 - RMAP_HDR_LEN);
 
 	rmap_hdr_init(hdr(f), RMAP_SOLICIT, 0, 1);
+	rmap_hdr_set_mtu(hdr(f), 1500);
 	reseal(f);
 	f[RMAP_HDR_LEN] = 0xff;	/* padding may hold anything */
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, 60), RMAP_DROP_NONE);
@@ -386,6 +394,57 @@ static void rmap_wire_reassembly_deadline(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rmap_reasm_expired(&r, 6));
 }
 
+/* Discovery and JOIN say which MTU their sender takes; nothing else does. */
+static void rmap_wire_mtu_field(struct kunit *test)
+{
+	static const unsigned int carriers[] = { RMAP_ADVERTISE, RMAP_SOLICIT, RMAP_JOIN };
+	unsigned int i;
+	u8 *f;
+
+	for (i = 0; i < ARRAY_SIZE(carriers); i++) {
+		f = frame_build(test, carriers[i], 0);
+		rmap_hdr_set_mtu(hdr(f), 9000);
+		reseal(f);
+		KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(hdr(f)), 9000U);
+		KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_NONE);
+		rmap_hdr_set_mtu(hdr(f), RMAP_MIN_MTU);
+		reseal(f);
+		KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_NONE);
+		/* A node that takes less than RMAP's minimum, or says nothing. */
+		rmap_hdr_set_mtu(hdr(f), RMAP_MIN_MTU - 1);
+		reseal(f);
+		KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_LENGTH);
+		rmap_hdr_set_mtu(hdr(f), 0);
+		reseal(f);
+		KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_LENGTH);
+		/* MTUs past 16 bits (loopback's 64 KiB) say the most the field holds. */
+		rmap_hdr_set_mtu(hdr(f), 65536);
+		KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(hdr(f)), 65535U);
+	}
+	/* Other types carry none, and setting one leaves their body alone. */
+	f = frame_build(test, RMAP_WRITE, 8);
+	hdr(f)->page.offset = cpu_to_be64(0x1000);
+	hdr(f)->page.size = cpu_to_be32(8);
+	rmap_hdr_set_mtu(hdr(f), 9000);
+	KUNIT_EXPECT_EQ(test, rmap_hdr_mtu(hdr(f)), 0U);
+	KUNIT_EXPECT_EQ(test, be64_to_cpu(hdr(f)->page.offset), 0x1000ULL);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(hdr(f)->page.size), 8U);
+	KUNIT_EXPECT_EQ(test, be64_to_cpu(hdr(f)->page.reserved), 0ULL);
+}
+
+/* Frames to a peer fit both ends; before it says, Ethernet's 1500. */
+static void rmap_wire_peer_mtu(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(9000, 0), 1500U);
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(1000, 0), 1000U);
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(9000, 1500), 1500U);
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(1500, 9000), 1500U);
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(9000, 9000), 9000U);
+	KUNIT_EXPECT_EQ(test, rmap_peer_mtu(9000, 4144), 4144U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(rmap_peer_mtu(9000, 1500))), 3U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(rmap_peer_mtu(9000, 9000))), 1U);
+}
+
 /*
  * Mutate valid frames thousands of times: flip bits, change bytes, cut or
  * extend the length, and reseal some so the checks past the CRC run too.
@@ -421,6 +480,7 @@ static void rmap_wire_fuzz(struct kunit *test)
 		h = (struct rmap_hdr *)f;
 		fill_random(&rnd, f, cap);
 		rmap_hdr_init(h, type, 1, iter);
+		rmap_hdr_set_mtu(h, 1500);
 		h->frag_len = cpu_to_be16(plen);
 		h->total_len = cpu_to_be16(plen);
 		for (k = 0; k < flips; k++) {
@@ -484,6 +544,8 @@ static struct kunit_case rmap_wire_cases[] = {
 	KUNIT_CASE(rmap_wire_reassembly_orders),
 	KUNIT_CASE(rmap_wire_reassembly_overlap),
 	KUNIT_CASE(rmap_wire_reassembly_deadline),
+	KUNIT_CASE(rmap_wire_mtu_field),
+	KUNIT_CASE(rmap_wire_peer_mtu),
 	KUNIT_CASE(rmap_wire_fuzz),
 	{}
 };
