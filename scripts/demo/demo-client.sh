@@ -9,16 +9,10 @@ sort_mb=$((job_mb * 3))
 say() {
 	echo "memx-demo: $*"
 }
-servers_seen() {
-	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge 2 ]
-}
-vm() {
-	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
-}
 # timed_sort NAME [memcg]: run the sort, say its time and swap traffic.
 timed_sort() {
-	out0=$(vm pswpout)
-	in0=$(vm pswpin)
+	out0=$(vmstat pswpout)
+	in0=$(vmstat pswpin)
 	t0=$(date +%s.%N)
 	if [ "${2:-}" = memcg ]; then
 		lab_in_memcg "$job_mb" "$tools/memsort" "$sort_mb" || return
@@ -26,8 +20,8 @@ timed_sort() {
 		"$tools/memsort" "$sort_mb" || return
 	fi
 	say "${1}_s" "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
-	say "${1}_out" $(($(vm pswpout) - out0))
-	say "${1}_in" $(($(vm pswpin) - in0))
+	say "${1}_out" $(($(vmstat pswpout) - out0))
+	say "${1}_in" $(($(vmstat pswpin) - in0))
 }
 placed_on() {
 	awk -v m="$(lab_mac "$1")" '$1 == m { s += $4 } END { print s / 256 }' $dbg/memx0/servers
@@ -36,7 +30,7 @@ placed_on() {
 memx_modprobe rmap_proto
 lab_wait srv1-up 600
 lab_wait srv2-up 600
-check "both servers discovered" lab_within 30 servers_seen
+check "both servers discovered" lab_within 30 rmap_servers_seen 2
 say servers "$(awk '/ server alive / { printf "%s%s (lends %d MiB)", sep, $1, $7 / 256; sep = ", " }' \
 	/sys/kernel/debug/rmap/peers)"
 check "modprobe memx_client size_mb=512" memx_modprobe memx_client size_mb=512

@@ -139,3 +139,28 @@ lab_in_memcg() {
 	shift
 	sh -c 'echo $$ >/sys/fs/cgroup/job/cgroup.procs && exec "$@"' lab_in_memcg "$@"
 }
+
+# rmap_servers_seen N: RMAP's peer table holds at least N live servers.
+rmap_servers_seen() {
+	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge "$1" ]
+}
+
+# vmstat KEY: one counter of /proc/vmstat (pswpout, pswpin, ...).
+vmstat() {
+	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
+}
+
+# rmap_peer_field MAC NAME: one column of RMAP's peer table, by its name.
+rmap_peer_field() {
+	awk -v m="$1" -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i - 1 }
+		$1 == m && c { print $c }' /sys/kernel/debug/rmap/peers
+}
+
+# lab_drop_longer IFACE BYTES: make IFACE drop frames arriving with more
+# than BYTES of payload, as a real NIC at that MTU does (a virtio NIC
+# takes them). Fails where the kernel has no tc classifier for it.
+lab_drop_longer() {
+	tc qdisc add dev "$1" ingress 2>/dev/null || return
+	tc filter add dev "$1" parent ffff: protocol all basic \
+		match "meta(pkt_len gt $2)" action drop
+}

@@ -38,7 +38,11 @@ xen_start() {
 xen_domu_start() {
 	xl create -q "/lab/$1.cfg" && return
 	tail -20 /var/log/xen/xl-"$1".log /var/log/xen/*hotplug* 2>/dev/null
-	return 1
+	# Hotplug scripts have 40 s under TCG, which a busy machine can miss.
+	echo "memx-lab: xl create $1 failed; once more"
+	xl destroy "$1" 2>/dev/null
+	sleep 5
+	xl create -q "/lab/$1.cfg"
 }
 
 # xen_domu_running NAME: the domain exists.

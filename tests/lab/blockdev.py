@@ -7,7 +7,7 @@ a shared mapping twice that memory. Extents spread in proportion to the
 servers' capacity, rmmod is refused while swap is on, and every server
 has all its memory back once the client leaves."""
 
-# The debug-kernel pass (less data, no pager jobs) runs on request:
+# The debug-kernel pass (less data, smaller pager jobs) runs on request:
 # scripts/memx-lab --kernel debug tests/lab/blockdev.py
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 1800, "debug": 3600}

@@ -1,5 +1,6 @@
 # A client node: see the servers appear, ping them through rmap_proto at
-# MTU 1500 and 9000 beside the raw-socket floor, and see them age out.
+# MTU 1500 and 9000 beside the raw-socket floor, and with MTUs that
+# differ, and see them age out.
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 peers=/sys/kernel/debug/rmap/peers
 ping=/sys/kernel/debug/rmap/ping
@@ -13,6 +14,11 @@ srv2=$(lab_mac srv2)
 # is_server MAC: the peer table lists MAC as a live server.
 is_server() {
 	awk -v m="$1" '$1 == m && $3 == "server" && $4 == "alive" { f = 1 } END { exit !f }' $peers
+}
+
+# peer_mtu_is MAC MTU: the peer said it takes MTU.
+peer_mtu_is() {
+	[ "$(rmap_peer_field "$1" mtu)" = "$2" ]
 }
 
 gone() {
@@ -47,6 +53,26 @@ ip link set eth0 mtu 9000
 check "mtu 9000: raw-socket 4096-byte round trip (floor)" $rawping ping eth0 "$srv1" 4096 $pings 5000
 check "mtu 9000: rmap ping, 4096-byte pages in 1 frame, to srv1" rmap_ping "$srv1" $pings 4096
 check "mtu 9000: rmap ping, 4096-byte pages, to srv2" rmap_ping "$srv2" $pings 4096
+
+# Mixed MTUs. srv2 goes back to 1500 and drops longer frames, as a real
+# NIC does; the client, still at 9000, must send it pages in 3 frames.
+lab_signal srv2-mtu1500
+lab_wait srv2-mtu1500-done 60
+check "srv2's new MTU reaches the client's peer table at once" lab_within 2 peer_mtu_is "$srv2" 1500
+grep "^$srv2 " $peers
+tx0=$(rmap_peer_field "$srv2" tx_frames)
+rt0=$(rmap_peer_field "$srv2" retransmits)
+check "mtu 9000 client to a 1500 server: rmap ping, 4096-byte pages" rmap_ping "$srv2" $pings 4096
+tx=$(($(rmap_peer_field "$srv2" tx_frames) - tx0))
+rt=$(($(rmap_peer_field "$srv2" retransmits) - rt0))
+grep "^$srv2 " $peers
+echo "memx-lab: to srv2: $tx frames for $pings pings and $rt resends"
+check "... each page in 3 frames, not 1 jumbo frame" test "$tx" -eq $((3 * (pings + rt)))
+# The client goes to 1500 and drops longer frames while srv1 stays at
+# 9000: srv1 must answer in 1500-byte frames, or the pings fail.
+ip link set eth0 mtu 1500
+check "eth0 drops frames longer than 1500 bytes, as a real NIC would" lab_drop_longer eth0 1500
+check "mtu 1500 client to a 9000 server: rmap ping, 4096-byte pages" rmap_ping "$srv1" $pings 4096
 check "ping to an unknown MAC refused" sh -c "! echo '02:00:00:00:00:99 1 64' > $ping"
 check "malformed ping command refused" sh -c "! echo 'garbage' > $ping"
 

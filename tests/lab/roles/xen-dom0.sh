@@ -1,7 +1,7 @@
 # A Xen machine: Debian's kernel as PV Dom0, its NIC on bridge xenbr0 with
 # the DomUs' vifs. In turn: a memx server in a DomU (for the LAN client
-# and everyone else), MemX-DomU (a DomU swaps to memx), MemX-Dom0 (the Dom0
-# swaps to memx), and the driver domain (the Dom0 exports one memx device
+# and everyone else), MemX-DomU (a DomU swaps to memx) while MemX-Dom0 (the
+# Dom0 swaps to memx), and the driver domain (the Dom0 exports one memx device
 # per DomU as its disk; three DomUs swap on them at once).
 # shellcheck shell=sh
 # shellcheck source=/dev/null
@@ -26,19 +26,13 @@ say "xen-time xsrv-up $(since "$t") s"
 lab_signal xsrv-up
 lab_wait srv1-up 600
 
-# MemX-DomU.
+# MemX-DomU and MemX-Dom0 at once (each job checks its own result).
 t=$(date +%s)
 check "DomU xcli starts" xen_domu_start xcli
-check "MemX-DomU: xcli's job on memx swap passes" xen_domu_wait xcli 1800
-say "xen-time memx-domu $(since "$t") s"
 
 # MemX-Dom0: memx talks on the bridge (the port eth0 hands it its frames).
-t=$(date +%s)
 memx_modprobe rmap_proto
-servers_seen() {
-	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge 2 ]
-}
-check "both servers discovered from the Dom0" lab_within 60 servers_seen
+check "both servers discovered from the Dom0" lab_within 60 rmap_servers_seen 2
 check "modprobe memx_client size_mb=$((job_mb * 4))" memx_modprobe memx_client size_mb=$((job_mb * 4))
 check "mkswap /dev/memx0 && swapon" sh -c "mkswap -q /dev/memx0 && swapon /dev/memx0"
 t1=$(date +%s)
@@ -46,7 +40,17 @@ check "MemX-Dom0: a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified,
 	lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3))
 say "job dom0 $(since "$t1") s"
 check "swapoff /dev/memx0" swapoff /dev/memx0
-say "xen-time memx-dom0 $(since "$t") s"
+cat $dbg/memx0/stats $dbg/memx0/servers
+# placed_on NAME: some of memx0's extents live on server NAME.
+placed_on() {
+	awk -v m="$(lab_mac "$1")" '$1 == m && $4 > 0' $dbg/memx0/servers | grep -q .
+}
+check "MemX-Dom0: pages on xsrv, through its vif" placed_on xsrv
+check "MemX-Dom0: pages on srv1, across the LAN" placed_on srv1
+check "MemX-Dom0: no I/O errors" grep -qx "errors 0" $dbg/memx0/stats
+
+check "MemX-DomU: xcli's job on memx swap passes" xen_domu_wait xcli 1800
+say "xen-time memx-domu-and-dom0 $(since "$t") s"
 
 # The driver domain: one memx device per DomU, exported as its disk.
 t=$(date +%s)
@@ -58,6 +62,10 @@ for i in 1 2 3; do
 done
 for i in 1 2 3; do
 	check "DomU du$i starts with phy:/dev/memx$i" xen_domu_start "du$i"
+done
+# All up: their jobs start now, together (see xen-swap.sh).
+for i in 1 2 3; do
+	printf memx-go | dd of="/dev/memx$i" bs=4096 conv=sync oflag=direct status=none
 done
 for i in 1 2 3; do
 	check "driver domain: du$i's job on its exported memx disk passes" xen_domu_wait "du$i" 2400

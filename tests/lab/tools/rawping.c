@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rawping: raw Ethernet round trips on the RMAP EtherType, from user space.
+ * rawping: raw Ethernet round trips, from user space, on the second IEEE
+ * 802 "local experimental" EtherType (RMAP has the first: rawping must
+ * never answer RMAP's frames, or every RMAP message would come back).
  *
- *   rawping echo IFACE                 answer every frame (runs until killed)
+ *   rawping echo IFACE                 answer every probe (runs until killed)
  *   rawping ping IFACE DSTMAC SIZE COUNT [TIMEOUT_MS]
+ *
+ * RAWPING_ETHERTYPE in the environment (e.g. 0x88B5) picks another
+ * EtherType: the modules scenario aims probes at RMAP itself to prove
+ * that frames which are not RMAP are counted and dropped.
  *
  * ping sends COUNT frames carrying SIZE payload bytes, one at a time, waits
  * for each echo, checks its payload byte for byte and prints the round-trip
@@ -25,9 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RAWPING_ETHERTYPE 0x88B5
+#define RAWPING_DEFAULT_ETHERTYPE 0x88B6
 #define RAWPING_MAGIC 0x4d584c42u /* "MXLB" */
 #define MAX_FRAME 65536
+
+static unsigned int ethertype = RAWPING_DEFAULT_ETHERTYPE;
 
 struct probe {
 	uint32_t magic;
@@ -36,7 +44,7 @@ struct probe {
 
 static int open_socket(const char *ifname, struct sockaddr_ll *addr)
 {
-	int fd = socket(AF_PACKET, SOCK_RAW, htons(RAWPING_ETHERTYPE));
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ethertype));
 
 	if (fd < 0) {
 		perror("rawping: socket");
@@ -44,7 +52,7 @@ static int open_socket(const char *ifname, struct sockaddr_ll *addr)
 	}
 	memset(addr, 0, sizeof(*addr));
 	addr->sll_family = AF_PACKET;
-	addr->sll_protocol = htons(RAWPING_ETHERTYPE);
+	addr->sll_protocol = htons(ethertype);
 	addr->sll_ifindex = if_nametoindex(ifname);
 	if (!addr->sll_ifindex) {
 		fprintf(stderr, "rawping: no interface %s\n", ifname);
@@ -67,7 +75,12 @@ static __attribute__((noreturn)) void echo(const char *ifname)
 	for (;;) {
 		ssize_t n = recv(fd, frame, sizeof(frame), 0);
 
-		if (n < (ssize_t)ETH_HLEN)
+		struct probe probe;
+
+		if (n < (ssize_t)(ETH_HLEN + sizeof(probe)))
+			continue;
+		memcpy(&probe, frame + ETH_HLEN, sizeof(probe));
+		if (ntohl(probe.magic) != RAWPING_MAGIC)
 			continue;
 		memcpy(mac, frame, ETH_ALEN);
 		memcpy(frame, frame + ETH_ALEN, ETH_ALEN);
@@ -129,8 +142,8 @@ static int ping(const char *ifname, const char *dstmac, size_t size,
 		return 2;
 	}
 	memcpy(tx + ETH_ALEN, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	tx[12] = RAWPING_ETHERTYPE >> 8;
-	tx[13] = RAWPING_ETHERTYPE & 0xff;
+	tx[12] = ethertype >> 8;
+	tx[13] = ethertype & 0xff;
 
 	for (seq = 1; seq <= count; seq++) {
 		double start, deadline;
@@ -186,6 +199,10 @@ static int ping(const char *ifname, const char *dstmac, size_t size,
 
 int main(int argc, char **argv)
 {
+	const char *type = getenv("RAWPING_ETHERTYPE");
+
+	if (type)
+		ethertype = strtoul(type, NULL, 16);
 	if (argc == 3 && !strcmp(argv[1], "echo"))
 		echo(argv[2]);
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "ping"))

@@ -2,10 +2,11 @@
 boots Debian's Xen with Debian's kernel as PV Dom0, its NIC on a bridge
 with the DomUs' vifs, so DomUs are on the lab's LAN. On it, in turn:
 a memx server in a DomU lends memory to a client across the LAN; a DomU
-swaps a job three times its memory to memx (MemX-DomU); the Dom0 does
-the same (MemX-Dom0); then the Dom0 exports one memx device per DomU as
-its disk and three DomUs swap on them at once (the driver domain), each
-with data the Dom0 checks against the others'. Every job checks its
+swaps a job three times its memory to memx (MemX-DomU) while the Dom0
+does the same (MemX-Dom0), its pages going to the DomU server through
+its vif and to a server across the LAN; then the Dom0 exports one memx
+device per DomU as its disk and three DomUs swap on them at once (the
+driver domain), each with data the Dom0 checks against the others'. Every job checks its
 result; every device is checked end to end with sha256 sums."""
 
 KERNELS = ["stock"]
