@@ -99,13 +99,14 @@ static void rmap_broadcast(enum rmap_type type)
 }
 
 /**
- * rmap_discover_mtu_changed() - an interface we use has a new MTU: say so
+ * rmap_discover_announce() - an interface we use came up or has a new MTU
  * @dev: the interface
  *
- * A solicitation tells every node our new MTU (servers answer with their
- * adverts, which is harmless), an advertisement tells our clients.
+ * A solicitation finds the servers on its LAN at once and tells every
+ * node our MTU (servers answer with adverts, which is harmless); an
+ * advertisement tells our clients.
  */
-void rmap_discover_mtu_changed(struct net_device *dev)
+void rmap_discover_announce(struct net_device *dev)
 {
 	rmap_solicit_send(dev);
 	if (rmap_is_advertising())

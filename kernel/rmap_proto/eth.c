@@ -397,13 +397,23 @@ static struct packet_type rmap_packet_type = {
 	.func = rmap_rcv,
 };
 
-/* Tell peers at once when the MTU of an interface we use changes. */
+/*
+ * Announce ourselves at once on an interface we use that comes up, gets
+ * its carrier back or changes its MTU, rather than at the next advert:
+ * its peers are found, or told our new MTU, without delay.
+ */
 static int rmap_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 
-	if (event == NETDEV_CHANGEMTU && rmap_iface_allowed(dev) && netif_running(dev))
-		rmap_discover_mtu_changed(dev);
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+		if (rmap_iface_allowed(dev) && netif_running(dev) && netif_carrier_ok(dev))
+			rmap_discover_announce(dev);
+		break;
+	}
 	return NOTIFY_DONE;
 }
 

@@ -234,7 +234,7 @@ void rmap_respond_free_peer(struct rmap_peer *peer);
 
 /* discover.c */
 void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h);
-void rmap_discover_mtu_changed(struct net_device *dev);
+void rmap_discover_announce(struct net_device *dev);
 void rmap_server_notify(enum rmap_server_event event, const struct rmap_server_info *info);
 void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info);
 int rmap_discover_init(void);

@@ -47,9 +47,10 @@ lab_within() {
 	done
 }
 
-# lab_mac NAME, lab_ip NAME: the address of another guest.
+# lab_mac NAME [NIC], lab_ip NAME: the address of another guest (of
+# its NIC'th NIC, eth0 by default, for guests on more than one LAN).
 lab_mac() {
-	awk -v n="$1" '$1 == n { print $2 }' /lab/hosts
+	awk -v n="$1" -v k="${2:-0}" '$1 == n { print k ? $(3 + k) : $2 }' /lab/hosts
 }
 
 lab_ip() {
@@ -154,6 +155,16 @@ vmstat() {
 rmap_peer_field() {
 	awk -v m="$1" -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i - 1 }
 		$1 == m && c { print $c }' /sys/kernel/debug/rmap/peers
+}
+
+# rmap_ping MAC COUNT SIZE [MORE]: COUNT pings of SIZE payload bytes
+# through rmap_proto, every one answered intact (and the summary shows
+# the pattern MORE after that).
+rmap_ping() {
+	echo "$1 $2 $3" >/sys/kernel/debug/rmap/ping || return 1
+	out=$(cat /sys/kernel/debug/rmap/ping)
+	echo "rmap ping: $out"
+	echo "$out" | grep -q "sent $2 answered $2 failed 0 corrupt 0${4:+ $4}"
 }
 
 # lab_drop_longer IFACE BYTES: make IFACE drop frames arriving with more

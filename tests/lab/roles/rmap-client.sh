@@ -25,14 +25,6 @@ gone() {
 	! awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' $peers
 }
 
-# rmap_ping MAC COUNT SIZE: every ping answered, intact.
-rmap_ping() {
-	echo "$1 $2 $3" >$ping || return 1
-	out=$(cat $ping)
-	echo "rmap ping: $out"
-	echo "$out" | grep -q "sent $2 answered $2 failed 0 corrupt 0"
-}
-
 lab_wait srv1-up 240
 lab_wait srv2-up 240
 check "both servers appear in the peer table within 5 s" lab_within 5 sh -c \

@@ -1,0 +1,90 @@
+# A client on two LANs (eth0: srv1's, eth1: srv2's): RMAP on the one
+# interface named, then on both; a device spread over both servers.
+peers=/sys/kernel/debug/rmap/peers
+dbg=/sys/kernel/debug/memx_client
+pings=100
+[ "$MEMX_KERNEL" = debug ] && pings=20
+srv1=$(lab_mac srv1)
+srv2=$(lab_mac srv2)
+
+# reached_through MAC IFACE: the peer table has MAC, alive, behind IFACE.
+reached_through() {
+	[ "$(rmap_peer_field "$1" ifindex)" = "$(cat "/sys/class/net/$2/ifindex")" ] &&
+		[ "$(rmap_peer_field "$1" state)" = alive ]
+}
+
+both_reached() {
+	reached_through "$srv1" eth0 && reached_through "$srv2" eth1
+}
+
+unknown() {
+	[ -z "$(rmap_peer_field "$1" mac)" ]
+}
+
+# tx_packets IFACE: frames the interface has sent.
+tx_packets() {
+	cat "/sys/class/net/$1/statistics/tx_packets"
+}
+
+# placed_on NAME: whole MiB of /dev/memx0's pages placed on server NAME.
+placed_on() {
+	awk -v m="$(lab_mac "$1")" '$1 == m { s += $4 } END { printf "%d\n", s / 256 }' \
+		$dbg/memx0/servers
+}
+
+lab_wait srv1-up 600
+lab_wait srv2-up 600
+
+check "modprobe rmap_proto ifaces=eth1" memx_modprobe rmap_proto ifaces=eth1
+check "srv2 found through eth1 within 5 s" lab_within 5 reached_through "$srv2" eth1
+# srv1 answers a solicitation at once and advertises every second:
+# three seconds without it mean RMAP does not listen on eth0.
+sleep 3
+check "srv1, on the LAN of eth0 (not named), stays unknown" unknown "$srv1"
+cat $peers
+check "rmmod rmap_proto" memx_rmmod rmap_proto
+
+check "modprobe rmap_proto (every Ethernet interface)" memx_modprobe rmap_proto
+check "srv1 found through eth0 and srv2 through eth1 within 5 s" lab_within 5 both_reached
+cat $peers
+for nic in 0 1; do
+	srv=$(lab_mac srv$((nic + 1)))
+	out0=$(tx_packets eth$nic)
+	other0=$(tx_packets eth$((1 - nic)))
+	check "rmap ping to srv$((nic + 1)) over eth$nic: $pings 4096-byte pages" rmap_ping "$srv" $pings 4096
+	out=$(($(tx_packets eth$nic) - out0))
+	other=$(($(tx_packets eth$((1 - nic))) - other0))
+	echo "memx-lab: ping to srv$((nic + 1)): eth$nic sent $out frames, eth$((1 - nic)) $other"
+	# Three fragments a page; the other NIC sends only adverts and
+	# solicitations meanwhile (a few a second).
+	check "... its frames leave by eth$nic ($out), not eth$((1 - nic)) ($other)" \
+		test "$out" -ge $((3 * pings)) -a "$other" -lt $((pings / 2))
+done
+
+# 40 MiB, more than either server lends (32 MiB each): both must hold some.
+check "modprobe memx_client size_mb=48" memx_modprobe memx_client size_mb=48
+head -c 40M /dev/urandom >/tmp/data
+check "40 MiB of random data written to /dev/memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
+p1=$(placed_on srv1)
+p2=$(placed_on srv2)
+echo "memx-lab: placed: srv1 $p1 MiB, srv2 $p2 MiB"
+check "the device lives on both servers (srv1 $p1 MiB, srv2 $p2 MiB)" test "$p1" -gt 0 -a "$p2" -gt 0
+check "read back intact" sh -c "dd if=/dev/memx0 bs=1M count=40 iflag=direct status=none | cmp - /tmp/data"
+
+# The second LAN's link drops for a second while the data is read back:
+# requests to srv2 wait and are resent, none fails.
+(
+	sleep 1
+	ip link set eth1 down
+	sleep 1
+	ip link set eth1 up
+) &
+check "read back intact through a 1 s link flap on eth1" sh -c "dd if=/dev/memx0 bs=64k count=640 iflag=direct status=none | cmp - /tmp/data"
+wait
+check "srv2 reached through eth1 after the flap" lab_within 5 reached_through "$srv2" eth1
+cat $peers $dbg/memx0/stats $dbg/memx0/servers
+check "no I/O errors" grep -qx 'errors 0' $dbg/memx0/stats
+check "rmmod memx_client" memx_rmmod memx_client
+lab_signal cli-done
+check "rmmod rmap_proto" memx_rmmod rmap_proto
+lab_leak_check

@@ -1,0 +1,18 @@
+"""RMAP on more than one interface: a client on two LANs, srv1 on the
+first only, srv2 on the second only. With ifaces= naming one interface,
+RMAP sees only that LAN's server; by default it uses both, reaches each
+server through its own interface (pings and frame counts per NIC say so),
+and a memx device larger than either server's loan lives on both, its
+data read back intact, through a short link flap on the second LAN."""
+
+KERNELS = ["stock", "debug"]
+TIMEOUT = {"stock": 420, "debug": 1500}
+
+
+def run(lab):
+    lab.guest("srv1", role="memx-server.sh", lans=(0,), capacity_mb=32)
+    lab.guest("srv2", role="memx-server.sh", lans=(1,), capacity_mb=32)
+    # The debug kernel's KASAN shadow needs more room beside 40 MiB in /tmp.
+    lab.guest("cli", role="two-lans-client.sh", lans=(0, 1),
+              mem=256 if lab.kernel.kind == "stock" else 384)
+    lab.wait()
