@@ -4,6 +4,8 @@ peers=/sys/kernel/debug/rmap/peers
 dbg=/sys/kernel/debug/memx_client
 pings=100
 [ "$MEMX_KERNEL" = debug ] && pings=20
+# More data than either server lends, so that both must hold some.
+data_mb=$((MEMX_LOAN_MB * 5 / 4))
 srv1=$(lab_mac srv1)
 srv2=$(lab_mac srv2)
 
@@ -61,26 +63,28 @@ for nic in 0 1; do
 		test "$out" -ge $((3 * pings)) -a "$other" -lt $((pings / 2))
 done
 
-# 40 MiB, more than either server lends (32 MiB each): both must hold some.
-check "modprobe memx_client size_mb=48" memx_modprobe memx_client size_mb=48
-head -c 40M /dev/urandom >/tmp/data
-check "40 MiB of random data written to /dev/memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
+check "modprobe memx_client size_mb=$((data_mb + 8))" memx_modprobe memx_client size_mb=$((data_mb + 8))
+head -c $((data_mb << 20)) /dev/urandom >/tmp/data
+check "$data_mb MiB of random data written to /dev/memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
 p1=$(placed_on srv1)
 p2=$(placed_on srv2)
 echo "memx-lab: placed: srv1 $p1 MiB, srv2 $p2 MiB"
 check "the device lives on both servers (srv1 $p1 MiB, srv2 $p2 MiB)" test "$p1" -gt 0 -a "$p2" -gt 0
-check "read back intact" sh -c "dd if=/dev/memx0 bs=1M count=40 iflag=direct status=none | cmp - /tmp/data"
+check "read back intact" sh -c "dd if=/dev/memx0 bs=1M count=$data_mb iflag=direct status=none | cmp - /tmp/data"
 
-# The second LAN's link drops for a second while the data is read back:
-# requests to srv2 wait and are resent, none fails.
+# The second LAN's link is down for a second as the data is read back:
+# requests to srv2 cannot leave, are resent once it is back, none fails.
+lost0=$(rmap_peer_field "$srv2" tx_errors)
+ip link set eth1 down
 (
-	sleep 1
-	ip link set eth1 down
 	sleep 1
 	ip link set eth1 up
 ) &
-check "read back intact through a 1 s link flap on eth1" sh -c "dd if=/dev/memx0 bs=64k count=640 iflag=direct status=none | cmp - /tmp/data"
+check "read back intact through a 1 s link flap on eth1" sh -c "dd if=/dev/memx0 bs=64k count=$((data_mb * 16)) iflag=direct status=none | cmp - /tmp/data"
 wait
+lost=$(($(rmap_peer_field "$srv2" tx_errors) - lost0))
+echo "memx-lab: $lost frames to srv2 could not leave during the flap"
+check "... the flap hit requests to srv2 ($lost frames held back)" test "$lost" -gt 0
 check "srv2 reached through eth1 after the flap" lab_within 5 reached_through "$srv2" eth1
 cat $peers $dbg/memx0/stats $dbg/memx0/servers
 check "no I/O errors" grep -qx 'errors 0' $dbg/memx0/stats
