@@ -114,12 +114,16 @@ void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 sta
 /**
  * struct rmap_server_info - what a server last advertised
  * @mac: its address, for rmap_peer_get_by_mac()
+ * @id: the server instance's id, the same on each of its interfaces: a
+ *	server reached through two NICs is two peers with one id and one
+ *	memory to lend
  * @capacity_pages: pages it lends in all
  * @free_pages: pages not yet given to a session
  * @load: requests it served per second, recent average
  */
 struct rmap_server_info {
 	u8 mac[ETH_ALEN];
+	u32 id;
 	u64 capacity_pages;
 	u64 free_pages;
 	u32 load;

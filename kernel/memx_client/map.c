@@ -16,10 +16,10 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <memx/compat.h>
+
 #include "memx_client.h"
 
-/* Load (requests per second) at which a server's room counts half. */
-#define MEMX_LOAD_HALF		20000
 /* How long a control request may take: RMAP fails it well before. */
 #define MEMX_CTL_WAIT_MS	60000
 #define MEMX_PLACE_RETRY_MS	200
@@ -107,46 +107,79 @@ static u64 memx_session_held(const struct memx_session *s)
 	return atomic64_read(&s->used) + s->pages - s->next;
 }
 
-/* Room a server offers this device, weighed by its load. */
-static u64 memx_server_room(struct memx_dev *dev, const struct rmap_server_info *srv)
+/* Pages this device has placed on the peer @srv names. */
+static u64 memx_placed_on(struct memx_dev *dev, const struct rmap_server_info *srv)
 {
 	struct memx_session *s = memx_session_by_mac(dev, srv->mac);
-	u64 room = srv->free_pages + (s ? memx_session_held(s) : 0);
 
-	return div_u64(room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
+	return s ? atomic64_read(&s->used) : 0;
 }
 
 /*
- * The server for a new extent: the one whose share of this device is
- * furthest below its share of the room, i.e. the least (held + 1) / room.
+ * What this device has on the server behind @srv, over every peer (NIC)
+ * of that server: @placed, pages of its extents, and @room, what it could
+ * hold there (the server's free memory, counted once, and what our
+ * sessions already hold), weighed by the server's load.
  */
-static const struct rmap_server_info *
+static void memx_server_share(struct memx_dev *dev, const struct rmap_server_info *srv,
+			      const struct rmap_server_info *all, int n, u64 *placed, u64 *room)
+{
+	int i;
+
+	*placed = 0;
+	*room = srv->free_pages;
+	for (i = 0; i < n; i++) {
+		struct memx_session *s;
+
+		if (all[i].id != srv->id)
+			continue;
+		s = memx_session_by_mac(dev, all[i].mac);
+		if (!s)
+			continue;
+		*placed += atomic64_read(&s->used);
+		*room += memx_session_held(s);
+	}
+	*room = div_u64(*room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
+}
+
+/*
+ * The peer for a new extent: on the server whose share of this device is
+ * furthest below its share of the room, i.e. the least (placed + 1) /
+ * room; among that server's NICs, the one holding least, so that a
+ * server on two of our LANs is one server whose load both links carry.
+ */
+const struct rmap_server_info *
 memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n)
 {
 	const struct rmap_server_info *best = NULL;
-	u64 best_held = 0, best_room = 1;
+	u64 best_placed = 0, best_room = 1, best_own = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		struct memx_session *s = memx_session_by_mac(dev, srv[i].mac);
-		u64 held = (s ? atomic64_read(&s->used) : 0) + MEMX_EXTENT_PAGES;
-		u64 room = memx_server_room(dev, &srv[i]);
+		u64 own = memx_placed_on(dev, &srv[i]);
+		u64 placed, room;
 
 		/* Cannot take an extent: no room left beyond what we hold. */
 		if (srv[i].free_pages < MEMX_EXTENT_PAGES &&
 		    (!s || s->pages - s->next < MEMX_EXTENT_PAGES))
 			continue;
+		memx_server_share(dev, &srv[i], srv, n, &placed, &room);
 		if (!room)
 			continue;
-		/* held / room < best_held / best_room, without division. */
-		if (!best || held * best_room < best_held * room) {
+		placed += MEMX_EXTENT_PAGES;
+		/* placed / room < best_placed / best_room, without division. */
+		if (!best || placed * best_room < best_placed * room ||
+		    (placed * best_room == best_placed * room && own < best_own)) {
 			best = &srv[i];
-			best_held = held;
+			best_placed = placed;
 			best_room = room;
+			best_own = own;
 		}
 	}
 	return best;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_pick_server);
 
 /* A session on @srv with room for one more extent. map_lock held. */
 static struct memx_session *memx_session_for(struct memx_dev *dev,

@@ -26,6 +26,8 @@
 #define MEMX_MAX_DEVICES	16
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
+/* Load (requests per second) at which a server's room counts half. */
+#define MEMX_LOAD_HALF		20000
 /*
  * An extent names its session by a slot number of this many bits (0:
  * none). A device's sessions, one per server it ever used, are
@@ -152,6 +154,8 @@ void memx_map_exit(struct memx_dev *dev);
 int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 void memx_session_check(struct memx_session *s, const struct rmap_req *req);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
+const struct rmap_server_info *
+memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n);
 void memx_place_work(struct work_struct *work);
 void memx_place_kick(struct memx_dev *dev);
 void memx_renew_work(struct work_struct *work);

@@ -110,6 +110,7 @@ EXPORT_SYMBOL_GPL(rmap_peer_mac);
 void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info)
 {
 	ether_addr_copy(info->mac, peer->mac);
+	info->id = peer->server_id;
 	info->capacity_pages = peer->capacity_pages;
 	info->free_pages = peer->free_pages;
 	info->load = peer->load;

@@ -1,9 +1,11 @@
 """RMAP on more than one interface: a client on two LANs, srv1 on the
-first only, srv2 on the second only. With ifaces= naming one interface,
-RMAP sees only that LAN's server; by default it uses both, reaches each
-server through its own interface (pings and frame counts per NIC say so),
-and a memx device larger than either server's loan lives on both, its
-data read back intact, through a short link flap on the second LAN."""
+first only, srv2 on the second only, dual on both. With ifaces= naming
+one interface, RMAP sees only that LAN's servers; by default it uses
+both, reaches each server through its own interface (pings and frame
+counts per NIC say so), and a memx device larger than any server's loan
+spreads over the three, dual counted as one server whose share both its
+links carry; its data reads back intact, through a short link flap on
+the second LAN."""
 
 KERNELS = ["stock", "debug"]
 TIMEOUT = {"stock": 420, "debug": 1500}
@@ -14,6 +16,7 @@ def run(lab):
     loan_mb = 32 if lab.kernel.kind == "stock" else 12
     lab.guest("srv1", role="memx-server.sh", lans=(0,), capacity_mb=loan_mb)
     lab.guest("srv2", role="memx-server.sh", lans=(1,), capacity_mb=loan_mb)
+    lab.guest("dual", role="memx-server.sh", lans=(0, 1), capacity_mb=loan_mb)
     # The debug kernel's KASAN shadow needs more room.
     lab.guest("cli", role="two-lans-client.sh", lans=(0, 1), loan_mb=loan_mb,
               mem=256 if lab.kernel.kind == "stock" else 384)

@@ -5,6 +5,8 @@ mkdir -p /lab/kunit
 insmod "$build/kernel/rmap_proto/rmap_proto.ko"
 # The store suite works on a server lending 8 MiB, with no client.
 insmod "$build/kernel/memx_server/memx_server.ko" capacity_mb=8
+# The placement suite calls into memx_client, without a device.
+insmod "$build/kernel/memx_client/memx_client.ko" nr_devices=0
 for ko in "$build"/tests/kunit/*.ko; do
 	before=$(ls /sys/kernel/debug/kunit)
 	check "load $(basename "$ko")" insmod "$ko"
@@ -14,6 +16,7 @@ for ko in "$build"/tests/kunit/*.ko; do
 	done
 	rmmod "$ko"
 done
+check "rmmod memx_client" rmmod memx_client
 check "rmmod memx_server" rmmod memx_server
 check "rmmod rmap_proto" rmmod rmap_proto
 lab_leak_check

@@ -1,13 +1,16 @@
-# A client on two LANs (eth0: srv1's, eth1: srv2's): RMAP on the one
-# interface named, then on both; a device spread over both servers.
+# A client on two LANs (eth0: srv1's, eth1: srv2's, and dual on both):
+# RMAP on the one interface named, then on both; a device spread over
+# the three servers, dual counted once though reached through two NICs.
 peers=/sys/kernel/debug/rmap/peers
 dbg=/sys/kernel/debug/memx_client
 pings=100
 [ "$MEMX_KERNEL" = debug ] && pings=20
-# More data than either server lends, so that both must hold some.
+# More data than any server lends, so that several must hold some.
 data_mb=$((MEMX_LOAN_MB * 5 / 4))
 srv1=$(lab_mac srv1)
 srv2=$(lab_mac srv2)
+dual0=$(lab_mac dual 0)
+dual1=$(lab_mac dual 1)
 
 # reached_through MAC IFACE: the peer table has MAC, alive, behind IFACE.
 reached_through() {
@@ -15,8 +18,9 @@ reached_through() {
 		[ "$(rmap_peer_field "$1" state)" = alive ]
 }
 
-both_reached() {
-	reached_through "$srv1" eth0 && reached_through "$srv2" eth1
+all_reached() {
+	reached_through "$srv1" eth0 && reached_through "$srv2" eth1 &&
+		reached_through "$dual0" eth0 && reached_through "$dual1" eth1
 }
 
 unknown() {
@@ -28,14 +32,14 @@ tx_packets() {
 	cat "/sys/class/net/$1/statistics/tx_packets"
 }
 
-# placed_on NAME: whole MiB of /dev/memx0's pages placed on server NAME.
+# placed_on MAC: whole MiB of /dev/memx0's pages placed on the peer MAC.
 placed_on() {
-	awk -v m="$(lab_mac "$1")" '$1 == m { s += $4 } END { printf "%d\n", s / 256 }' \
-		$dbg/memx0/servers
+	awk -v m="$1" '$1 == m { s += $4 } END { printf "%d\n", s / 256 }' $dbg/memx0/servers
 }
 
 lab_wait srv1-up 600
 lab_wait srv2-up 600
+lab_wait dual-up 600
 
 check "modprobe rmap_proto ifaces=eth1" memx_modprobe rmap_proto ifaces=eth1
 check "srv2 found through eth1 within 5 s" lab_within 5 reached_through "$srv2" eth1
@@ -47,7 +51,8 @@ cat $peers
 check "rmmod rmap_proto" memx_rmmod rmap_proto
 
 check "modprobe rmap_proto (every Ethernet interface)" memx_modprobe rmap_proto
-check "srv1 found through eth0 and srv2 through eth1 within 5 s" lab_within 5 both_reached
+check "srv1 found through eth0, srv2 through eth1, dual through both, within 5 s" \
+	lab_within 5 all_reached
 cat $peers
 for nic in 0 1; do
 	srv=$(lab_mac srv$((nic + 1)))
@@ -66,10 +71,17 @@ done
 check "modprobe memx_client size_mb=$((data_mb + 8))" memx_modprobe memx_client size_mb=$((data_mb + 8))
 head -c $((data_mb << 20)) /dev/urandom >/tmp/data
 check "$data_mb MiB of random data written to /dev/memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
-p1=$(placed_on srv1)
-p2=$(placed_on srv2)
-echo "memx-lab: placed: srv1 $p1 MiB, srv2 $p2 MiB"
-check "the device lives on both servers (srv1 $p1 MiB, srv2 $p2 MiB)" test "$p1" -gt 0 -a "$p2" -gt 0
+p1=$(placed_on "$srv1")
+p2=$(placed_on "$srv2")
+d0=$(placed_on "$dual0")
+d1=$(placed_on "$dual1")
+echo "memx-lab: placed: srv1 $p1 MiB, srv2 $p2 MiB, dual $d0 + $d1 MiB"
+check "the device lives on srv1 and srv2 ($p1 MiB, $p2 MiB)" test "$p1" -gt 0 -a "$p2" -gt 0
+# Three servers lending alike: dual holds about a third, not the half
+# its two NICs would get as two servers, and both its links carry some.
+check "dual, one server behind two NICs, holds a third ($d0 + $d1 of $data_mb MiB)" \
+	test $((3 * (d0 + d1))) -le $((data_mb * 13 / 10)) -a $((3 * (d0 + d1))) -ge $((data_mb * 7 / 10))
+check "... through both of its NICs" test "$d0" -gt 0 -a "$d1" -gt 0
 check "read back intact" sh -c "dd if=/dev/memx0 bs=1M count=$data_mb iflag=direct status=none | cmp - /tmp/data"
 
 # The second LAN's link is down for a second as the data is read back:

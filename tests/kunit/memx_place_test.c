@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: memx_client's choice of server for a new extent. A device places
+ * extents one after another while servers' adverts follow what it took:
+ * extents spread in proportion to free memory, a loaded server's room
+ * counts for less, a full server is passed over, and a server heard
+ * through two NICs (two peers, one id) is one server whose share both
+ * NICs carry.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+
+#include "../../kernel/memx_client/memx_client.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define NR_PEERS	4
+
+struct place_fixture {
+	struct memx_dev dev;
+	struct rmap_server_info srv[NR_PEERS];
+	struct memx_session sess[NR_PEERS];
+	int n;
+};
+
+/* A peer MAC 02:00:00:00:00:<i + 1>, of server @id, lending @extents. */
+static void add_peer(struct place_fixture *f, u32 id, u64 extents, u32 load)
+{
+	struct rmap_server_info *srv = &f->srv[f->n];
+
+	eth_zero_addr(srv->mac);
+	srv->mac[0] = 0x02;
+	srv->mac[5] = f->n + 1;
+	srv->id = id;
+	srv->capacity_pages = extents * MEMX_EXTENT_PAGES;
+	srv->free_pages = srv->capacity_pages;
+	srv->load = load;
+	f->n++;
+}
+
+static struct place_fixture *fixture(struct kunit *test)
+{
+	struct place_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	INIT_LIST_HEAD(&f->dev.sessions);
+	return f;
+}
+
+/*
+ * Place one extent as memx_place_extent() would, then update what the
+ * servers advertise: the picked peer's session grows by an extent, taken
+ * from the free memory of its server (every peer with its id).
+ */
+static int place_one(struct kunit *test, struct place_fixture *f)
+{
+	const struct rmap_server_info *pick = memx_pick_server(&f->dev, f->srv, f->n);
+	struct memx_session *s;
+	int i, p;
+
+	if (!pick)
+		return -1;
+	p = pick - f->srv;
+	KUNIT_ASSERT_TRUE(test, p >= 0 && p < f->n);
+	s = &f->sess[p];
+	if (!s->slot) {
+		s->slot = p + 1;
+		ether_addr_copy(s->mac, pick->mac);
+		list_add_tail(&s->list, &f->dev.sessions);
+	}
+	s->pages += MEMX_EXTENT_PAGES;
+	s->next += MEMX_EXTENT_PAGES;
+	atomic64_add(MEMX_EXTENT_PAGES, &s->used);
+	for (i = 0; i < f->n; i++) {
+		if (f->srv[i].id == pick->id)
+			f->srv[i].free_pages -= MEMX_EXTENT_PAGES;
+	}
+	return p;
+}
+
+/* Extents placed on peer @p. */
+static u64 placed(struct place_fixture *f, int p)
+{
+	return div_u64(atomic64_read(&f->sess[p].used), MEMX_EXTENT_PAGES);
+}
+
+static void place_many(struct kunit *test, struct place_fixture *f, int extents)
+{
+	int i;
+
+	for (i = 0; i < extents; i++)
+		KUNIT_ASSERT_GE(test, place_one(test, f), 0);
+}
+
+static void memx_place_by_free_memory(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	add_peer(f, 1, 200, 0);
+	add_peer(f, 2, 100, 0);
+	place_many(test, f, 90);
+	/* Two to one, to within the extent in hand. */
+	KUNIT_EXPECT_TRUE(test, placed(f, 0) >= 59 && placed(f, 0) <= 61);
+	KUNIT_EXPECT_EQ(test, placed(f, 0) + placed(f, 1), 90ULL);
+}
+
+static void memx_place_load_counts(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	/* Equal memory, but the first is as busy as counts half its room. */
+	add_peer(f, 1, 100, MEMX_LOAD_HALF);
+	add_peer(f, 2, 100, 0);
+	place_many(test, f, 60);
+	KUNIT_EXPECT_TRUE(test, placed(f, 0) >= 19 && placed(f, 0) <= 21);
+}
+
+static void memx_place_full_server_skipped(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	add_peer(f, 1, 0, 0);
+	add_peer(f, 2, 3, 0);
+	place_many(test, f, 3);
+	KUNIT_EXPECT_EQ(test, placed(f, 0), 0ULL);
+	KUNIT_EXPECT_EQ(test, placed(f, 1), 3ULL);
+	/* Nobody has room left: no server, rather than an overcommit. */
+	KUNIT_EXPECT_EQ(test, place_one(test, f), -1);
+}
+
+static void memx_place_server_on_two_nics(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	/* Server 1 through two NICs, server 2 through one, lending alike. */
+	add_peer(f, 1, 100, 0);
+	add_peer(f, 1, 100, 0);
+	add_peer(f, 2, 100, 0);
+	place_many(test, f, 60);
+	KUNIT_EXPECT_TRUE(test, placed(f, 2) >= 29 && placed(f, 2) <= 31);
+	/* Its two NICs share server 1's half. */
+	KUNIT_EXPECT_TRUE(test, placed(f, 0) >= 14 && placed(f, 0) <= 16);
+	KUNIT_EXPECT_TRUE(test, placed(f, 1) >= 14 && placed(f, 1) <= 16);
+}
+
+static void memx_place_no_servers(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	KUNIT_EXPECT_NULL(test, memx_pick_server(&f->dev, f->srv, 0));
+}
+
+static struct kunit_case memx_place_cases[] = {
+	KUNIT_CASE(memx_place_by_free_memory),
+	KUNIT_CASE(memx_place_load_counts),
+	KUNIT_CASE(memx_place_full_server_skipped),
+	KUNIT_CASE(memx_place_server_on_two_nics),
+	KUNIT_CASE(memx_place_no_servers),
+	{}
+};
+
+static struct kunit_suite memx_place_suite = {
+	.name = "memx_place",
+	.test_cases = memx_place_cases,
+};
+
+kunit_test_suite(memx_place_suite);
+
+MODULE_DESCRIPTION("KUnit tests for memx_client's extent placement");
+MODULE_LICENSE("GPL");
