@@ -7,9 +7,9 @@ a shared mapping twice that memory. Extents spread in proportion to the
 servers' capacity, rmmod is refused while swap is on, and every server
 has all its memory back once the client leaves."""
 
-# The debug-kernel pass (less data, smaller pager jobs) runs on request:
-# scripts/memx-lab --kernel debug tests/lab/blockdev.py
-KERNELS = ["stock"]
+# Under the debug kernel: less data, smaller pager jobs (KASAN, lockdep
+# and kmemleak make every frame cost many times more).
+KERNELS = ["stock", "debug"]
 TIMEOUT = {"stock": 1800, "debug": 3600}
 
 

@@ -6,14 +6,14 @@ dbg=/sys/kernel/debug/memx_client
 # The pager jobs run in a memory cgroup of job_mb MiB: a small machine,
 # without the cost of booting one too small for the tools themselves.
 job_mb=${MEMX_JOB_MB:-16}
-fs_mb=48
+fs_mb=256
 # Under KASAN, lockdep and kmemleak (debug kernel) every frame costs far
 # more: the same checks on less data.
 mb=1
 if [ "$MEMX_KERNEL" = debug ]; then
 	mb=4
 	fs_mb=16
-	job_mb=${MEMX_JOB_MB:-8}
+	job_mb=${MEMX_JOB_MB:-4}
 fi
 
 memx_modprobe rmap_proto
