@@ -107,14 +107,6 @@ static u64 memx_session_held(const struct memx_session *s)
 	return atomic64_read(&s->used) + s->pages - s->next;
 }
 
-/* Pages this device has placed on the peer @srv names. */
-static u64 memx_placed_on(struct memx_dev *dev, const struct rmap_server_info *srv)
-{
-	struct memx_session *s = memx_session_by_mac(dev, srv->mac);
-
-	return s ? atomic64_read(&s->used) : 0;
-}
-
 /*
  * What this device has on the server behind @srv, over every peer (NIC)
  * of that server: @placed, pages of its extents, and @room, what it could
@@ -157,7 +149,7 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 
 	for (i = 0; i < n; i++) {
 		struct memx_session *s = memx_session_by_mac(dev, srv[i].mac);
-		u64 own = memx_placed_on(dev, &srv[i]);
+		u64 own = s ? atomic64_read(&s->used) : 0;
 		u64 placed, room;
 
 		/* Cannot take an extent: no room left beyond what we hold. */
