@@ -34,8 +34,7 @@ perf_server() {
 # echo_for TAG: the raw-socket echo, from TAG-start to TAG-done.
 echo_for() {
 	lab_wait "$1-start" 3000
-	"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
-	pid=$!
+	pid=$("$MEMX_TREE/tests/lab/tools/rawping" echo eth0 --background)
 	lab_signal "$1-ready"
 	lab_wait "$1-done" 600
 	kill $pid

@@ -2,7 +2,7 @@
 # round trips, follow the client's MTU changes (srv2 then goes back to
 # 1500), and stop on request.
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
-"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 &
+"$MEMX_TREE/tests/lab/tools/rawping" echo eth0 --background >/dev/null
 lab_signal "$MEMX_NAME-up"
 lab_wait mtu9000 300
 ip link set eth0 mtu 9000

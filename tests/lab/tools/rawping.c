@@ -4,7 +4,7 @@
  * 802 "local experimental" EtherType (RMAP has the first: rawping must
  * never answer RMAP's frames, or every RMAP message would come back).
  *
- *   rawping echo IFACE                 answer every probe (runs until killed)
+ *   rawping echo IFACE [--background]  answer every probe (runs until killed)
  *   rawping ping IFACE DSTMAC SIZE COUNT [TIMEOUT_MS]
  *
  * RAWPING_ETHERTYPE in the environment (e.g. 0x88B5) picks another
@@ -15,6 +15,10 @@
  * for each echo, checks its payload byte for byte and prints the round-trip
  * times. It exits 0 only when every frame came back intact. This is the
  * floor the lab's network allows: no protocol, one syscall each way.
+ *
+ * With --background, echo returns once its socket is bound and prints the
+ * pid of the child that answers: a role that signals "ready" afterwards
+ * cannot race a probe sent before anyone listens.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,12 +69,26 @@ static int open_socket(const char *ifname, struct sockaddr_ll *addr)
 	return fd;
 }
 
-static __attribute__((noreturn)) void echo(const char *ifname)
+static __attribute__((noreturn)) void echo(const char *ifname, int background)
 {
 	static unsigned char frame[MAX_FRAME];
 	struct sockaddr_ll addr;
 	int fd = open_socket(ifname, &addr);
 	unsigned char mac[ETH_ALEN];
+
+	if (background) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("rawping: fork");
+			exit(2);
+		}
+		if (pid) {
+			printf("%d\n", (int)pid);
+			exit(0);
+		}
+		fclose(stdout);
+	}
 
 	for (;;) {
 		ssize_t n = recv(fd, frame, sizeof(frame), 0);
@@ -203,14 +221,15 @@ int main(int argc, char **argv)
 
 	if (type)
 		ethertype = strtoul(type, NULL, 16);
-	if (argc == 3 && !strcmp(argv[1], "echo"))
-		echo(argv[2]);
+	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "--background"))) &&
+	    !strcmp(argv[1], "echo"))
+		echo(argv[2], argc == 4);
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "ping"))
 		return ping(argv[2], argv[3], strtoul(argv[4], NULL, 0),
 			    strtoul(argv[5], NULL, 0),
 			    argc == 7 ? atoi(argv[6]) : 1000);
 	fprintf(stderr,
-		"usage: rawping echo IFACE\n"
+		"usage: rawping echo IFACE [--background]\n"
 		"       rawping ping IFACE DSTMAC SIZE COUNT [TIMEOUT_MS]\n");
 	return 2;
 }
