@@ -312,8 +312,9 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		}
 		/* That server refused or failed: try the others. */
 		err = PTR_ERR(s);
-		pr_warn_ratelimited("%s: %pM cannot take an extent: %d\n", dev->disk->disk_name,
-				    pick->mac, err);
+		pr_warn_ratelimited("%s: %pM cannot take an extent: %d (status %u)\n",
+				    dev->disk->disk_name, pick->mac, err,
+				    err == -EREMOTEIO ? dev->ctl.req.resp_status : 0);
 		*(struct rmap_server_info *)pick = srv[--n];
 	}
 unlock:
