@@ -5,7 +5,7 @@
 #   make debug           build modules and KUnit suites against the debug kernel
 #   make checkpatch      checkpatch.pl --strict on every source file
 #   make check           build checks, KUnit and every lab scenario
-#   make check-xen       memx in a real Xen inside QEMU (tests/lab/xen/)
+#   make check-xen       only the Xen scenario (tests/lab/xen/), also in make check
 #   make demo            the lab scenario that best shows memx working
 #   make lab-tools       user-space helpers the lab guests run
 #   make bench [QUICK=1] memx against disk, RAM and the network peers
@@ -50,7 +50,7 @@ tests/lab/tools/%: tests/lab/tools/%.c
 check:
 	scripts/check
 
-# Not yet part of make check: see docs/lab.md, "Xen machines".
+# make check runs it too; this runs it alone (docs/lab.md, "Xen machines").
 check-xen:
 	scripts/memx-lab tests/lab/xen/*.py
 

@@ -49,7 +49,7 @@ check "MemX-Dom0: pages on xsrv, through its vif" placed_on xsrv
 check "MemX-Dom0: pages on srv1, across the LAN" placed_on srv1
 check "MemX-Dom0: no I/O errors" grep -qx "errors 0" $dbg/memx0/stats
 
-check "MemX-DomU: xcli's job on memx swap passes" xen_domu_wait xcli 1800
+check "MemX-DomU: xcli's job on memx swap passes" xen_domu_wait xcli 900
 say "xen-time memx-domu-and-dom0 $(since "$t") s"
 
 # The driver domain: one memx device per DomU, exported as its disk.
@@ -68,7 +68,7 @@ for i in 1 2 3; do
 	printf memx-go | dd of="/dev/memx$i" bs=4096 conv=sync oflag=direct status=none
 done
 for i in 1 2 3; do
-	check "driver domain: du$i's job on its exported memx disk passes" xen_domu_wait "du$i" 2400
+	check "driver domain: du$i's job on its exported memx disk passes" xen_domu_wait "du$i" 900
 done
 say "xen-time driver-domain $(since "$t") s"
 # Each DomU wrote random data past its swap area: the device behind its
