@@ -10,7 +10,7 @@ driver domain), each with data the Dom0 checks against the others'. Every job ch
 result; every device is checked end to end with sha256 sums."""
 
 KERNELS = ["stock"]
-# About 9 min on an idle 2-core host; the cap keeps make check within CI's budget.
+# About 8 min on an idle 2-core host; the cap keeps make check within CI's budget.
 TIMEOUT = {"stock": 1800}
 
 
