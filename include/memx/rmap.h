@@ -29,8 +29,8 @@ struct rmap_peer;
  */
 struct rmap_reasm {
 	u8 *buf;
-	u16 total_len;
-	u16 granules_left;
+	u32 total_len;
+	u32 granules_left;
 	unsigned long deadline;
 	DECLARE_BITMAP(have, RMAP_MAX_PAYLOAD / RMAP_FRAG_ALIGN);
 };

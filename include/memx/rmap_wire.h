@@ -13,9 +13,12 @@
 
 /* IEEE 802 "local experimental" EtherType; a module parameter may change it. */
 #define RMAP_ETHERTYPE		0x88B5
-#define RMAP_VERSION		1
+#define RMAP_VERSION		2
 
-/* Largest message payload: one page. Bigger transfers are several requests. */
+/*
+ * Largest message payload: one page, for now. The fragment fields have
+ * room for messages of many pages; a receiver refuses what is over this.
+ */
 #define RMAP_MAX_PAYLOAD	4096
 /* Fragments start on this boundary, so reassembly can track them in granules. */
 #define RMAP_FRAG_ALIGN		8
@@ -57,14 +60,15 @@ enum rmap_status {
 struct rmap_page_req {
 	__be64	offset;		/* byte offset in the session's memory */
 	__be32	size;		/* bytes: within one page, or RMAP_MAX_DISCARD for DISCARD */
-	__be32	wseq;		/* WRITE, DISCARD: grows with each one on the session */
-	__be64	reserved;	/* zero */
+	__be32	reserved;	/* zero */
+	__be64	wseq;		/* WRITE, DISCARD: grows with each one on the session, from 1 */
 };
 
 /*
  * A server applies a WRITE or DISCARD to a page only if its wseq is not
- * older (in serial-number order) than that of the last one applied there:
- * a resend delayed in the network cannot undo a later write.
+ * below that of the last one applied there: a resend delayed in the
+ * network cannot undo a later write. 64 bits never wrap in a session's
+ * life, so the order is plain, not serial-number arithmetic.
  */
 #define RMAP_MAX_DISCARD	(1024U * 1024)
 
@@ -114,6 +118,9 @@ struct rmap_ping {
 	__be64	reserved2;	/* zero */
 };
 
+/* Bytes of the tag that authenticates a frame (a Poly1305 tag). */
+#define RMAP_TAG_LEN	16
+
 struct rmap_hdr {
 	__u8	version;	/* RMAP_VERSION */
 	__u8	type;		/* enum rmap_type */
@@ -121,12 +128,14 @@ struct rmap_hdr {
 	__u8	flags;		/* RMAP_F_* */
 	__be32	session;	/* session id; 0 before JOIN, server id in ADVERTISE */
 	__be32	seq;		/* request sequence number; replies echo it */
-	__u8	frag_index;	/* this fragment: 0 .. frag_count - 1 */
-	__u8	frag_count;	/* fragments in this message, 1 .. RMAP_MAX_FRAGS */
+	__be16	frag_index;	/* this fragment: 0 .. frag_count - 1 */
+	__be16	frag_count;	/* fragments in this message, 1 .. RMAP_MAX_FRAGS */
+	__be32	frag_offset;	/* where this frame's payload goes in the message's */
+	__be32	total_len;	/* payload bytes of the whole message */
 	__be16	frag_len;	/* payload bytes in this frame */
-	__be16	frag_offset;	/* where they go in the message payload */
-	__be16	total_len;	/* payload bytes of the whole message */
-	__be32	crc;		/* CRC32C of this header (crc zero) and frame payload */
+	__be16	key_id;		/* the key that sealed the frame; 0: none */
+	__be32	crc;		/* CRC32C of the frame: header (crc zero) and payload */
+	__be64	counter;	/* sender's frame counter, for replay; 0 without a key */
 	union {
 		struct rmap_page_req	page;
 		struct rmap_advert	adv;
@@ -134,9 +143,10 @@ struct rmap_hdr {
 		struct rmap_join	join;
 		struct rmap_ping	ping;
 	};
+	__u8	tag[RMAP_TAG_LEN];	/* authenticates the frame; zero without a key */
 } __packed;
 
-#define RMAP_HDR_LEN	48
+#define RMAP_HDR_LEN	80
 
 #ifdef __KERNEL__
 static_assert(sizeof(struct rmap_page_req) == 24);

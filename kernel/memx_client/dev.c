@@ -108,7 +108,7 @@ static void memx_cmd_add(struct memx_cmd *cmd, struct memx_session *sess, u8 typ
 	req->body.page.offset = cpu_to_be64(remote_off);
 	req->body.page.size = cpu_to_be32(size);
 	if (type != RMAP_READ)
-		req->body.page.wseq = cpu_to_be32(atomic_inc_return(&sess->wseq));
+		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&sess->wseq));
 	if (type == RMAP_WRITE) {
 		req->page = page;
 		req->page_off = off;

@@ -55,7 +55,7 @@ struct memx_session {
 	u64 pages;			/* end of the session's offsets, from the server */
 	u64 next;			/* first offset never given to an extent */
 	atomic64_t used;		/* pages of extents placed there now */
-	atomic_t wseq;			/* numbers writes and discards */
+	atomic64_t wseq;		/* numbers writes and discards, from 1 */
 	/* Counters, updated from completions. */
 	atomic64_t reads;
 	atomic64_t writes;

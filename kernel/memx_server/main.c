@@ -38,6 +38,7 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_RELEASED] = "released_chunks",
 	[MEMX_SRV_FULL] = "refused_full",
 	[MEMX_SRV_ERRORS] = "errors",
+	[MEMX_SRV_CTL_BUSY] = "ctl_busy",
 };
 
 static struct dentry *memx_srv_debugfs;

@@ -20,7 +20,7 @@
 
 struct memx_chunk {
 	struct page *pages[MEMX_CHUNK_PAGES];
-	u32 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none */
+	u64 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none */
 	unsigned long index;		/* in its session */
 	atomic_t releasing;		/* a whole-chunk DISCARD gave it back */
 	struct llist_node release;
@@ -64,16 +64,32 @@ enum memx_srv_stat {
 	MEMX_SRV_RELEASED,	/* chunks given back by whole-chunk DISCARDs */
 	MEMX_SRV_FULL,		/* JOINs refused for want of room (E_NOSPC) */
 	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
+	MEMX_SRV_CTL_BUSY,	/* JOINs and LEAVEs refused: too many waiting */
 	MEMX_SRV_STAT_NR,
 };
 
 void memx_srv_count(enum memx_srv_stat stat);
 void memx_srv_add(enum memx_srv_stat stat, u64 n);
 
-/* Whether a write numbered @w may replace the one numbered @last (0: none). */
-static inline bool memx_write_is_current(u32 w, u32 last)
+/*
+ * Whether a write numbered @w may replace the one numbered @last (0:
+ * none). Numbers are 64 bits and start at 1: they never wrap, so a page
+ * left alone while its session wrote billions of others still takes
+ * its next write.
+ */
+static inline bool memx_write_is_current(u64 w, u64 last)
 {
-	return !last || (s32)(w - last) >= 0;
+	return w >= last;
+}
+
+/*
+ * Whether a READ or WRITE of @size bytes at byte @off stays within one
+ * page. Both come from the wire: summed in 64 bits, so that no size can
+ * wrap past the check.
+ */
+static inline bool memx_page_range_ok(u64 off, u32 size)
+{
+	return size && (u64)offset_in_page(off) + size <= PAGE_SIZE;
 }
 
 /* store.c */
@@ -88,7 +104,7 @@ int memx_session_destroy(u32 id, const u8 *mac);
 void memx_sessions_expire(void);
 u64 memx_session_pages(const struct memx_session *s);
 u64 memx_session_held(const struct memx_session *s);
-struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq);
+struct page *memx_session_page(struct memx_session *s, u64 index, u64 **wseq);
 bool memx_session_release(struct memx_session *s, u64 index);
 u64 memx_store_capacity(void);
 u64 memx_store_granted(void);

@@ -23,6 +23,14 @@
 /* Control requests remembered for resends: this many, this long. */
 #define MEMX_CTL_LOG		64
 #define MEMX_CTL_KEEP_MS	60000
+/*
+ * Control requests waiting for the work item, in all and per client
+ * address: beyond these, a JOIN or LEAVE is refused with E_BUSY (the
+ * client tries again), so a flood of them holds a bounded amount of
+ * memory and keeps the list, scanned in softirq, short.
+ */
+#define MEMX_CTL_PENDING_MAX	32
+#define MEMX_CTL_PENDING_PER_MAC	8
 
 /* A JOIN or LEAVE: waiting for the work item, then remembered. */
 struct memx_ctl {
@@ -39,6 +47,7 @@ struct memx_ctl {
 static LIST_HEAD(memx_ctl_log);
 static DEFINE_SPINLOCK(memx_ctl_lock);
 static unsigned int memx_ctl_nr;
+static unsigned int memx_ctl_pending;
 static struct work_struct memx_ctl_work;
 
 static u8 memx_status(int err)
@@ -70,7 +79,7 @@ static void memx_fail(const struct rmap_msg *msg, u8 status)
 static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *s,
 			       u64 off, u32 size)
 {
-	u32 w = be32_to_cpu(msg->hdr->page.wseq);
+	u64 w = be64_to_cpu(msg->hdr->page.wseq);
 	u64 first = off >> PAGE_SHIFT, i;
 
 	if (!size || size > RMAP_MAX_DISCARD || !PAGE_ALIGNED(off) || !PAGE_ALIGNED(size)) {
@@ -85,7 +94,7 @@ static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *
 		memx_session_release(s, first);
 	} else {
 		for (i = first; i < first + (size >> PAGE_SHIFT); i++) {
-			u32 *last;
+			u64 *last;
 			struct page *page = memx_session_page(s, i, &last);
 
 			/* Given back already: nothing there to forget. */
@@ -105,10 +114,11 @@ static void memx_serve_page(const struct rmap_msg *msg)
 	const struct rmap_hdr *h = msg->hdr;
 	u64 off = be64_to_cpu(h->page.offset);
 	u32 size = be32_to_cpu(h->page.size);
+	u64 w = be64_to_cpu(h->page.wseq);
 	unsigned int in = offset_in_page(off);
 	struct memx_session *s;
 	struct page *page;
-	u32 *last;
+	u64 *last;
 
 	s = memx_session_find(be32_to_cpu(h->session), rmap_peer_mac(msg->peer));
 	if (!s) {
@@ -120,8 +130,8 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		memx_serve_discard(msg, s, off, size);
 		return;
 	}
-	if (!size || in + size > PAGE_SIZE ||
-	    (h->type == RMAP_WRITE && be16_to_cpu(h->total_len) != size)) {
+	if (!memx_page_range_ok(off, size) ||
+	    (h->type == RMAP_WRITE && be32_to_cpu(h->total_len) != size)) {
 		memx_fail(msg, RMAP_E_INVAL);
 		return;
 	}
@@ -136,9 +146,9 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		rmap_reply(msg, RMAP_OK, NULL, page, in, size);
 		return;
 	}
-	if (memx_write_is_current(be32_to_cpu(h->page.wseq), *last)) {
+	if (memx_write_is_current(w, *last)) {
 		memcpy_to_page(page, in, msg->data, size);
-		*last = be32_to_cpu(h->page.wseq);
+		*last = w;
 		s->writes++;
 		memx_srv_count(MEMX_SRV_WRITES);
 	} else {
@@ -189,6 +199,7 @@ static void memx_serve_control(const struct rmap_msg *msg)
 {
 	const struct rmap_hdr *h = msg->hdr;
 	const u8 *mac = rmap_peer_mac(msg->peer);
+	unsigned int mine = 0;
 	struct memx_ctl *c;
 
 	if (h->type == RMAP_JOIN && h->session && !h->join.pages) {
@@ -197,9 +208,12 @@ static void memx_serve_control(const struct rmap_msg *msg)
 	}
 	spin_lock_bh(&memx_ctl_lock);
 	list_for_each_entry(c, &memx_ctl_log, list) {
-		if (c->req.seq != h->seq || c->req.type != h->type ||
-		    !ether_addr_equal(c->mac, mac))
+		if (!ether_addr_equal(c->mac, mac))
 			continue;
+		if (c->req.seq != h->seq || c->req.type != h->type) {
+			mine += !c->done;
+			continue;
+		}
 		/* A resend: answer as the first time, or let the work item. */
 		if (c->done) {
 			struct rmap_msg again = { .peer = msg->peer, .hdr = &c->req };
@@ -210,6 +224,12 @@ static void memx_serve_control(const struct rmap_msg *msg)
 		return;
 	}
 	memx_ctl_trim();
+	if (memx_ctl_pending >= MEMX_CTL_PENDING_MAX || mine >= MEMX_CTL_PENDING_PER_MAC) {
+		spin_unlock_bh(&memx_ctl_lock);
+		memx_srv_count(MEMX_SRV_CTL_BUSY);
+		rmap_reply(msg, RMAP_E_BUSY, NULL, NULL, 0, 0);
+		return;
+	}
 	c = kzalloc(sizeof(*c), GFP_ATOMIC | __GFP_NOWARN);
 	if (c)
 		c->peer = rmap_peer_hold(msg->peer);
@@ -223,6 +243,7 @@ static void memx_serve_control(const struct rmap_msg *msg)
 	c->req = *h;
 	list_add_tail(&c->list, &memx_ctl_log);
 	memx_ctl_nr++;
+	memx_ctl_pending++;
 	spin_unlock_bh(&memx_ctl_lock);
 	queue_work(system_unbound_wq, &memx_ctl_work);
 }
@@ -254,8 +275,8 @@ static void memx_ctl_apply(struct memx_ctl *c)
 			c->req.session = cpu_to_be32(s->id);
 			c->ans.pages = cpu_to_be64(memx_session_pages(s));
 			c->ans.lease_ms = cpu_to_be32(lease);
-			pr_info("session %08x for %pM: %llu pages, lease %u ms\n", s->id,
-				c->mac, memx_session_pages(s), lease);
+			pr_info_ratelimited("session %08x for %pM: %llu pages, lease %u ms\n",
+					    s->id, c->mac, memx_session_pages(s), lease);
 		}
 		memx_srv_count(MEMX_SRV_JOINS);
 	}
@@ -291,6 +312,7 @@ static void memx_ctl_worker(struct work_struct *work)
 		c->peer = NULL;
 		c->when = jiffies;
 		c->done = true;
+		memx_ctl_pending--;
 		spin_unlock_bh(&memx_ctl_lock);
 		rmap_peer_put(peer);
 	}
@@ -338,4 +360,5 @@ void memx_serve_exit(void)
 		kfree(c);
 	}
 	memx_ctl_nr = 0;
+	memx_ctl_pending = 0;
 }

@@ -47,7 +47,11 @@ static void memx_chunk_free(struct memx_chunk *c)
 
 static struct memx_chunk *memx_chunk_alloc(void)
 {
-	struct memx_chunk *c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	/*
+	 * A JOIN from the network must never wake the OOM killer here:
+	 * memory this host cannot spare is refused (E_BUSY), not taken.
+	 */
+	struct memx_chunk *c = kvzalloc(sizeof(*c), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 	unsigned int i = 0, j;
 
 	if (!c)
@@ -60,7 +64,8 @@ static struct memx_chunk *memx_chunk_alloc(void)
 				   order);
 		if (!page) {
 			order = 0;
-			page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN);
+			page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN |
+					  __GFP_NORETRY);
 		}
 		if (!page) {
 			memx_chunk_free(c);
@@ -381,7 +386,7 @@ static struct memx_chunk *memx_session_chunk(struct memx_session *s, u64 index)
  * Return: the page, or NULL when @index is beyond the session or in a
  * chunk given back.
  */
-struct page *memx_session_page(struct memx_session *s, u64 index, u32 **wseq)
+struct page *memx_session_page(struct memx_session *s, u64 index, u64 **wseq)
 {
 	struct memx_chunk *c = memx_session_chunk(s, index);
 	unsigned int i = index % MEMX_CHUNK_PAGES;

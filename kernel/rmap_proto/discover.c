@@ -70,7 +70,7 @@ static void rmap_advert_send(struct net_device *dev, const u8 *dst)
 	spin_lock_bh(&rmap_adv_lock);
 	h.adv = rmap_adv;
 	spin_unlock_bh(&rmap_adv_lock);
-	rmap_send(dev, dev->mtu, dst, &h, NULL, 0, NULL, 0);
+	rmap_send(dev, dev->mtu, dst, NULL, &h, NULL, 0, NULL, 0);
 }
 
 static void rmap_solicit_send(struct net_device *dev)
@@ -78,7 +78,7 @@ static void rmap_solicit_send(struct net_device *dev)
 	struct rmap_hdr h;
 
 	rmap_hdr_init(&h, RMAP_SOLICIT, 0, 0);
-	rmap_send(dev, dev->mtu, dev->broadcast, &h, NULL, 0, NULL, 0);
+	rmap_send(dev, dev->mtu, dev->broadcast, NULL, &h, NULL, 0, NULL, 0);
 }
 
 /* Send an advertisement or a solicitation on every usable interface. */
@@ -218,10 +218,16 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 
 	/* Only a server has a use for the nodes that solicit: its clients. */
 	rcu_read_lock();
-	if (h->type == RMAP_ADVERTISE || serving)
-		peer = rmap_peer_find_or_create(dev, src);
+	if (h->type == RMAP_ADVERTISE)
+		peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_PEERS);
+	else if (serving)
+		peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_CLIENT_PEERS);
 	else
 		peer = rmap_peer_lookup(src);
+	if (peer && !rmap_peer_fresh(peer, h)) {
+		rcu_read_unlock();
+		return;
+	}
 	if (peer) {
 		rmap_peer_seen(peer);
 		spin_lock_bh(&peer->lock);

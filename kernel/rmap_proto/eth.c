@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <net/sch_generic.h>
 #include <xen/xen.h>
+#include <memx/compat.h>
 
 #include "rmap_proto.h"
 
@@ -39,13 +40,18 @@ static bool rmap_iface_listed(const char *list, const char *name)
 }
 
 /*
- * Frames are taken from the interfaces named, or by default from every
+ * Frames are taken from interfaces of the initial network namespace only:
+ * any user may create a namespace of its own, with interfaces it controls
+ * (unshare -rn, veth), and none of its frames may reach a server or a
+ * client. Of those, from the interfaces named, or by default from every
  * Ethernet interface but the ports of a bridge or a bond: what arrives on
  * a port is handed to its master (a Xen Dom0's bridge, say), so the
  * master is the interface that talks.
  */
 bool rmap_iface_allowed(const struct net_device *dev)
 {
+	if (!net_eq(dev_net(dev), &init_net))
+		return false;
 	if (dev->type != ARPHRD_ETHER || (dev->flags & IFF_LOOPBACK))
 		return false;
 	if (rmap_ifaces[0])
@@ -111,13 +117,18 @@ static void rmap_rx_drop(const u8 *src, enum rmap_drop why)
 	rcu_read_unlock();
 }
 
+/*
+ * A frame that passed every check, its tag included: find its sender
+ * (new, where the type allows), take it through the sender's replay
+ * window, and hand it up by type.
+ */
 static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 			  const struct rmap_hdr *h, unsigned int len)
 {
 	const void *payload = (const u8 *)h + RMAP_HDR_LEN;
 	struct rmap_peer *peer;
 
-	if (h->type == RMAP_ADVERTISE || h->type == RMAP_SOLICIT) {
+	if (rmap_type_is_discovery(h->type)) {
 		rmap_discover_rx(dev, src, h);
 		return;
 	}
@@ -132,15 +143,22 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 			rmap_stat_drop(RMAP_DROP_SESSION);
 			break;
 		}
+		if (!rmap_peer_fresh(peer, h))
+			goto unlock;
 		rmap_peer_seen(peer);
 		rmap_request_rx(peer, h, payload);
 		break;
 	default:
-		peer = rmap_peer_find_or_create(dev, src);
+		/* A node that serves no memory has nobody to ask it but pings. */
+		peer = NULL;
+		if (h->type == RMAP_PING || rmap_serving())
+			peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_CLIENT_PEERS);
 		if (!peer) {
 			rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
 			break;
 		}
+		if (!rmap_peer_fresh(peer, h))
+			goto unlock;
 		rmap_peer_seen(peer);
 		if (h->type == RMAP_JOIN) {
 			spin_lock(&peer->lock);
@@ -155,14 +173,40 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 		peer->stat[RMAP_PEER_RX_BYTES] += len;
 		spin_unlock(&peer->lock);
 	}
+unlock:
 	rcu_read_unlock();
 }
 
+/* Whether the frame's tag is right; with its sender's key if we know it. */
+static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, const struct rmap_hdr *h)
+{
+	struct rmap_peer *peer;
+	enum rmap_drop why;
+
+	rcu_read_lock();
+	peer = rmap_peer_lookup(eth->h_source);
+	why = rmap_auth_check(h, peer ? peer->rx_key : NULL, eth->h_dest, eth->h_source,
+			      (const u8 *)h + RMAP_HDR_LEN);
+	rcu_read_unlock();
+	return why;
+}
+
+/*
+ * Up the stack, one way: namespace and interface, the frame's own checks
+ * (lengths, CRC, fields), its destination, its tag; only then anything
+ * that changes state (rmap_rx_frame()).
+ */
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
+	const struct rmap_hdr *h;
 	enum rmap_drop why;
 
+	/* Counted, never looked into: not even its sender is trusted. */
+	if (!net_eq(dev_net(dev), &init_net)) {
+		rmap_stat_drop(RMAP_DROP_NETNS);
+		goto free;
+	}
 	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev))
 		goto free;
 	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
@@ -179,11 +223,30 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		why = RMAP_DROP_SHORT;
 		goto drop;
 	}
-	why = rmap_frame_check(skb->data, skb->len);
+	h = (const struct rmap_hdr *)skb->data;
+	why = rmap_frame_check(h, skb->len);
+	if (why == RMAP_DROP_VERSION)
+		pr_notice_once("frames of RMAP version %u from %pM dropped: this node speaks version %u\n",
+			       h->version, eth_hdr(skb)->h_source, RMAP_VERSION);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
-	rmap_rx_frame(dev, eth_hdr(skb)->h_source, (const struct rmap_hdr *)skb->data,
-		      skb->len);
+	/*
+	 * Only discovery is broadcast. A request to a group address would
+	 * draw an answer from every node: one frame, a LAN's worth of replies.
+	 */
+	if (skb->pkt_type != PACKET_HOST && !rmap_type_is_discovery(h->type)) {
+		why = RMAP_DROP_NOT_UNICAST;
+		goto drop;
+	}
+	/* Ours, sent back to us: taken, it would make us our own peer. */
+	if (ether_addr_equal(eth_hdr(skb)->h_source, dev->dev_addr)) {
+		why = RMAP_DROP_OWN;
+		goto drop;
+	}
+	why = rmap_rx_auth(eth_hdr(skb), h);
+	if (why != RMAP_DROP_NONE)
+		goto drop;
+	rmap_rx_frame(dev, eth_hdr(skb)->h_source, h, skb->len);
 	goto free;
 drop:
 	rmap_rx_drop(eth_hdr(skb)->h_source, why);
@@ -317,7 +380,9 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  * @dev: the interface to send on
  * @mtu: the largest frames to send (the device's, or less for a peer)
  * @dst: the destination MAC
- * @h: the message header; its fragment fields and CRC are filled here
+ * @key: our sealing key on @dev (a peer's tx_key), or NULL to derive it
+ * @h: the message header; its fragment, authentication and CRC fields
+ *	are filled here
  * @page: the payload's page, or NULL to copy it from @buf
  * @off: offset of the payload in @page
  * @buf: the payload when @page is NULL
@@ -330,25 +395,32 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  *
  * Return: frames queued, or a negative errno when none could be.
  */
-int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, struct rmap_hdr *h,
-	      struct page *page, unsigned int off, const void *buf, unsigned int len)
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 *key,
+	      struct rmap_hdr *h, struct page *page, unsigned int off, const void *buf,
+	      unsigned int len)
 {
-	unsigned int size = rmap_frag_size(min(mtu, dev->mtu));
 	struct sk_buff *skbs[RMAP_MAX_FRAGS];
-	unsigned int i, count, built = 0, sent;
+	unsigned int i, size, count, built = 0, sent;
 	const u8 *data = buf;
 
+	/* Refused before anything else: the frames would not fit @skbs. */
+	if (len > RMAP_MAX_PAYLOAD || (page && off + len > PAGE_SIZE))
+		return -EMSGSIZE;
+	size = rmap_frag_size(min(mtu, dev->mtu));
 	if (!size)
+		return -EMSGSIZE;
+	count = rmap_frag_count(len, size);
+	if (WARN_ON_ONCE(count > RMAP_MAX_FRAGS))
 		return -EMSGSIZE;
 	rmap_hdr_set_mtu(h, dev->mtu);
 	if (len && page)
 		data = kmap_local_page(page) + off;
-	count = rmap_frag_count(len, size);
 	for (i = 0; i < count; i++) {
 		unsigned int foff = i * size;
 		struct sk_buff *skb;
 
 		rmap_frag_hdr(h, len, size, i);
+		rmap_auth_seal(h, key, dst, dev->dev_addr, len ? data + foff : NULL);
 		rmap_frame_seal(h, len ? data + foff : NULL);
 		skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
 				       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
@@ -360,6 +432,7 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, struct rm
 	sent = rmap_xmit(dev, skbs, built);
 	return sent ? sent : -ENOBUFS;
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_send);
 
 /**
  * rmap_peer_send() - rmap_send() to a peer, on its interface, in frames it takes, counted
@@ -381,9 +454,15 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(&init_net, peer->ifindex);
-	if (dev && netif_running(dev))
-		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac, h,
-				 page, off, buf, len);
+	if (dev && netif_running(dev)) {
+		/* Our address there changed: so did the key we seal with. */
+		if (unlikely(!ether_addr_equal(peer->tx_key_mac, dev->dev_addr))) {
+			ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
+			rmap_auth_key_for(dev->dev_addr, peer->tx_key);
+		}
+		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac,
+				 peer->tx_key, h, page, off, buf, len);
+	}
 	rcu_read_unlock();
 	if (sent < 0) {
 		peer->stat[RMAP_PEER_TX_ERRORS]++;

@@ -69,11 +69,11 @@ void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len,
 {
 	unsigned int offset = index * frag_size;
 
-	h->frag_index = index;
-	h->frag_count = rmap_frag_count(total_len, frag_size);
-	h->frag_offset = cpu_to_be16(offset);
+	h->frag_index = cpu_to_be16(index);
+	h->frag_count = cpu_to_be16(rmap_frag_count(total_len, frag_size));
+	h->frag_offset = cpu_to_be32(offset);
 	h->frag_len = cpu_to_be16(min(frag_size, total_len - offset));
-	h->total_len = cpu_to_be16(total_len);
+	h->total_len = cpu_to_be32(total_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frag_hdr);
 
@@ -109,13 +109,13 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_start);
 enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h,
 				      const void *payload)
 {
-	unsigned int offset = be16_to_cpu(h->frag_offset);
+	unsigned int offset = be32_to_cpu(h->frag_offset);
 	unsigned int len = be16_to_cpu(h->frag_len);
 	unsigned int first = offset / RMAP_FRAG_ALIGN;
 	unsigned int end = DIV_ROUND_UP(offset + len, RMAP_FRAG_ALIGN);
 	unsigned int g, fresh = 0;
 
-	if (be16_to_cpu(h->total_len) != r->total_len)
+	if (be32_to_cpu(h->total_len) != r->total_len)
 		return RMAP_REASM_CONFLICT;
 	if (!r->granules_left)
 		return RMAP_REASM_DUP;

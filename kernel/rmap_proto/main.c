@@ -20,6 +20,10 @@ static char *ifaces = "";
 module_param(ifaces, charp, 0444);
 MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethernet interface but bridge and bond ports)");
 
+static char *key_file = "";
+module_param(key_file, charp, 0444);
+MODULE_PARM_DESC(key_file, "File holding the cluster key (64 hexadecimal digits) that authenticates every frame (default: none, the LAN is trusted)");
+
 unsigned int rmap_dead_ms = 5000;
 module_param_named(dead_ms, rmap_dead_ms, uint, 0444);
 MODULE_PARM_DESC(dead_ms, "A request fails, and a silent peer is dead, after this long (100-600000, default 5000)");
@@ -80,21 +84,27 @@ static int __init rmap_init(void)
 	if (!rmap_ethertype_valid(ethertype) || !rmap_eth_ifaces_valid(ifaces) ||
 	    !rmap_times_valid())
 		return -EINVAL;
-	err = rmap_stats_init();
+	err = rmap_auth_init(key_file);
 	if (err)
 		return err;
+	err = rmap_stats_init();
+	if (err)
+		goto no_stats;
 	rmap_peers_init();
 	rmap_ping_init(rmap_debugfs);
 	err = rmap_eth_init(ethertype, ifaces);
 	if (err) {
 		rmap_peers_exit();
 		rmap_stats_exit();
-		return err;
+		goto no_stats;
 	}
 	rmap_discover_init();
 	pr_info("RMAP version %d on EtherType 0x%04x, interfaces: %s\n",
 		RMAP_VERSION, ethertype, ifaces[0] ? ifaces : "all Ethernet");
 	return 0;
+no_stats:
+	rmap_auth_exit();
+	return err;
 }
 
 static void __exit rmap_exit(void)
@@ -103,6 +113,7 @@ static void __exit rmap_exit(void)
 	rmap_eth_exit();
 	rmap_peers_exit();
 	rmap_stats_exit();
+	rmap_auth_exit();
 }
 
 module_init(rmap_init);

@@ -165,21 +165,24 @@ EXPORT_SYMBOL_GPL(rmap_peer_put);
  * rmap_peer_find_or_create() - the peer behind a frame, new if need be
  * @dev: the interface the frame came in on
  * @mac: its source address
+ * @limit: peers the table may hold before this one is refused
+ *	(RMAP_MAX_PEERS for servers, RMAP_MAX_CLIENT_PEERS for the others)
  *
  * Called under rcu_read_lock() from the receive path: allocates atomically
- * and refuses to grow the table past RMAP_MAX_PEERS, so a flood of forged
- * source addresses cannot exhaust memory.
+ * and refuses to grow the table past @limit, so a flood of forged source
+ * addresses can neither exhaust memory nor keep servers out.
  *
  * Return: the peer, valid until rcu_read_unlock(), or NULL.
  */
-struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac)
+struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
+					   unsigned int limit)
 {
 	struct rmap_peer *peer = rmap_peer_lookup(mac);
 	u32 hash = rmap_mac_hash(mac);
 
 	if (peer)
 		return peer;
-	if (!is_valid_ether_addr(mac) || READ_ONCE(rmap_nr_peers) >= RMAP_MAX_PEERS)
+	if (!is_valid_ether_addr(mac) || READ_ONCE(rmap_nr_peers) >= limit)
 		return NULL;
 
 	peer = kzalloc(sizeof(*peer), GFP_ATOMIC | __GFP_NOWARN);
@@ -187,6 +190,9 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 		return NULL;
 	ether_addr_copy(peer->mac, mac);
 	peer->ifindex = dev->ifindex;
+	rmap_auth_key_for(mac, peer->rx_key);
+	ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
+	rmap_auth_key_for(dev->dev_addr, peer->tx_key);
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
 	peer->last_rx = jiffies;
@@ -200,7 +206,7 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 
 	spin_lock_bh(&rmap_peers_lock);
 	/* Another CPU may have added it meanwhile. */
-	if (rmap_peer_lookup(mac) || rmap_nr_peers >= RMAP_MAX_PEERS) {
+	if (rmap_peer_lookup(mac) || rmap_nr_peers >= limit) {
 		struct rmap_peer *other = rmap_peer_lookup(mac);
 
 		spin_unlock_bh(&rmap_peers_lock);
@@ -230,6 +236,30 @@ void rmap_peer_seen(struct rmap_peer *peer)
 		pr_info("peer %pM is back\n", peer->mac);
 	}
 	spin_unlock_bh(&peer->lock);
+}
+
+/**
+ * rmap_peer_fresh() - take a frame through its sender's replay window
+ * @peer: the sender
+ * @h: the frame's header, its tag verified
+ *
+ * Return: true when the frame is new (always, without a key); a replay
+ * is counted, against the peer too.
+ */
+bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h)
+{
+	bool fresh;
+
+	if (!rmap_auth_on())
+		return true;
+	spin_lock_bh(&peer->lock);
+	fresh = rmap_replay_accept(&peer->replay, be64_to_cpu(h->counter));
+	if (!fresh)
+		peer->drop[RMAP_DROP_REPLAY]++;
+	spin_unlock_bh(&peer->lock);
+	if (!fresh)
+		rmap_stat_drop(RMAP_DROP_REPLAY);
+	return fresh;
 }
 
 /* Take a peer out of the table. Table lock held. */

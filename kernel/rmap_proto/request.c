@@ -51,7 +51,7 @@ static bool rmap_req_gets_data(const struct rmap_req *req)
 }
 
 /* Is @type, with @status, an answer to @req? */
-static bool rmap_answers(const struct rmap_req *req, u8 type, u8 status)
+static bool rmap_answer_type_fits(const struct rmap_req *req, u8 type, u8 status)
 {
 	switch (req->type) {
 	case RMAP_PING:
@@ -60,6 +60,29 @@ static bool rmap_answers(const struct rmap_req *req, u8 type, u8 status)
 		return type == RMAP_READ_RESP || (type == RMAP_ACK && status != RMAP_OK);
 	default:
 		return type == RMAP_ACK;
+	}
+}
+
+/*
+ * Is @h an answer to @req? Matched on everything the request fixed: its
+ * sequence number and type, its session (but for a JOIN that opens one:
+ * the answer names the new session), and, for pages and pings, the
+ * request's fields, which the answer echoes (a page's offset and size).
+ */
+static bool rmap_answers(const struct rmap_req *req, const struct rmap_hdr *h)
+{
+	if (be32_to_cpu(h->seq) != req->seq || !rmap_answer_type_fits(req, h->type, h->status))
+		return false;
+	if (be32_to_cpu(h->session) != req->session && (req->type != RMAP_JOIN || req->session))
+		return false;
+	switch (req->type) {
+	case RMAP_PING:
+	case RMAP_READ:
+	case RMAP_WRITE:
+	case RMAP_DISCARD:
+		return !memcmp(&h->page, &req->body, sizeof(h->page));
+	default:
+		return true;
 	}
 }
 
@@ -236,14 +259,14 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 
 	spin_lock_bh(&peer->lock);
 	req = peer->inflight[seq % RMAP_MAX_WINDOW];
-	if (!req || req->seq != seq || !rmap_answers(req, h->type, h->status)) {
+	if (!req || !rmap_answers(req, h)) {
 		peer->drop[RMAP_DROP_DUP]++;
 		goto unlock;
 	}
 	if (h->total_len) {
 		enum rmap_reasm_result res;
 
-		if (be16_to_cpu(h->total_len) != req->len) {
+		if (be32_to_cpu(h->total_len) != req->len) {
 			peer->drop[RMAP_DROP_LENGTH]++;
 			goto unlock;
 		}

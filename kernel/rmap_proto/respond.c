@@ -71,7 +71,7 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	pick->seq = seq;
 	pick->type = h->type;
 	pick->started = jiffies;
-	rmap_reasm_start(&pick->reasm, page_address(pick->page), be16_to_cpu(h->total_len),
+	rmap_reasm_start(&pick->reasm, page_address(pick->page), be32_to_cpu(h->total_len),
 			 jiffies + msecs_to_jiffies(rmap_dead_ms));
 	return pick;
 }
@@ -142,6 +142,12 @@ EXPORT_SYMBOL_GPL(rmap_reply_later);
 
 static rmap_serve_fn __rcu *rmap_server;
 
+/* Whether a memory server is attached: requests other than pings have a taker. */
+bool rmap_serving(void)
+{
+	return rcu_access_pointer(rmap_server);
+}
+
 /**
  * rmap_serve() - attach the memory server: it gets every request but pings
  * @fn: the handler; runs in the receive path (softirq, never sleeps) with
@@ -195,7 +201,7 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 	}
 
 	spin_lock_bh(&peer->lock);
-	if (h->frag_count > 1) {
+	if (be16_to_cpu(h->frag_count) > 1) {
 		enum rmap_reasm_result res;
 
 		slot = rmap_slot_get(peer, h);
@@ -220,7 +226,7 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 
 		server(&m);
 	} else {
-		rmap_answer(peer, h, RMAP_OK, NULL, NULL, 0, msg, be16_to_cpu(h->total_len));
+		rmap_answer(peer, h, RMAP_OK, NULL, NULL, 0, msg, be32_to_cpu(h->total_len));
 	}
 unlock:
 	spin_unlock_bh(&peer->lock);

@@ -28,6 +28,12 @@ enum rmap_drop {
 	RMAP_DROP_SESSION,	/* no such session here */
 	RMAP_DROP_DUP,		/* duplicate or stale */
 	RMAP_DROP_CONFLICT,	/* overlapping fragments that disagree */
+	RMAP_DROP_NETNS,	/* came in on an interface of another network namespace */
+	RMAP_DROP_NOT_UNICAST,	/* a request sent to a group address */
+	RMAP_DROP_OWN,		/* from our own address: looped back, or a replay of ours */
+	RMAP_DROP_KEY,		/* sealed under another key, or unsealed where one is set */
+	RMAP_DROP_AUTH,		/* its tag is wrong: forged or altered */
+	RMAP_DROP_REPLAY,	/* its counter was taken before, or is too old */
 	RMAP_DROP_NR,
 };
 
@@ -39,8 +45,40 @@ u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload);
 void rmap_frame_seal(struct rmap_hdr *h, const void *payload);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len);
 bool rmap_type_has_payload(unsigned int type);
+
+/* Advertisements and solicitations: the only messages sent to everyone. */
+static inline bool rmap_type_is_discovery(unsigned int type)
+{
+	return type == RMAP_ADVERTISE || type == RMAP_SOLICIT;
+}
+
 unsigned int rmap_hdr_mtu(const struct rmap_hdr *h);
 void rmap_hdr_set_mtu(struct rmap_hdr *h, unsigned int mtu);
+
+/* auth.c: sealed frames and replay windows. */
+#define RMAP_KEY_LEN		32
+/* Counters a peer's frames may arrive out of order by. */
+#define RMAP_REPLAY_WINDOW	4096
+
+struct rmap_replay {
+	u64 top;		/* highest counter taken; 0: none yet */
+	DECLARE_BITMAP(seen, RMAP_REPLAY_WINDOW);
+};
+
+int rmap_key_parse(const char *text, size_t len, u8 key[RMAP_KEY_LEN]);
+void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u8 out[RMAP_KEY_LEN]);
+u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN]);
+void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+		    const u8 *src, const struct rmap_hdr *h, const void *payload);
+bool rmap_replay_accept(struct rmap_replay *r, u64 counter);
+bool rmap_auth_on(void);
+void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN]);
+void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
+		    const void *payload);
+enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
+			       const u8 *src, const void *payload);
+int rmap_auth_init(const char *key_file);
+void rmap_auth_exit(void);
 
 /* frag.c */
 unsigned int rmap_frag_size(unsigned int mtu);
@@ -116,8 +154,9 @@ int rmap_eth_init(u16 ethertype, const char *ifaces);
 void rmap_eth_exit(void);
 bool rmap_eth_ifaces_valid(const char *ifaces);
 bool rmap_iface_allowed(const struct net_device *dev);
-int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, struct rmap_hdr *h,
-	      struct page *page, unsigned int off, const void *buf, unsigned int len);
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 *key,
+	      struct rmap_hdr *h, struct page *page, unsigned int off, const void *buf,
+	      unsigned int len);
 
 /* Settings of the module, fixed at load (main.c). */
 extern unsigned int rmap_dead_ms;
@@ -130,6 +169,12 @@ extern unsigned int rmap_advert_ms;
 /* Multi-fragment requests a responder reassembles at once, per peer. */
 #define RMAP_RX_SLOTS		16
 #define RMAP_MAX_PEERS		256
+/*
+ * Peers first heard through a request (clients of ours, or anyone naming
+ * itself one) may fill the table only this far: the rest is kept for
+ * servers, so invented client addresses cannot lock a real server out.
+ */
+#define RMAP_MAX_CLIENT_PEERS	192
 #define RMAP_MIN_RTO_US		200
 #define RMAP_MAX_RTO_US		1000000
 #define RMAP_INITIAL_RTO_US	100000
@@ -181,6 +226,7 @@ struct rmap_peer {
 	u8 mac[ETH_ALEN];
 	int ifindex;
 	bool unhashed;			/* out of the table: refuse new requests */
+	u8 rx_key[RMAP_KEY_LEN];	/* its frames are sealed with this; never changes */
 
 	spinlock_t lock;		/* every field below */
 	unsigned long last_rx;		/* jiffies of the last valid frame */
@@ -194,6 +240,10 @@ struct rmap_peer {
 	u32 load;
 	u16 adv_window;
 	u16 mtu;			/* what it says it takes; 0: not said yet */
+	/* Sealing frames to it, and taking its frames once only. */
+	u8 tx_key[RMAP_KEY_LEN];
+	u8 tx_key_mac[ETH_ALEN];	/* our address tx_key was derived for */
+	struct rmap_replay replay;
 	/* Requests to it. */
 	u32 next_seq;
 	unsigned int nr_inflight;
@@ -215,8 +265,10 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 
 /* peer.c */
 struct rmap_peer *rmap_peer_lookup(const u8 *mac);
-struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac);
+struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
+					   unsigned int limit);
 void rmap_peer_seen(struct rmap_peer *peer);
+bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h);
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout);
 int rmap_peers_init(void);
@@ -229,6 +281,7 @@ void rmap_request_fail_all(struct rmap_peer *peer, int status);
 
 /* respond.c */
 void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload);
+bool rmap_serving(void);
 int rmap_respond_init_peer(struct rmap_peer *peer);
 void rmap_respond_free_peer(struct rmap_peer *peer);
 

@@ -21,6 +21,12 @@ const char *const rmap_drop_names[RMAP_DROP_NR] = {
 	[RMAP_DROP_SESSION] = "unknown_session",
 	[RMAP_DROP_DUP] = "duplicate",
 	[RMAP_DROP_CONFLICT] = "conflict",
+	[RMAP_DROP_NETNS] = "other_netns",
+	[RMAP_DROP_NOT_UNICAST] = "not_unicast",
+	[RMAP_DROP_OWN] = "own_address",
+	[RMAP_DROP_KEY] = "unknown_key",
+	[RMAP_DROP_AUTH] = "bad_tag",
+	[RMAP_DROP_REPLAY] = "replayed",
 };
 EXPORT_SYMBOL_IF_KUNIT(rmap_drop_names);
 
@@ -40,7 +46,7 @@ void rmap_hdr_init(struct rmap_hdr *h, enum rmap_type type, u32 session, u32 seq
 	h->type = type;
 	h->session = cpu_to_be32(session);
 	h->seq = cpu_to_be32(seq);
-	h->frag_count = 1;
+	h->frag_count = cpu_to_be16(1);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_hdr_init);
 
@@ -116,7 +122,7 @@ u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload)
 
 	crc = crc32c(~0, h, offsetof(struct rmap_hdr, crc));
 	crc = crc32c(crc, &zero, sizeof(zero));
-	crc = crc32c(crc, &h->page, RMAP_HDR_LEN - offsetof(struct rmap_hdr, page));
+	crc = crc32c(crc, &h->counter, RMAP_HDR_LEN - offsetof(struct rmap_hdr, counter));
 	crc = crc32c(crc, payload, be16_to_cpu(h->frag_len));
 	return ~crc;
 }
@@ -148,7 +154,8 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_frame_seal);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 {
 	const struct rmap_hdr *h = frame;
-	unsigned int frag_len, frag_offset, total_len;
+	unsigned int frag_len, frag_index, frag_count;
+	u32 frag_offset, total_len;
 
 	if (len < RMAP_HDR_LEN)
 		return RMAP_DROP_SHORT;
@@ -166,13 +173,16 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 	if (rmap_hdr_mtu(h) < RMAP_MIN_MTU &&
 	    (h->type == RMAP_ADVERTISE || h->type == RMAP_SOLICIT || h->type == RMAP_JOIN))
 		return RMAP_DROP_LENGTH;
-	if (!h->frag_count || h->frag_count > RMAP_MAX_FRAGS ||
-	    h->frag_index >= h->frag_count)
+	frag_index = be16_to_cpu(h->frag_index);
+	frag_count = be16_to_cpu(h->frag_count);
+	if (!frag_count || frag_count > RMAP_MAX_FRAGS || frag_index >= frag_count)
 		return RMAP_DROP_FRAG;
 
-	frag_offset = be16_to_cpu(h->frag_offset);
-	total_len = be16_to_cpu(h->total_len);
-	if (total_len > RMAP_MAX_PAYLOAD || frag_offset + frag_len > total_len)
+	/* In this order, so that no sum of two wire fields can wrap. */
+	frag_offset = be32_to_cpu(h->frag_offset);
+	total_len = be32_to_cpu(h->total_len);
+	if (total_len > RMAP_MAX_PAYLOAD || frag_offset > total_len ||
+	    frag_len > total_len - frag_offset)
 		return RMAP_DROP_LENGTH;
 	if (total_len && !rmap_type_has_payload(h->type))
 		return RMAP_DROP_LENGTH;
@@ -180,7 +190,7 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 	if (!IS_ALIGNED(frag_offset, RMAP_FRAG_ALIGN) ||
 	    (!IS_ALIGNED(frag_len, RMAP_FRAG_ALIGN) && frag_offset + frag_len != total_len))
 		return RMAP_DROP_FRAG;
-	if (h->frag_count == 1 && frag_len != total_len)
+	if (frag_count == 1 && frag_len != total_len)
 		return RMAP_DROP_FRAG;
 	if (total_len && !frag_len)
 		return RMAP_DROP_FRAG;

@@ -99,12 +99,16 @@ memx_modprobe() {
 		modprobe "$@"
 		return
 	fi
+	key=${MEMX_KEY_FILE:+key_file=$MEMX_KEY_FILE}
 	if [ "$1" != rmap_proto ] && ! grep -q '^rmap_proto ' /proc/modules; then
-		insmod "$MEMX_TREE/build/debug/kernel/rmap_proto/rmap_proto.ko" || return
+		# shellcheck disable=SC2086
+		insmod "$MEMX_TREE/build/debug/kernel/rmap_proto/rmap_proto.ko" $key || return
 	fi
 	m=$1
 	shift
-	insmod "$MEMX_TREE/build/debug/kernel/$m/$m.ko" "$@"
+	[ "$m" = rmap_proto ] || key=
+	# shellcheck disable=SC2086
+	insmod "$MEMX_TREE/build/debug/kernel/$m/$m.ko" "$@" $key
 }
 
 # memx_rmmod MODULE...: unload, dependencies first as given.

@@ -179,9 +179,32 @@ static void memx_store_write_order(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, memx_write_is_current(5, 5));
 	KUNIT_EXPECT_TRUE(test, memx_write_is_current(6, 5));
 	KUNIT_EXPECT_FALSE(test, memx_write_is_current(4, 5));
-	/* Across the wrap of the 32-bit counter. */
-	KUNIT_EXPECT_TRUE(test, memx_write_is_current(2, 0xfffffffe));
-	KUNIT_EXPECT_FALSE(test, memx_write_is_current(0xfffffffe, 2));
+	/*
+	 * The horizon: a page last written at 2, left alone while its
+	 * session wrote 2^31 and then 2^32 other pages, still takes its
+	 * next write (a 32-bit serial order refused the first as stale).
+	 */
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(2 + (1ULL << 31) + 1, 2));
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(2 + (1ULL << 32) + 1, 2));
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(0xfffffffe, 2));
+	KUNIT_EXPECT_FALSE(test, memx_write_is_current(2, 0xfffffffe));
+	KUNIT_EXPECT_FALSE(test, memx_write_is_current((1ULL << 32) + 1, (1ULL << 32) + 2));
+}
+
+/* Sizes from the wire: a page's last byte plus a size near 2^32 must not wrap in. */
+static void memx_store_page_range(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(0, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(3 * PAGE_SIZE + 100, PAGE_SIZE - 100));
+	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(PAGE_SIZE - 1, 1));
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(0, 0));
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(0, PAGE_SIZE + 1));
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 2));
+	/* 4095 + 0xfffffa59 is 2648 in 32 bits: the reply read past the page. */
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 0xfffffa59));
+	/* 4095 + 0xfffff001 is 0 in 32 bits. */
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 0xfffff001));
+	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(U64_MAX, U32_MAX));
 }
 
 /* Pretend @s was last used @ms ago. */
@@ -239,6 +262,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_rejoin_replaces),
 	KUNIT_CASE(memx_store_lease),
 	KUNIT_CASE(memx_store_write_order),
+	KUNIT_CASE(memx_store_page_range),
 	{}
 };
 

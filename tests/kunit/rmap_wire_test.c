@@ -45,7 +45,7 @@ static u8 *frame_build(struct kunit *test, enum rmap_type type, unsigned int len
 	for (i = 0; i < len; i++)
 		f[RMAP_HDR_LEN + i] = i * 7 + 3;
 	h->frag_len = cpu_to_be16(len);
-	h->total_len = cpu_to_be16(len);
+	h->total_len = cpu_to_be32(len);
 	rmap_frame_seal(h, f + RMAP_HDR_LEN);
 	return f;
 }
@@ -100,7 +100,7 @@ static void rmap_wire_encode_decode_every_type(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, h->type, type);
 		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->session), 0x01020304U);
 		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->seq), 0xa0b0c0d0U);
-		KUNIT_EXPECT_EQ(test, be16_to_cpu(h->total_len), len);
+		KUNIT_EXPECT_EQ(test, be32_to_cpu(h->total_len), len);
 		if (type == RMAP_ADVERTISE) {
 			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.capacity_mib), 1U << 30);
 			KUNIT_EXPECT_EQ(test, be32_to_cpu(h->adv.free_mib), 12345U);
@@ -122,21 +122,25 @@ static void rmap_wire_encode_decode_every_type(struct kunit *test)
 
 static void rmap_wire_padding_is_not_payload(struct kunit *test)
 {
-	u8 *f = frame_alloc(test, 60 - RMAP_HDR_LEN);
+	u8 *f = frame_alloc(test, 16);
 
 	rmap_hdr_init(hdr(f), RMAP_SOLICIT, 0, 1);
 	rmap_hdr_set_mtu(hdr(f), 1500);
 	reseal(f);
-	f[RMAP_HDR_LEN] = 0xff;	/* padding may hold anything */
-	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, 60), RMAP_DROP_NONE);
+	f[RMAP_HDR_LEN] = 0xff;	/* bytes past frag_len may hold anything */
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 16), RMAP_DROP_NONE);
 }
 
 static void rmap_wire_header_layout(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, sizeof(struct rmap_hdr), (size_t)RMAP_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, seq), (size_t)8);
-	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, crc), (size_t)20);
-	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, page), (size_t)24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, frag_offset), (size_t)16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, crc), (size_t)28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, counter), (size_t)32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, page), (size_t)40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, tag), (size_t)64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_page_req, wseq), (size_t)16);
 }
 
 static void rmap_wire_rejects_malformed(struct kunit *test)
@@ -185,43 +189,76 @@ static void rmap_wire_rejects_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_TYPE);
 
 	f = frame_build(test, RMAP_WRITE, 64);
-	hdr(f)->frag_index = 1;
+	hdr(f)->frag_index = cpu_to_be16(1);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
-	hdr(f)->frag_index = 0;
-	hdr(f)->frag_count = 0;
+	hdr(f)->frag_index = cpu_to_be16(0);
+	hdr(f)->frag_count = cpu_to_be16(0);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
-	hdr(f)->frag_count = RMAP_MAX_FRAGS + 1;
+	hdr(f)->frag_count = cpu_to_be16(RMAP_MAX_FRAGS + 1);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
 
 	/* Fragment fields that disagree with the message length. */
 	f = frame_build(test, RMAP_WRITE, 64);
-	hdr(f)->frag_count = 2;
-	hdr(f)->total_len = cpu_to_be16(100);
-	hdr(f)->frag_offset = cpu_to_be16(40);
+	hdr(f)->frag_count = cpu_to_be16(2);
+	hdr(f)->total_len = cpu_to_be32(100);
+	hdr(f)->frag_offset = cpu_to_be32(40);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
-	hdr(f)->frag_offset = cpu_to_be16(4);
-	hdr(f)->total_len = cpu_to_be16(200);
+	hdr(f)->frag_offset = cpu_to_be32(4);
+	hdr(f)->total_len = cpu_to_be32(200);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
 	hdr(f)->frag_offset = 0;
-	hdr(f)->total_len = cpu_to_be16(RMAP_MAX_PAYLOAD + 8);
+	hdr(f)->total_len = cpu_to_be32(RMAP_MAX_PAYLOAD + 8);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
-	hdr(f)->frag_count = 1;
-	hdr(f)->total_len = cpu_to_be16(128);
+	hdr(f)->frag_count = cpu_to_be16(1);
+	hdr(f)->total_len = cpu_to_be32(128);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_FRAG);
+	/* An offset that wraps a 32-bit sum back inside the message. */
+	hdr(f)->frag_count = cpu_to_be16(2);
+	hdr(f)->total_len = cpu_to_be32(128);
+	hdr(f)->frag_offset = cpu_to_be32(0xffffffc0);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
+	hdr(f)->frag_offset = cpu_to_be32(0x80000000);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
 
 	/* Payload on a message type that carries none. */
 	f = frame_build(test, RMAP_READ, 0);
-	hdr(f)->total_len = cpu_to_be16(8);
-	hdr(f)->frag_count = 2;
+	hdr(f)->total_len = cpu_to_be32(8);
+	hdr(f)->frag_count = cpu_to_be16(2);
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_LENGTH);
+}
+
+/*
+ * rmap_send() refuses a payload it could not fit in its frames before it
+ * reads anything (it once cut a 4 GiB reply into its 16-frame array).
+ */
+static void rmap_wire_send_bounds_payload(struct kunit *test)
+{
+	struct net_device *dev = test_zalloc(test, sizeof(*dev));
+	struct page *page = alloc_page(GFP_KERNEL);
+	u8 mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 };
+	struct rmap_hdr h;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	dev->mtu = 1500;
+	rmap_hdr_init(&h, RMAP_READ_RESP, 1, 1);
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, NULL, 0, NULL,
+					RMAP_MAX_PAYLOAD + 1), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, page, 0, NULL, 0xfffff001),
+			-EMSGSIZE);
+	/* Within the limit, but past the end of the page it is in. */
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, page, PAGE_SIZE - 1, NULL, 2),
+			-EMSGSIZE);
+	__free_page(page);
 }
 
 static void fill_random(struct rnd_state *rnd, u8 *buf, unsigned int len)
@@ -249,7 +286,7 @@ static unsigned int fragment(struct kunit *test, const u8 *msg, unsigned int len
 		rmap_hdr_init(&h, RMAP_WRITE, 7, 42);
 		rmap_frag_hdr(&h, len, size, i);
 		flen = be16_to_cpu(h.frag_len);
-		off = be16_to_cpu(h.frag_offset);
+		off = be32_to_cpu(h.frag_offset);
 		frames[i] = frame_alloc(test, flen);
 		memcpy(frames[i], &h, RMAP_HDR_LEN);
 		memcpy(frames[i] + RMAP_HDR_LEN, msg + off, flen);
@@ -273,7 +310,7 @@ static void rmap_wire_frag_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(9000)), 1U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4096 + RMAP_HDR_LEN)), 1U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4095 + RMAP_HDR_LEN)), 2U);
-	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(576)), 8U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(576)), 9U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(0, rmap_frag_size(1500)), 1U);
 }
 
@@ -357,22 +394,22 @@ static void rmap_wire_reassembly_overlap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, na, 3U);
 	KUNIT_ASSERT_EQ(test, nb, 5U);
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
-	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1447 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 952..1903 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..951 */
-	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2896..4095 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1904..2855 */
-	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1448..2895 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1415 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 920..1839 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..919 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2832..4095 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1840..2759 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1416..2831 */
 	KUNIT_EXPECT_EQ(test, memcmp(out, msg, RMAP_MAX_PAYLOAD), 0);
 
 	/* An overlap that disagrees with what arrived is refused, not merged. */
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
 	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);
-	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 952, inside a[0] */
+	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 920, inside a[0] */
 	reseal(b[1]);
 	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_CONFLICT);
 	KUNIT_EXPECT_EQ(test, r->granules_left,
-			(u16)((RMAP_MAX_PAYLOAD - 1448) / RMAP_FRAG_ALIGN));
+			(u32)((RMAP_MAX_PAYLOAD - 1416) / RMAP_FRAG_ALIGN));
 
 	/* A fragment of a message of another length is refused. */
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD - 8, jiffies + HZ);
@@ -482,7 +519,7 @@ static void rmap_wire_fuzz(struct kunit *test)
 		rmap_hdr_init(h, type, 1, iter);
 		rmap_hdr_set_mtu(h, 1500);
 		h->frag_len = cpu_to_be16(plen);
-		h->total_len = cpu_to_be16(plen);
+		h->total_len = cpu_to_be32(plen);
 		for (k = 0; k < flips; k++) {
 			unsigned int at = prandom_u32_state(&rnd) % (RMAP_HDR_LEN + plen);
 
@@ -508,9 +545,9 @@ static void rmap_wire_fuzz(struct kunit *test)
 		KUNIT_ASSERT_LT(test, (unsigned int)why, (unsigned int)RMAP_DROP_NR);
 		dropped[why]++;
 		if (why == RMAP_DROP_NONE) {
-			unsigned int off = be16_to_cpu(h->frag_offset);
+			unsigned int off = be32_to_cpu(h->frag_offset);
 			unsigned int flen = be16_to_cpu(h->frag_len);
-			unsigned int total = be16_to_cpu(h->total_len);
+			unsigned int total = be32_to_cpu(h->total_len);
 
 			accepted++;
 			KUNIT_EXPECT_LE(test, RMAP_HDR_LEN + flen, len);
@@ -541,6 +578,7 @@ static struct kunit_case rmap_wire_cases[] = {
 	KUNIT_CASE(rmap_wire_padding_is_not_payload),
 	KUNIT_CASE(rmap_wire_rejects_malformed),
 	KUNIT_CASE(rmap_wire_frag_counts),
+	KUNIT_CASE(rmap_wire_send_bounds_payload),
 	KUNIT_CASE(rmap_wire_reassembly_orders),
 	KUNIT_CASE(rmap_wire_reassembly_overlap),
 	KUNIT_CASE(rmap_wire_reassembly_deadline),

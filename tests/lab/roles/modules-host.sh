@@ -1,6 +1,10 @@
 # Load the DKMS-installed modules with modprobe, try bad parameters, and
-# count the hostile frames the sender guest aims at us.
+# count the hostile frames the sender guest aims at us; then withstand
+# its attacks, and those of an unprivileged user of this machine in a
+# network namespace of its own.
 stats=/sys/kernel/debug/rmap/stats
+srvstats=/sys/kernel/debug/memx_server/stats
+forge=$MEMX_TREE/tests/lab/tools/rmapforge.py
 
 # refused MODULE PARAMS... MESSAGE: modprobe fails and the kernel log says why.
 refused() {
@@ -14,9 +18,29 @@ refused() {
 	dmesg | grep -q "$mod: .*$msg"
 }
 
-# stat NAME: one counter of rmap_proto.
+# stat NAME: one counter of rmap_proto; srvstat NAME: one of memx_server.
 stat() {
 	awk -v n="$1" '$1 == n { print $2 }' $stats
+}
+
+srvstat() {
+	awk -v n="$1" '$1 == n { print $2 }' $srvstats
+}
+
+# peers: entries in rmap_proto's peer table.
+peers() {
+	grep -vc '^#' /sys/kernel/debug/rmap/peers
+}
+
+# As user nobody, in a user and network namespace of its own (unshare
+# -rn), with a veth pair there: JOINs and pings from one end to the other.
+# The other end is this machine's rmap_proto's as much as eth0 is, but in
+# another namespace: nothing of it may be taken.
+netns_inject() {
+	cp "$forge" /tmp/rmapforge.py && chmod 644 /tmp/rmapforge.py || return
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -rn sh -c '
+		ip link add a type veth peer name b && ip link set a up && ip link set b up &&
+		python3 /tmp/rmapforge.py inject a "$(cat /sys/class/net/b/address)" 20'
 }
 
 check "rmap_proto comes from DKMS" sh -c "modinfo -F filename rmap_proto | grep -q /updates/dkms/"
@@ -43,6 +67,44 @@ check "hostile frames received" test "$(stat rx_frames)" -ge 20
 check "frames of another version dropped and counted" test "$(stat drop_bad_version)" -ge 20
 check "short frames dropped and counted" test "$(stat drop_short)" -ge 5
 check "nothing hostile accepted" test "$(stat rx_unclaimed)" -eq 0
+lab_signal host-counted
+
+lab_wait forged 300
+cat $stats $srvstats
+check "requests to the broadcast address dropped and counted" test "$(stat drop_not_unicast)" -ge 1
+check "a flood of JOINs from one address is bounded (E_BUSY)" test "$(srvstat ctl_busy)" -ge 1
+check "invented addresses fill at most 192 peer entries" test "$(peers)" -le 195
+check "the forged sessions end with their lease" lab_within 60 grep -qx "granted_pages 0" $srvstats
+joins=$(srvstat joins)
+check "an unprivileged user's namespace injects JOINs and pings" netns_inject
+check "frames from another network namespace dropped and counted" test "$(stat drop_other_netns)" -ge 40
+check "none of them reached the server" test "$(srvstat joins)" -eq "$joins"
 
 check "rmmod all" modprobe -r memx_client memx_server rmap_proto
 check "rmap_proto gone" sh -c "! grep -q '^rmap_proto ' /proc/modules"
+
+# A cluster key: every frame sealed and checked from now on.
+check "key_file that does not exist refused" refused rmap_proto "cannot be read" \
+	key_file=/nonexistent
+echo "not a key" >/tmp/bad.key
+check "key_file without 64 hex digits refused" refused rmap_proto "64 hexadecimal digits" \
+	key_file=/tmp/bad.key
+od -vAn -N32 -tx1 /dev/urandom | tr -d ' \n' >/lab/phase2.key
+chmod 600 /lab/phase2.key
+dmesg -C
+check "modprobe rmap_proto with a key" modprobe rmap_proto ifaces=eth0 key_file=/lab/phase2.key
+check "the key is not in the kernel log" sh -c "! dmesg | grep -qi \"\$(cut -c1-16 /lab/phase2.key)\""
+check "the key is not in sysfs" sh -c \
+	"! grep -rqs \"\$(cut -c1-16 /lab/phase2.key)\" /sys/module/rmap_proto/parameters"
+check "modprobe memx_server (keyed)" modprobe memx_server
+lab_signal host-keyed
+lab_wait keyed-attacked 600
+lab_wait peer-done 120
+cat $stats $srvstats /sys/kernel/debug/rmap/peers
+check "unsealed frames dropped as of no known key" test "$(stat drop_unknown_key)" -ge 50
+check "frames with a guessed tag dropped" test "$(stat drop_bad_tag)" -ge 150
+check "our own advertisement sent back dropped" test "$(stat drop_own_address)" -ge 1
+check "no forged frame took a peer entry (the peer's alone)" test "$(peers)" -eq 1
+check "no forged JOIN reached the server" test "$(srvstat joins)" -eq 0
+check "nothing forged was answered or left unclaimed" test "$(stat rx_unclaimed)" -eq 0
+check "rmmod keyed modules" modprobe -r memx_server rmap_proto

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Authenticated frames. With a cluster key (module parameter key_file),
+ * every frame carries a Poly1305 tag over its Ethernet addresses, its
+ * header and its payload: ChaCha20-Poly1305 (RFC 8439) with the whole
+ * frame as associated data and nothing encrypted. Each sender seals with
+ * a key of its own, derived from the cluster key and its MAC, and a
+ * 64-bit counter as the nonce that never repeats under that key; the
+ * receiver keeps a window of the counters it took from each peer, so a
+ * replayed frame is refused. docs/security.md has the trust model.
+ *
+ * Why this primitive: lib/crypto's ChaCha20 and Poly1305 need no
+ * crypto-API transform per frame and never sleep (the receive path runs
+ * in softirq), are constant time in software, and have SIMD versions on
+ * x86 and arm64; AES-GCM is faster only where AES-NI is there, and
+ * through the crypto API.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/algapi.h>
+#include <crypto/blake2s.h>
+#include <crypto/chacha.h>
+#include <crypto/poly1305.h>
+#include <linux/bitmap.h>
+#include <linux/ctype.h>
+#include <linux/kernel_read_file.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/unaligned.h>
+#include <memx/compat.h>
+
+#include "rmap_proto.h"
+
+/* Domain separation: these strings make the derived keys RMAP's own. */
+static const char rmap_sender_label[] = "memx rmap v2 sender key";
+static const char rmap_key_id_label[] = "memx rmap v2 key id";
+
+static u8 rmap_cluster_key[RMAP_KEY_LEN];
+static u16 rmap_key_id;			/* 0: no key, frames go unsealed */
+static atomic64_t rmap_tx_counter;
+
+/**
+ * rmap_key_parse() - read a cluster key written as hexadecimal
+ * @text: 64 hexadecimal digits; white space anywhere is ignored
+ * @len: bytes of @text
+ * @key: the RMAP_KEY_LEN bytes read
+ *
+ * Return: 0, or -EINVAL for anything but exactly 64 digits.
+ */
+int rmap_key_parse(const char *text, size_t len, u8 key[RMAP_KEY_LEN])
+{
+	unsigned int digits = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int v;
+
+		if (isspace(text[i]))
+			continue;
+		v = hex_to_bin(text[i]);
+		if (v < 0 || digits >= 2 * RMAP_KEY_LEN)
+			goto bad;
+		if (digits % 2)
+			key[digits / 2] |= v;
+		else
+			key[digits / 2] = v << 4;
+		digits++;
+	}
+	if (digits == 2 * RMAP_KEY_LEN)
+		return 0;
+bad:
+	memzero_explicit(key, RMAP_KEY_LEN);
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_key_parse);
+
+/**
+ * rmap_key_derive() - the key a node seals its frames with
+ * @cluster: the cluster key
+ * @mac: the node's address on the interface the frames leave from
+ * @out: its key: BLAKE2s-256, keyed with @cluster, of a label and @mac
+ */
+void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u8 out[RMAP_KEY_LEN])
+{
+	u8 msg[sizeof(rmap_sender_label) + ETH_ALEN];
+
+	memcpy(msg, rmap_sender_label, sizeof(rmap_sender_label));
+	memcpy(msg + sizeof(rmap_sender_label), mac, ETH_ALEN);
+	blake2s(out, msg, cluster, RMAP_KEY_LEN, sizeof(msg), RMAP_KEY_LEN);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_key_derive);
+
+/**
+ * rmap_key_id_of() - the key_id frames sealed under a cluster key carry
+ * @cluster: the cluster key
+ *
+ * It names the key, so that a node can tell a frame of another cluster
+ * (or of the next key, during a rotation) from a forged one; it reveals
+ * nothing of the key.
+ *
+ * Return: 16 bits of a BLAKE2s hash keyed with @cluster, never 0.
+ */
+u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN])
+{
+	u8 id[2];
+
+	blake2s(id, rmap_key_id_label, cluster, sizeof(id), sizeof(rmap_key_id_label),
+		RMAP_KEY_LEN);
+	return get_unaligned_be16(id) ?: 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_key_id_of);
+
+static void rmap_poly1305_pad(struct poly1305_desc_ctx *poly, size_t len)
+{
+	static const u8 zero[16];
+
+	if (len % 16)
+		poly1305_update(poly, zero, 16 - len % 16);
+}
+
+/**
+ * rmap_frame_tag() - the tag of a frame
+ * @tag: RMAP_TAG_LEN bytes out
+ * @key: the sender's key (rmap_key_derive())
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @h: its header; the counter is the nonce, crc and tag count as zero
+ * @payload: its frag_len payload bytes
+ *
+ * ChaCha20-Poly1305 as RFC 8439 and lib/crypto define it, with @dst,
+ * @src, the header and the payload, in that order, as the associated
+ * data and an empty plaintext: the tag chacha20poly1305_encrypt() gives
+ * for that data in one buffer.
+ */
+void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+		    const u8 *src, const struct rmap_hdr *h, const void *payload)
+{
+	size_t ad_len = 2 * ETH_ALEN + RMAP_HDR_LEN + be16_to_cpu(h->frag_len);
+	u32 chacha[CHACHA_STATE_WORDS], k[CHACHA_KEY_SIZE / sizeof(u32)];
+	struct poly1305_desc_ctx poly;
+	struct rmap_hdr hdr = *h;
+	union {
+		u8 poly_key[POLY1305_KEY_SIZE];
+		__le64 lens[2];
+		__le64 iv[2];
+	} b;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(k); i++)
+		k[i] = get_unaligned_le32(key + 4 * i);
+	b.iv[0] = 0;
+	b.iv[1] = cpu_to_le64(be64_to_cpu(h->counter));
+	chacha_init(chacha, k, (u8 *)b.iv);
+	memset(b.poly_key, 0, sizeof(b.poly_key));
+	chacha20_crypt(chacha, b.poly_key, b.poly_key, sizeof(b.poly_key));
+	poly1305_init(&poly, b.poly_key);
+
+	hdr.crc = 0;
+	memset(hdr.tag, 0, sizeof(hdr.tag));
+	poly1305_update(&poly, dst, ETH_ALEN);
+	poly1305_update(&poly, src, ETH_ALEN);
+	poly1305_update(&poly, (const u8 *)&hdr, RMAP_HDR_LEN);
+	poly1305_update(&poly, payload, be16_to_cpu(h->frag_len));
+	rmap_poly1305_pad(&poly, ad_len);
+	b.lens[0] = cpu_to_le64(ad_len);
+	b.lens[1] = 0;
+	poly1305_update(&poly, (const u8 *)b.lens, sizeof(b.lens));
+	poly1305_final(&poly, tag);
+
+	memzero_explicit(chacha, sizeof(chacha));
+	memzero_explicit(k, sizeof(k));
+	memzero_explicit(&b, sizeof(b));
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_tag);
+
+/**
+ * rmap_replay_accept() - whether a frame's counter is new from its sender
+ * @r: the window of counters taken from that sender
+ * @counter: the frame's
+ *
+ * A sender's counter only grows, but its frames may arrive a little out
+ * of order: one is taken once if within RMAP_REPLAY_WINDOW of the
+ * highest taken, never again, and never when older than that.
+ *
+ * Return: true when the frame is to be taken; it is then marked seen.
+ */
+bool rmap_replay_accept(struct rmap_replay *r, u64 counter)
+{
+	unsigned int bit = counter % RMAP_REPLAY_WINDOW;
+
+	if (!r->top || counter > r->top) {
+		u64 ahead = r->top ? counter - r->top : RMAP_REPLAY_WINDOW;
+
+		if (ahead >= RMAP_REPLAY_WINDOW) {
+			bitmap_zero(r->seen, RMAP_REPLAY_WINDOW);
+		} else {
+			/* Clear the bits the window slides over, past its end too. */
+			unsigned int from = (r->top + 1) % RMAP_REPLAY_WINDOW;
+			unsigned int n = ahead;
+
+			if (from + n > RMAP_REPLAY_WINDOW) {
+				bitmap_clear(r->seen, from, RMAP_REPLAY_WINDOW - from);
+				n -= RMAP_REPLAY_WINDOW - from;
+				from = 0;
+			}
+			bitmap_clear(r->seen, from, n);
+		}
+		r->top = counter;
+	} else if (r->top - counter >= RMAP_REPLAY_WINDOW || test_bit(bit, r->seen)) {
+		return false;
+	}
+	__set_bit(bit, r->seen);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_replay_accept);
+
+/**
+ * rmap_auth_on() - whether frames are sealed and checked
+ *
+ * Return: true when a cluster key was loaded.
+ */
+bool rmap_auth_on(void)
+{
+	return rmap_key_id;
+}
+
+/**
+ * rmap_auth_key_for() - the sealing key of a node, under the cluster key
+ * @mac: the node's address
+ * @out: its key; zero without a cluster key
+ */
+void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN])
+{
+	if (rmap_key_id)
+		rmap_key_derive(rmap_cluster_key, mac, out);
+	else
+		memset(out, 0, RMAP_KEY_LEN);
+}
+
+/**
+ * rmap_auth_seal() - set a frame's key id, counter and tag
+ * @h: its header, every other field final but the CRC (sealed after)
+ * @key: the sender's key (rmap_auth_key_for() of @src), or NULL to derive it
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @payload: its frag_len payload bytes
+ *
+ * Without a cluster key the three fields are zero.
+ */
+void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
+		    const void *payload)
+{
+	u8 derived[RMAP_KEY_LEN];
+
+	memset(h->tag, 0, sizeof(h->tag));
+	if (!rmap_key_id) {
+		h->key_id = 0;
+		h->counter = 0;
+		return;
+	}
+	if (!key) {
+		rmap_key_derive(rmap_cluster_key, src, derived);
+		key = derived;
+	}
+	h->key_id = cpu_to_be16(rmap_key_id);
+	h->counter = cpu_to_be64(atomic64_inc_return(&rmap_tx_counter));
+	rmap_frame_tag(h->tag, key, dst, src, h, payload);
+	if (key == derived)
+		memzero_explicit(derived, sizeof(derived));
+}
+
+/**
+ * rmap_auth_check() - verify a received frame's tag
+ * @h: its header, passed by rmap_frame_check()
+ * @key: the sender's key if known (a peer's), or NULL to derive it
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @payload: its frag_len payload bytes
+ *
+ * Changes nothing: the caller takes the counter through the sender's
+ * replay window (rmap_replay_accept()) once it knows the sender.
+ *
+ * Return: RMAP_DROP_NONE, RMAP_DROP_KEY (sealed under another key, or
+ * not sealed while we have one) or RMAP_DROP_AUTH (a wrong tag).
+ */
+enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
+			       const u8 *src, const void *payload)
+{
+	u8 derived[RMAP_KEY_LEN], tag[RMAP_TAG_LEN];
+	bool bad;
+
+	if (be16_to_cpu(h->key_id) != rmap_key_id)
+		return RMAP_DROP_KEY;
+	if (!rmap_key_id)
+		return RMAP_DROP_NONE;
+	if (!key) {
+		rmap_key_derive(rmap_cluster_key, src, derived);
+		key = derived;
+	}
+	rmap_frame_tag(tag, key, dst, src, h, payload);
+	bad = crypto_memneq(tag, h->tag, RMAP_TAG_LEN);
+	if (key == derived)
+		memzero_explicit(derived, sizeof(derived));
+	return bad ? RMAP_DROP_AUTH : RMAP_DROP_NONE;
+}
+
+/**
+ * rmap_auth_init() - load the cluster key, if a file is named
+ * @key_file: path of a file holding the key as 64 hexadecimal digits, or ""
+ *
+ * The key itself is never logged nor shown anywhere. Counters start at
+ * the wall clock in nanoseconds, so that a node reloaded later never
+ * repeats one (it sends far fewer than one frame per nanosecond).
+ *
+ * Return: 0, or a negative errno after saying why.
+ */
+int rmap_auth_init(const char *key_file)
+{
+	void *buf = NULL;
+	ssize_t len;
+	int err;
+
+	atomic64_set(&rmap_tx_counter, ktime_get_real_ns());
+	if (!*key_file) {
+		pr_warn("no key_file: frames are not authenticated, every host on the LAN is trusted (see docs/security.md)\n");
+		return 0;
+	}
+	len = kernel_read_file_from_path(key_file, 0, &buf, 4096, NULL, READING_UNKNOWN);
+	if (len < 0) {
+		pr_err("key_file=%s: cannot be read (%zd)\n", key_file, len);
+		return len;
+	}
+	err = rmap_key_parse(buf, len, rmap_cluster_key);
+	memzero_explicit(buf, len);
+	vfree(buf);
+	if (err) {
+		pr_err("key_file=%s: must hold a key of 64 hexadecimal digits\n", key_file);
+		return err;
+	}
+	rmap_key_id = rmap_key_id_of(rmap_cluster_key);
+	pr_info("frames authenticated under key %04x\n", rmap_key_id);
+	return 0;
+}
+
+/**
+ * rmap_auth_exit() - forget the key
+ */
+void rmap_auth_exit(void)
+{
+	rmap_key_id = 0;
+	memzero_explicit(rmap_cluster_key, sizeof(rmap_cluster_key));
+}

