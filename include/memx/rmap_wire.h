@@ -54,7 +54,8 @@ enum rmap_status {
 
 /* Header flags. */
 #define RMAP_F_RETRANSMIT	0x01	/* a resend: no RTT sample from its answer */
-#define RMAP_F_ALL		RMAP_F_RETRANSMIT
+#define RMAP_F_ENCRYPTED	0x02	/* the payload is ChaCha20 ciphertext (keyed frames) */
+#define RMAP_F_ALL		(RMAP_F_RETRANSMIT | RMAP_F_ENCRYPTED)
 
 /* RMAP_READ, RMAP_WRITE, RMAP_READ_RESP, RMAP_DISCARD, RMAP_ACK of those. */
 struct rmap_page_req {

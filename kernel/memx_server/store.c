@@ -214,7 +214,8 @@ int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 	if (!list_empty(&replaced)) {
 		synchronize_rcu();
 		list_for_each_entry_safe(old, tmp, &replaced, list) {
-			pr_info("session %08x of %pM replaced by a rejoin\n", old->id, mac);
+			pr_info_ratelimited("session %08x of %pM replaced by a rejoin\n",
+					    old->id, mac);
 			memx_session_free(old);
 		}
 	}
@@ -329,8 +330,8 @@ void memx_sessions_expire(void)
 		return;
 	synchronize_rcu();
 	list_for_each_entry_safe(s, tmp, &expired, list) {
-		pr_info("session %08x of %pM expired after %u ms idle\n", s->id, s->mac,
-			s->lease_ms);
+		pr_info_ratelimited("session %08x of %pM expired after %u ms idle\n",
+				    s->id, s->mac, s->lease_ms);
 		memx_srv_count(MEMX_SRV_EXPIRED);
 		memx_session_free(s);
 	}

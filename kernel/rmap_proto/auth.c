@@ -39,6 +39,7 @@ static const char rmap_key_id_label[] = "memx rmap v2 key id";
 
 static u8 rmap_cluster_key[RMAP_KEY_LEN];
 static u16 rmap_key_id;			/* 0: no key, frames go unsealed */
+static bool rmap_encrypt;
 static atomic64_t rmap_tx_counter;
 
 /**
@@ -120,6 +121,30 @@ static void rmap_poly1305_pad(struct poly1305_desc_ctx *poly, size_t len)
 		poly1305_update(poly, zero, 16 - len % 16);
 }
 
+/*
+ * ChaCha20 under @key with @counter as the nonce, as RFC 8439's AEAD uses
+ * it: block 0 gives the Poly1305 key (into @poly_key), later blocks the
+ * keystream XORed into @buf (@len bytes, none for a tag alone).
+ */
+static void rmap_chacha20(const u8 key[RMAP_KEY_LEN], u64 counter, u8 poly_key[POLY1305_KEY_SIZE],
+			  u8 *buf, unsigned int len)
+{
+	u32 chacha[CHACHA_STATE_WORDS], k[CHACHA_KEY_SIZE / sizeof(u32)];
+	__le64 iv[2] = { 0, cpu_to_le64(counter) };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(k); i++)
+		k[i] = get_unaligned_le32(key + 4 * i);
+	chacha_init(chacha, k, (u8 *)iv);
+	memset(poly_key, 0, POLY1305_KEY_SIZE);
+	/* A partial block: the state moves on to block 1 for the payload. */
+	chacha20_crypt(chacha, poly_key, poly_key, POLY1305_KEY_SIZE);
+	if (len)
+		chacha20_crypt(chacha, buf, buf, len);
+	memzero_explicit(chacha, sizeof(chacha));
+	memzero_explicit(k, sizeof(k));
+}
+
 /**
  * rmap_frame_tag() - the tag of a frame
  * @tag: RMAP_TAG_LEN bytes out
@@ -127,34 +152,30 @@ static void rmap_poly1305_pad(struct poly1305_desc_ctx *poly, size_t len)
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
  * @h: its header; the counter is the nonce, crc and tag count as zero
- * @payload: its frag_len payload bytes
+ * @payload: its frag_len payload bytes (ciphertext if RMAP_F_ENCRYPTED)
  *
- * ChaCha20-Poly1305 as RFC 8439 and lib/crypto define it, with @dst,
- * @src, the header and the payload, in that order, as the associated
- * data and an empty plaintext: the tag chacha20poly1305_encrypt() gives
- * for that data in one buffer.
+ * ChaCha20-Poly1305 as RFC 8439 and lib/crypto define it: the tag
+ * chacha20poly1305_encrypt() gives with @dst, @src and the header, in
+ * that order, as the associated data, and the payload as the ciphertext
+ * when the frame is encrypted, or as more associated data when it is not
+ * (an empty plaintext).
  */
 void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
 		    const u8 *src, const struct rmap_hdr *h, const void *payload)
 {
-	size_t ad_len = 2 * ETH_ALEN + RMAP_HDR_LEN + be16_to_cpu(h->frag_len);
-	u32 chacha[CHACHA_STATE_WORDS], k[CHACHA_KEY_SIZE / sizeof(u32)];
+	size_t ad_len = 2 * ETH_ALEN + RMAP_HDR_LEN, ct_len = be16_to_cpu(h->frag_len);
 	struct poly1305_desc_ctx poly;
 	struct rmap_hdr hdr = *h;
 	union {
 		u8 poly_key[POLY1305_KEY_SIZE];
 		__le64 lens[2];
-		__le64 iv[2];
 	} b;
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(k); i++)
-		k[i] = get_unaligned_le32(key + 4 * i);
-	b.iv[0] = 0;
-	b.iv[1] = cpu_to_le64(be64_to_cpu(h->counter));
-	chacha_init(chacha, k, (u8 *)b.iv);
-	memset(b.poly_key, 0, sizeof(b.poly_key));
-	chacha20_crypt(chacha, b.poly_key, b.poly_key, sizeof(b.poly_key));
+	if (!(h->flags & RMAP_F_ENCRYPTED)) {
+		ad_len += ct_len;
+		ct_len = 0;
+	}
+	rmap_chacha20(key, be64_to_cpu(h->counter), b.poly_key, NULL, 0);
 	poly1305_init(&poly, b.poly_key);
 
 	hdr.crc = 0;
@@ -162,18 +183,39 @@ void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *
 	poly1305_update(&poly, dst, ETH_ALEN);
 	poly1305_update(&poly, src, ETH_ALEN);
 	poly1305_update(&poly, (const u8 *)&hdr, RMAP_HDR_LEN);
-	poly1305_update(&poly, payload, be16_to_cpu(h->frag_len));
+	if (!ct_len)
+		poly1305_update(&poly, payload, ad_len - 2 * ETH_ALEN - RMAP_HDR_LEN);
 	rmap_poly1305_pad(&poly, ad_len);
+	if (ct_len) {
+		poly1305_update(&poly, payload, ct_len);
+		rmap_poly1305_pad(&poly, ct_len);
+	}
 	b.lens[0] = cpu_to_le64(ad_len);
-	b.lens[1] = 0;
+	b.lens[1] = cpu_to_le64(ct_len);
 	poly1305_update(&poly, (const u8 *)b.lens, sizeof(b.lens));
 	poly1305_final(&poly, tag);
-
-	memzero_explicit(chacha, sizeof(chacha));
-	memzero_explicit(k, sizeof(k));
 	memzero_explicit(&b, sizeof(b));
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_tag);
+
+/**
+ * rmap_frame_crypt() - encrypt or decrypt a frame's payload in place
+ * @key: the sender's key
+ * @counter: the frame's counter (its nonce)
+ * @payload: the frag_len bytes
+ * @len: frag_len
+ *
+ * The ChaCha20 keystream from block 1 on, as in RFC 8439's AEAD, so that
+ * with rmap_frame_tag() a frame is what chacha20poly1305_encrypt() makes.
+ */
+void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsigned int len)
+{
+	u8 poly_key[POLY1305_KEY_SIZE];
+
+	rmap_chacha20(key, counter, poly_key, payload, len);
+	memzero_explicit(poly_key, sizeof(poly_key));
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crypt);
 
 /**
  * rmap_replay_accept() - whether a frame's counter is new from its sender
@@ -240,12 +282,46 @@ void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN])
 }
 
 /**
+ * rmap_auth_encrypts() - whether payloads leave encrypted
+ *
+ * Return: true when loaded with a key and encrypt=1.
+ */
+bool rmap_auth_encrypts(void)
+{
+	return rmap_key_id && rmap_encrypt;
+}
+
+/* @key, or the sender's key derived into @derived when @key is NULL. */
+static const u8 *rmap_sender_key(const u8 *key, const u8 *src, u8 derived[RMAP_KEY_LEN])
+{
+	if (key)
+		return key;
+	rmap_key_derive(rmap_cluster_key, src, derived);
+	return derived;
+}
+
+/* The seal's fields, but the tag: false when there is no key (all zero). */
+static bool rmap_seal_start(struct rmap_hdr *h)
+{
+	memset(h->tag, 0, sizeof(h->tag));
+	h->flags &= ~RMAP_F_ENCRYPTED;
+	if (!rmap_key_id) {
+		h->key_id = 0;
+		h->counter = 0;
+		return false;
+	}
+	h->key_id = cpu_to_be16(rmap_key_id);
+	h->counter = cpu_to_be64(atomic64_inc_return(&rmap_tx_counter));
+	return true;
+}
+
+/**
  * rmap_auth_seal() - set a frame's key id, counter and tag
  * @h: its header, every other field final but the CRC (sealed after)
  * @key: the sender's key (rmap_auth_key_for() of @src), or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
- * @payload: its frag_len payload bytes
+ * @payload: its frag_len payload bytes, sent as they are
  *
  * Without a cluster key the three fields are zero.
  */
@@ -254,39 +330,55 @@ void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *
 {
 	u8 derived[RMAP_KEY_LEN];
 
-	memset(h->tag, 0, sizeof(h->tag));
-	if (!rmap_key_id) {
-		h->key_id = 0;
-		h->counter = 0;
+	if (!rmap_seal_start(h))
 		return;
-	}
-	if (!key) {
-		rmap_key_derive(rmap_cluster_key, src, derived);
-		key = derived;
-	}
-	h->key_id = cpu_to_be16(rmap_key_id);
-	h->counter = cpu_to_be64(atomic64_inc_return(&rmap_tx_counter));
+	key = rmap_sender_key(key, src, derived);
 	rmap_frame_tag(h->tag, key, dst, src, h, payload);
-	if (key == derived)
-		memzero_explicit(derived, sizeof(derived));
+	memzero_explicit(derived, sizeof(derived));
 }
 
 /**
- * rmap_auth_check() - verify a received frame's tag
+ * rmap_auth_seal_encrypted() - rmap_auth_seal(), the payload encrypted first
+ * @h: its header, every other field final but the CRC (sealed after)
+ * @key: the sender's key, or NULL to derive it
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @payload: its frag_len payload bytes: the frame's own copy, encrypted
+ *	in place (RMAP_F_ENCRYPTED) when there is a key
+ */
+void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
+			      const u8 *src, void *payload)
+{
+	u8 derived[RMAP_KEY_LEN];
+
+	if (!rmap_seal_start(h))
+		return;
+	key = rmap_sender_key(key, src, derived);
+	if (h->frag_len) {
+		h->flags |= RMAP_F_ENCRYPTED;
+		rmap_frame_crypt(key, be64_to_cpu(h->counter), payload, be16_to_cpu(h->frag_len));
+	}
+	rmap_frame_tag(h->tag, key, dst, src, h, payload);
+	memzero_explicit(derived, sizeof(derived));
+}
+
+/**
+ * rmap_auth_check() - verify a received frame's tag, and decrypt it
  * @h: its header, passed by rmap_frame_check()
  * @key: the sender's key if known (a peer's), or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
- * @payload: its frag_len payload bytes
+ * @payload: its frag_len payload bytes; if RMAP_F_ENCRYPTED, decrypted in
+ *	place once the tag is found right (the caller made them writable)
  *
- * Changes nothing: the caller takes the counter through the sender's
+ * Changes nothing else: the caller takes the counter through the sender's
  * replay window (rmap_replay_accept()) once it knows the sender.
  *
  * Return: RMAP_DROP_NONE, RMAP_DROP_KEY (sealed under another key, or
  * not sealed while we have one) or RMAP_DROP_AUTH (a wrong tag).
  */
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			       const u8 *src, const void *payload)
+			       const u8 *src, void *payload)
 {
 	u8 derived[RMAP_KEY_LEN], tag[RMAP_TAG_LEN];
 	bool bad;
@@ -294,21 +386,20 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
 	if (be16_to_cpu(h->key_id) != rmap_key_id)
 		return RMAP_DROP_KEY;
 	if (!rmap_key_id)
-		return RMAP_DROP_NONE;
-	if (!key) {
-		rmap_key_derive(rmap_cluster_key, src, derived);
-		key = derived;
-	}
+		return h->flags & RMAP_F_ENCRYPTED ? RMAP_DROP_KEY : RMAP_DROP_NONE;
+	key = rmap_sender_key(key, src, derived);
 	rmap_frame_tag(tag, key, dst, src, h, payload);
 	bad = crypto_memneq(tag, h->tag, RMAP_TAG_LEN);
-	if (key == derived)
-		memzero_explicit(derived, sizeof(derived));
+	if (!bad && (h->flags & RMAP_F_ENCRYPTED))
+		rmap_frame_crypt(key, be64_to_cpu(h->counter), payload, be16_to_cpu(h->frag_len));
+	memzero_explicit(derived, sizeof(derived));
 	return bad ? RMAP_DROP_AUTH : RMAP_DROP_NONE;
 }
 
 /**
  * rmap_auth_init() - load the cluster key, if a file is named
  * @key_file: path of a file holding the key as 64 hexadecimal digits, or ""
+ * @encrypt: encrypt payloads too (needs a key)
  *
  * The key itself is never logged nor shown anywhere. Counters start at
  * the wall clock in nanoseconds, so that a node reloaded later never
@@ -316,13 +407,18 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
  *
  * Return: 0, or a negative errno after saying why.
  */
-int rmap_auth_init(const char *key_file)
+int rmap_auth_init(const char *key_file, bool encrypt)
 {
 	void *buf = NULL;
 	ssize_t len;
 	int err;
 
 	atomic64_set(&rmap_tx_counter, ktime_get_real_ns());
+	if (encrypt && !*key_file) {
+		pr_err("encrypt=1 needs a key_file\n");
+		return -EINVAL;
+	}
+	rmap_encrypt = encrypt;
 	if (!*key_file) {
 		pr_warn("no key_file: frames are not authenticated, every host on the LAN is trusted (see docs/security.md)\n");
 		return 0;
@@ -340,7 +436,8 @@ int rmap_auth_init(const char *key_file)
 		return err;
 	}
 	rmap_key_id = rmap_key_id_of(rmap_cluster_key);
-	pr_info("frames authenticated under key %04x\n", rmap_key_id);
+	pr_info("frames authenticated under key %04x%s\n", rmap_key_id,
+		encrypt ? ", payloads encrypted" : "");
 	return 0;
 }
 

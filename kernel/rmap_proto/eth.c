@@ -177,8 +177,11 @@ unlock:
 	rcu_read_unlock();
 }
 
-/* Whether the frame's tag is right; with its sender's key if we know it. */
-static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, const struct rmap_hdr *h)
+/*
+ * Whether the frame's tag is right, with its sender's key if we know it;
+ * an encrypted payload is then decrypted in place.
+ */
+static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, struct rmap_hdr *h)
 {
 	struct rmap_peer *peer;
 	enum rmap_drop why;
@@ -186,7 +189,7 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, const struct rmap_h
 	rcu_read_lock();
 	peer = rmap_peer_lookup(eth->h_source);
 	why = rmap_auth_check(h, peer ? peer->rx_key : NULL, eth->h_dest, eth->h_source,
-			      (const u8 *)h + RMAP_HDR_LEN);
+			      (u8 *)h + RMAP_HDR_LEN);
 	rcu_read_unlock();
 	return why;
 }
@@ -223,6 +226,13 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		why = RMAP_DROP_SHORT;
 		goto drop;
 	}
+	/* An encrypted payload is decrypted in place: in our own copy. */
+	if (skb->len >= RMAP_HDR_LEN &&
+	    (((struct rmap_hdr *)skb->data)->flags & RMAP_F_ENCRYPTED) &&
+	    skb_ensure_writable(skb, skb->len)) {
+		why = RMAP_DROP_SHORT;
+		goto drop;
+	}
 	h = (const struct rmap_hdr *)skb->data;
 	why = rmap_frame_check(h, skb->len);
 	if (why == RMAP_DROP_VERSION)
@@ -243,7 +253,7 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		why = RMAP_DROP_OWN;
 		goto drop;
 	}
-	why = rmap_rx_auth(eth_hdr(skb), h);
+	why = rmap_rx_auth(eth_hdr(skb), (struct rmap_hdr *)skb->data);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
 	rmap_rx_frame(dev, eth_hdr(skb)->h_source, h, skb->len);
@@ -318,6 +328,26 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 		kfree_skb(skb);
 		return NULL;
 	}
+	return skb;
+}
+
+/*
+ * One frame whose payload is encrypted: copied into the frame, never
+ * sent from the caller's page, then encrypted and sealed there.
+ */
+static struct sk_buff *rmap_alloc_sealed_copy(struct net_device *dev, const u8 *dst,
+					      const u8 *key, const struct rmap_hdr *h,
+					      const void *data)
+{
+	struct rmap_hdr *sealed;
+	struct sk_buff *skb;
+
+	skb = rmap_alloc_frame(dev, dst, h, NULL, 0, data, be16_to_cpu(h->frag_len));
+	if (!skb)
+		return NULL;
+	sealed = (struct rmap_hdr *)skb_network_header(skb);
+	rmap_auth_seal_encrypted(sealed, key, dst, dev->dev_addr, (u8 *)sealed + RMAP_HDR_LEN);
+	rmap_frame_seal(sealed, (u8 *)sealed + RMAP_HDR_LEN);
 	return skb;
 }
 
@@ -420,10 +450,14 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 
 		struct sk_buff *skb;
 
 		rmap_frag_hdr(h, len, size, i);
-		rmap_auth_seal(h, key, dst, dev->dev_addr, len ? data + foff : NULL);
-		rmap_frame_seal(h, len ? data + foff : NULL);
-		skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
-				       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
+		if (len && rmap_auth_encrypts()) {
+			skb = rmap_alloc_sealed_copy(dev, dst, key, h, data + foff);
+		} else {
+			rmap_auth_seal(h, key, dst, dev->dev_addr, len ? data + foff : NULL);
+			rmap_frame_seal(h, len ? data + foff : NULL);
+			skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
+					       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
+		}
 		if (skb)
 			skbs[built++] = skb;
 	}

@@ -24,6 +24,10 @@ static char *key_file = "";
 module_param(key_file, charp, 0444);
 MODULE_PARM_DESC(key_file, "File holding the cluster key (64 hexadecimal digits) that authenticates every frame (default: none, the LAN is trusted)");
 
+static bool encrypt;
+module_param(encrypt, bool, 0444);
+MODULE_PARM_DESC(encrypt, "Encrypt page payloads too, with the key_file's key (default: no, frames are authenticated only)");
+
 unsigned int rmap_dead_ms = 5000;
 module_param_named(dead_ms, rmap_dead_ms, uint, 0444);
 MODULE_PARM_DESC(dead_ms, "A request fails, and a silent peer is dead, after this long (100-600000, default 5000)");
@@ -84,7 +88,7 @@ static int __init rmap_init(void)
 	if (!rmap_ethertype_valid(ethertype) || !rmap_eth_ifaces_valid(ifaces) ||
 	    !rmap_times_valid())
 		return -EINVAL;
-	err = rmap_auth_init(key_file);
+	err = rmap_auth_init(key_file, encrypt);
 	if (err)
 		return err;
 	err = rmap_stats_init();

@@ -73,11 +73,15 @@ void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *
 bool rmap_replay_accept(struct rmap_replay *r, u64 counter);
 bool rmap_auth_on(void);
 void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN]);
+void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsigned int len);
+bool rmap_auth_encrypts(void);
 void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
 		    const void *payload);
+void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
+			      const u8 *src, void *payload);
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			       const u8 *src, const void *payload);
-int rmap_auth_init(const char *key_file);
+			       const u8 *src, void *payload);
+int rmap_auth_init(const char *key_file, bool encrypt);
 void rmap_auth_exit(void);
 
 /* frag.c */

@@ -74,6 +74,47 @@ static void rmap_auth_tag_is_chacha20poly1305(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(tag, want, RMAP_TAG_LEN), 0);
 }
 
+/*
+ * An encrypted frame (encrypt=1) is what the AEAD makes of its payload,
+ * with the addresses and the header as associated data; it decrypts back.
+ */
+static void rmap_auth_encrypted_is_chacha20poly1305(struct kunit *test)
+{
+	unsigned int len = 1264, adlen = 2 * ETH_ALEN + RMAP_HDR_LEN;
+	u8 *f = test_frame(test, len);
+	u8 *plain = kunit_kzalloc(test, len, GFP_KERNEL);
+	u8 *ad = kunit_kzalloc(test, adlen, GFP_KERNEL);
+	u8 *want = kunit_kzalloc(test, len + RMAP_TAG_LEN, GFP_KERNEL);
+	struct rmap_hdr *h = (struct rmap_hdr *)f;
+	u8 key[RMAP_KEY_LEN], tag[RMAP_TAG_LEN];
+
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	KUNIT_ASSERT_NOT_NULL(test, ad);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	test_key(key, 5);
+	h->flags |= RMAP_F_ENCRYPTED;
+	memcpy(plain, f + RMAP_HDR_LEN, len);
+	rmap_frame_crypt(key, be64_to_cpu(h->counter), f + RMAP_HDR_LEN, len);
+	rmap_frame_tag(tag, key, dst, src, h, f + RMAP_HDR_LEN);
+
+	memcpy(ad, dst, ETH_ALEN);
+	memcpy(ad + ETH_ALEN, src, ETH_ALEN);
+	memcpy(ad + 2 * ETH_ALEN, f, RMAP_HDR_LEN);
+	chacha20poly1305_encrypt(want, plain, len, ad, adlen, be64_to_cpu(h->counter), key);
+	KUNIT_EXPECT_EQ(test, memcmp(f + RMAP_HDR_LEN, want, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(tag, want + len, RMAP_TAG_LEN), 0);
+	KUNIT_EXPECT_NE(test, memcmp(f + RMAP_HDR_LEN, plain, len), 0);
+
+	/* A flipped bit of ciphertext changes the tag. */
+	f[RMAP_HDR_LEN + 100] ^= 0x10;
+	rmap_frame_tag(want, key, dst, src, h, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_NE(test, memcmp(tag, want, RMAP_TAG_LEN), 0);
+	f[RMAP_HDR_LEN + 100] ^= 0x10;
+
+	rmap_frame_crypt(key, be64_to_cpu(h->counter), f + RMAP_HDR_LEN, len);
+	KUNIT_EXPECT_EQ(test, memcmp(f + RMAP_HDR_LEN, plain, len), 0);
+}
+
 /* Every bit of the addresses, the header and the payload is covered. */
 static void rmap_auth_every_bit_counts(struct kunit *test)
 {
@@ -220,6 +261,7 @@ static void rmap_auth_key_derivation(struct kunit *test)
 
 static struct kunit_case rmap_auth_cases[] = {
 	KUNIT_CASE(rmap_auth_tag_is_chacha20poly1305),
+	KUNIT_CASE(rmap_auth_encrypted_is_chacha20poly1305),
 	KUNIT_CASE(rmap_auth_every_bit_counts),
 	KUNIT_CASE(rmap_auth_replay_window),
 	KUNIT_CASE(rmap_auth_replay_stream),

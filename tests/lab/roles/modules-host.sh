@@ -39,8 +39,8 @@ peers() {
 netns_inject() {
 	cp "$forge" /tmp/rmapforge.py && chmod 644 /tmp/rmapforge.py || return
 	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -rn sh -c '
-		ip link add a type veth peer name b && ip link set a up && ip link set b up &&
-		python3 /tmp/rmapforge.py inject a "$(cat /sys/class/net/b/address)" 20'
+		ip link add name vx0 type veth peer name vx1 && ip link set vx0 up && ip link set vx1 up &&
+		python3 /tmp/rmapforge.py inject vx0 "$(ip -br link show vx1 | awk "{ print \$3 }")" 20'
 }
 
 check "rmap_proto comes from DKMS" sh -c "modinfo -F filename rmap_proto | grep -q /updates/dkms/"

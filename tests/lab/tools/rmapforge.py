@@ -27,6 +27,7 @@ ETHERTYPE = int(os.environ.get("RMAP_ETHERTYPE", "0x88B5"), 16)
 VERSION = 2
 HDR = struct.Struct(">BBBBIIHHIIHHIQ24s16s")
 HDR_LEN = HDR.size
+ETH_HLEN = 14
 ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
 E_INVAL = 1
 
@@ -111,7 +112,7 @@ class Node:
                 data, addr = self.sock.recvfrom(65536)
             except socket.timeout:
                 break
-            parsed = addr[2] != socket.PACKET_OUTGOING and parse(data)
+            parsed = addr[2] != socket.PACKET_OUTGOING and parse(data[ETH_HLEN:])
             if parsed and want(parsed[0]):
                 return data
         return None
@@ -131,7 +132,7 @@ class Node:
                 return got
             if addr[2] == socket.PACKET_OUTGOING:
                 continue
-            parsed = parse(data)
+            parsed = parse(data[ETH_HLEN:])
             if parsed:
                 got.append(parsed)
 
@@ -239,10 +240,8 @@ def keyed(iface, server, count):
     if not adv:
         print("keyed: no sealed advertisement heard")
         return 1
-    key_id = parse(adv[14:])[0]["key_id"]
+    key_id = parse(adv[ETH_HLEN:])[0]["key_id"]
     print(f"keyed: the LAN's key id is {key_id:04x}")
-    n.send_raw(adv)
-    n.send_raw(mac_bytes(server) + adv[6:])
     garbage = os.urandom(16)
     for i in range(count):
         n.seq += 1
@@ -256,13 +255,16 @@ def keyed(iface, server, count):
         src = bytes([0x02, 0x77, 0x00, 0x00, (i >> 8) & 0xFF, i & 0xFF])
         n.send(server, frame(JOIN, 0, n.seq, join_body(1), key_id=key_id,
                              counter=time.time_ns(), tag=garbage), src=src)
-    # An advertisement in the server's name, to everyone.
+    # Last, as frames from the server's address teach the LAN's switches
+    # that it is here (until its next frame): its advertisement replayed,
+    # and one forged in its name, to everyone.
+    n.send_raw(adv)
     body = struct.pack(">IIIHHHHI", 1 << 20, 1 << 20, 0, 1000, 64, 1500, 0, 0)
     n.send("ff:ff:ff:ff:ff:ff", frame(ADVERTISE, 0x0BADF00D, 0, body, key_id=key_id,
                                       counter=time.time_ns(), tag=garbage),
            src=mac_bytes(server))
     answers = [h for h, _ in n.recv(2.0) if h["type"] in (ACK, PONG, READ_RESP)]
-    print(f"keyed: {4 * count + 3} forged or replayed, {len(answers)} answers")
+    print(f"keyed: {4 * count + 2} forged or replayed, {len(answers)} answers")
     return 0 if not answers else 1
 
 
