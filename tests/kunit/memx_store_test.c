@@ -66,7 +66,7 @@ static void memx_store_pages(struct kunit *test)
 {
 	struct memx_session *s;
 	struct page *p, *q;
-	u32 *w, *w2;
+	u64 *w, *w2;
 	u8 *v;
 
 	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
@@ -125,7 +125,7 @@ static void memx_store_release(struct kunit *test)
 	u64 cap = memx_store_capacity(), total;
 	struct memx_session *s, *t;
 	struct page *p;
-	u32 *w;
+	u64 *w;
 
 	/* All the capacity: a release is the only way to make room. */
 	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, cap, 30000, &s), 0);
