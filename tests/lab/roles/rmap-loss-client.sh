@@ -38,7 +38,11 @@ check "mtu 9000: every 1-frame page ping completes intact" rmap_ping_resent "$sr
 cat $peers
 cat $stats
 tc -s qdisc show dev eth0
-check "duplicates seen and dropped" test "$(peer_drops duplicate)" -gt 0
+# With a key, a frame the link duplicated is caught by the replay window
+# first; answers to resends that crossed the first answer still count as
+# duplicates.
+check "duplicates seen and dropped" \
+	test $(($(peer_drops duplicate) + $(peer_drops replayed))) -gt 0
 check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
 lab_signal done
 check "rmmod rmap_proto" memx_rmmod rmap_proto
