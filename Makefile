@@ -9,6 +9,7 @@
 #   make demo            the lab scenario that best shows memx working
 #   make lab-tools       user-space helpers the lab guests run
 #   make bench [QUICK=1] memx against disk, RAM and the network peers
+#   make bench-auth      memx with no key, authenticated frames, encrypted payloads
 #   make profile         perf profiles of memx's client and server under fio
 
 TREE := $(CURDIR)
@@ -61,8 +62,12 @@ demo:
 bench:
 	QUICK=$(QUICK) scripts/bench/run
 
+# No key, authenticated frames, encrypted payloads: memx against itself.
+bench-auth:
+	scripts/dkms-install >/dev/null && scripts/memx-lab scripts/bench/auth.py
+
 # memx alone through the quick jobs, with perf on client and server.
 profile:
 	QUICK=1 MEMX_BENCH_PROFILE=1 scripts/bench/run
 
-.PHONY: all modules clean debug checkpatch lab-tools check check-xen demo bench profile
+.PHONY: all modules clean debug checkpatch lab-tools check check-xen demo bench bench-auth profile
