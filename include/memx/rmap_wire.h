@@ -137,6 +137,7 @@ struct rmap_hdr {
 	__be16	key_id;		/* the key that sealed the frame; 0: none */
 	__be32	crc;		/* CRC32C of the frame: header (crc zero) and payload */
 	__be64	counter;	/* sender's frame counter, for replay; 0 without a key */
+	__be64	epoch;		/* random per load of the sender; names its key with its MAC */
 	union {
 		struct rmap_page_req	page;
 		struct rmap_advert	adv;
@@ -147,7 +148,7 @@ struct rmap_hdr {
 	__u8	tag[RMAP_TAG_LEN];	/* authenticates the frame; zero without a key */
 } __packed;
 
-#define RMAP_HDR_LEN	80
+#define RMAP_HDR_LEN	88
 
 #ifdef __KERNEL__
 static_assert(sizeof(struct rmap_page_req) == 24);

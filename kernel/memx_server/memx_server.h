@@ -50,7 +50,24 @@ struct memx_session {
 	u64 writes;
 	u64 discards;
 	u64 stale;
+	u64 wseq_max;		/* highest write number taken */
 };
+
+/*
+ * How far past the highest number taken a write's may jump: a client
+ * numbers its writes one by one, so a bigger jump is a forgery that
+ * would freeze the page (later writes would all look older).
+ */
+#define MEMX_WSEQ_JUMP		BIT_ULL(32)
+
+/* Whether write number @w may be taken on @s; if so, it is noted. */
+static inline bool memx_wseq_take(struct memx_session *s, u64 w)
+{
+	if (w > s->wseq_max + MEMX_WSEQ_JUMP)
+		return false;
+	s->wseq_max = max(s->wseq_max, w);
+	return true;
+}
 
 /* Server-wide counters (debugfs stats). */
 enum memx_srv_stat {
@@ -89,7 +106,7 @@ static inline bool memx_write_is_current(u64 w, u64 last)
  */
 static inline bool memx_page_range_ok(u64 off, u32 size)
 {
-	return size && (u64)offset_in_page(off) + size <= PAGE_SIZE;
+	return size && size <= RMAP_MAX_PAYLOAD && (u64)offset_in_page(off) + size <= PAGE_SIZE;
 }
 
 /* store.c */

@@ -82,7 +82,8 @@ static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *
 	u64 w = be64_to_cpu(msg->hdr->page.wseq);
 	u64 first = off >> PAGE_SHIFT, i;
 
-	if (!size || size > RMAP_MAX_DISCARD || !PAGE_ALIGNED(off) || !PAGE_ALIGNED(size)) {
+	if (!size || size > RMAP_MAX_DISCARD || !PAGE_ALIGNED(off) || !PAGE_ALIGNED(size) ||
+	    !memx_wseq_take(s, w)) {
 		memx_fail(msg, RMAP_E_INVAL);
 		return;
 	}
@@ -131,7 +132,8 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		return;
 	}
 	if (!memx_page_range_ok(off, size) ||
-	    (h->type == RMAP_WRITE && be32_to_cpu(h->total_len) != size)) {
+	    (h->type == RMAP_WRITE &&
+	     (be32_to_cpu(h->total_len) != size || !memx_wseq_take(s, w)))) {
 		memx_fail(msg, RMAP_E_INVAL);
 		return;
 	}

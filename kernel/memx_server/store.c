@@ -51,7 +51,8 @@ static struct memx_chunk *memx_chunk_alloc(void)
 	 * A JOIN from the network must never wake the OOM killer here:
 	 * memory this host cannot spare is refused (E_BUSY), not taken.
 	 */
-	struct memx_chunk *c = kvzalloc(sizeof(*c), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	struct memx_chunk *c = kvzalloc(sizeof(*c),
+					GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	unsigned int i = 0, j;
 
 	if (!c)
@@ -65,7 +66,7 @@ static struct memx_chunk *memx_chunk_alloc(void)
 		if (!page) {
 			order = 0;
 			page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN |
-					  __GFP_NORETRY);
+					  __GFP_RETRY_MAYFAIL);
 		}
 		if (!page) {
 			memx_chunk_free(c);

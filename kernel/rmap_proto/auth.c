@@ -3,11 +3,14 @@
  * Authenticated frames. With a cluster key (module parameter key_file),
  * every frame carries a Poly1305 tag over its Ethernet addresses, its
  * header and its payload: ChaCha20-Poly1305 (RFC 8439) with the whole
- * frame as associated data and nothing encrypted. Each sender seals with
- * a key of its own, derived from the cluster key and its MAC, and a
- * 64-bit counter as the nonce that never repeats under that key; the
- * receiver keeps a window of the counters it took from each peer, so a
- * replayed frame is refused. docs/security.md has the trust model.
+ * frame as associated data and nothing encrypted (or the payload
+ * encrypted, with encrypt=1). Each sender seals with a key of its own,
+ * derived from the cluster key, its MAC and a random epoch drawn at
+ * load: a 64-bit counter is the nonce, and no (key, nonce) pair ever
+ * repeats, even if the clock steps back or a VM is cloned. The receiver
+ * keeps a window of the counters it took from each peer (and remembers
+ * peers it forgot a while), so a replayed frame is refused.
+ * docs/security.md has the trust model.
  *
  * Why this primitive: lib/crypto's ChaCha20 and Poly1305 need no
  * crypto-API transform per frame and never sleep (the receive path runs
@@ -26,6 +29,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <asm/unaligned.h>
@@ -40,6 +44,7 @@ static const char rmap_key_id_label[] = "memx rmap v2 key id";
 static u8 rmap_cluster_key[RMAP_KEY_LEN];
 static u16 rmap_key_id;			/* 0: no key, frames go unsealed */
 static bool rmap_encrypt;
+static u64 rmap_epoch;			/* ours, random per load, never 0 */
 static atomic64_t rmap_tx_counter;
 
 /**
@@ -81,14 +86,18 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_key_parse);
  * rmap_key_derive() - the key a node seals its frames with
  * @cluster: the cluster key
  * @mac: the node's address on the interface the frames leave from
- * @out: its key: BLAKE2s-256, keyed with @cluster, of a label and @mac
+ * @epoch: the node's epoch (random per load of its rmap_proto)
+ * @out: its key: BLAKE2s-256, keyed with @cluster, of a label, @mac and
+ *	@epoch (big endian)
  */
-void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u8 out[RMAP_KEY_LEN])
+void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u64 epoch,
+		     u8 out[RMAP_KEY_LEN])
 {
-	u8 msg[sizeof(rmap_sender_label) + ETH_ALEN];
+	u8 msg[sizeof(rmap_sender_label) + ETH_ALEN + sizeof(__be64)];
 
 	memcpy(msg, rmap_sender_label, sizeof(rmap_sender_label));
 	memcpy(msg + sizeof(rmap_sender_label), mac, ETH_ALEN);
+	put_unaligned_be64(epoch, msg + sizeof(rmap_sender_label) + ETH_ALEN);
 	blake2s(out, msg, cluster, RMAP_KEY_LEN, sizeof(msg), RMAP_KEY_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_key_derive);
@@ -220,18 +229,32 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crypt);
 /**
  * rmap_replay_accept() - whether a frame's counter is new from its sender
  * @r: the window of counters taken from that sender
- * @counter: the frame's
+ * @epoch: the frame's epoch
+ * @counter: the frame's counter
  *
  * A sender's counter only grows, but its frames may arrive a little out
  * of order: one is taken once if within RMAP_REPLAY_WINDOW of the
- * highest taken, never again, and never when older than that.
+ * highest taken, never again, and never when older than that. A new
+ * epoch is the sender loaded again: its counters go on from the wall
+ * clock, so only those beyond the highest taken start it (a frame of an
+ * earlier load replayed is older); the window then starts afresh, and
+ * @r->epoch says the sender's key changed.
  *
  * Return: true when the frame is to be taken; it is then marked seen.
  */
-bool rmap_replay_accept(struct rmap_replay *r, u64 counter)
+bool rmap_replay_accept(struct rmap_replay *r, u64 epoch, u64 counter)
 {
 	unsigned int bit = counter % RMAP_REPLAY_WINDOW;
 
+	/* Counters start at the wall clock: 0 is no sealed frame's. */
+	if (!counter)
+		return false;
+	if (epoch != r->epoch) {
+		if (r->top && counter <= r->top)
+			return false;
+		r->epoch = epoch;
+		r->top = 0;
+	}
 	if (!r->top || counter > r->top) {
 		u64 ahead = r->top ? counter - r->top : RMAP_REPLAY_WINDOW;
 
@@ -269,14 +292,15 @@ bool rmap_auth_on(void)
 }
 
 /**
- * rmap_auth_key_for() - the sealing key of a node, under the cluster key
+ * rmap_auth_key_for() - the key a node seals with, under the cluster key
  * @mac: the node's address
+ * @epoch: its epoch, or 0 for ours (@mac one of our addresses)
  * @out: its key; zero without a cluster key
  */
-void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN])
+void rmap_auth_key_for(const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN])
 {
 	if (rmap_key_id)
-		rmap_key_derive(rmap_cluster_key, mac, out);
+		rmap_key_derive(rmap_cluster_key, mac, epoch ?: rmap_epoch, out);
 	else
 		memset(out, 0, RMAP_KEY_LEN);
 }
@@ -291,12 +315,13 @@ bool rmap_auth_encrypts(void)
 	return rmap_key_id && rmap_encrypt;
 }
 
-/* @key, or the sender's key derived into @derived when @key is NULL. */
-static const u8 *rmap_sender_key(const u8 *key, const u8 *src, u8 derived[RMAP_KEY_LEN])
+/* @key, or the key of @src in @epoch derived into @derived when @key is NULL. */
+static const u8 *rmap_sender_key(const u8 *key, const u8 *src, u64 epoch,
+				 u8 derived[RMAP_KEY_LEN])
 {
 	if (key)
 		return key;
-	rmap_key_derive(rmap_cluster_key, src, derived);
+	rmap_key_derive(rmap_cluster_key, src, epoch, derived);
 	return derived;
 }
 
@@ -308,10 +333,12 @@ static bool rmap_seal_start(struct rmap_hdr *h)
 	if (!rmap_key_id) {
 		h->key_id = 0;
 		h->counter = 0;
+		h->epoch = 0;
 		return false;
 	}
 	h->key_id = cpu_to_be16(rmap_key_id);
 	h->counter = cpu_to_be64(atomic64_inc_return(&rmap_tx_counter));
+	h->epoch = cpu_to_be64(rmap_epoch);
 	return true;
 }
 
@@ -332,7 +359,7 @@ void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *
 
 	if (!rmap_seal_start(h))
 		return;
-	key = rmap_sender_key(key, src, derived);
+	key = rmap_sender_key(key, src, rmap_epoch, derived);
 	rmap_frame_tag(h->tag, key, dst, src, h, payload);
 	memzero_explicit(derived, sizeof(derived));
 }
@@ -353,7 +380,7 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
 
 	if (!rmap_seal_start(h))
 		return;
-	key = rmap_sender_key(key, src, derived);
+	key = rmap_sender_key(key, src, rmap_epoch, derived);
 	if (h->frag_len) {
 		h->flags |= RMAP_F_ENCRYPTED;
 		rmap_frame_crypt(key, be64_to_cpu(h->counter), payload, be16_to_cpu(h->frag_len));
@@ -365,7 +392,8 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
 /**
  * rmap_auth_check() - verify a received frame's tag, and decrypt it
  * @h: its header, passed by rmap_frame_check()
- * @key: the sender's key if known (a peer's), or NULL to derive it
+ * @key: the sender's key for the frame's epoch if known (a peer's), or
+ *	NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
  * @payload: its frag_len payload bytes; if RMAP_F_ENCRYPTED, decrypted in
@@ -375,7 +403,8 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
  * replay window (rmap_replay_accept()) once it knows the sender.
  *
  * Return: RMAP_DROP_NONE, RMAP_DROP_KEY (sealed under another key, or
- * not sealed while we have one) or RMAP_DROP_AUTH (a wrong tag).
+ * not sealed while we have one), RMAP_DROP_CLEAR (a payload in the clear
+ * while we encrypt) or RMAP_DROP_AUTH (a wrong tag).
  */
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
 			       const u8 *src, void *payload)
@@ -387,7 +416,10 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
 		return RMAP_DROP_KEY;
 	if (!rmap_key_id)
 		return h->flags & RMAP_F_ENCRYPTED ? RMAP_DROP_KEY : RMAP_DROP_NONE;
-	key = rmap_sender_key(key, src, derived);
+	/* A node that encrypts takes no payload in the clear: a peer set up otherwise shows. */
+	if (rmap_encrypt && h->frag_len && !(h->flags & RMAP_F_ENCRYPTED))
+		return RMAP_DROP_CLEAR;
+	key = rmap_sender_key(key, src, be64_to_cpu(h->epoch), derived);
 	rmap_frame_tag(tag, key, dst, src, h, payload);
 	bad = crypto_memneq(tag, h->tag, RMAP_TAG_LEN);
 	if (!bad && (h->flags & RMAP_F_ENCRYPTED))
@@ -397,28 +429,45 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
 }
 
 /**
+ * rmap_auth_use_key() - seal and check frames under a cluster key from now on
+ * @cluster: the key
+ * @encrypt: encrypt payloads too
+ *
+ * Draws this load's epoch; counters go on from the wall clock in
+ * nanoseconds, so that they only grow, across loads too (a node sends
+ * far fewer than one frame per nanosecond).
+ */
+void rmap_auth_use_key(const u8 cluster[RMAP_KEY_LEN], bool encrypt)
+{
+	memcpy(rmap_cluster_key, cluster, RMAP_KEY_LEN);
+	rmap_encrypt = encrypt;
+	rmap_epoch = get_random_u64() | 1;
+	atomic64_set(&rmap_tx_counter, max_t(u64, ktime_get_real_ns(),
+					     atomic64_read(&rmap_tx_counter)));
+	rmap_key_id = rmap_key_id_of(rmap_cluster_key);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_use_key);
+
+/**
  * rmap_auth_init() - load the cluster key, if a file is named
  * @key_file: path of a file holding the key as 64 hexadecimal digits, or ""
  * @encrypt: encrypt payloads too (needs a key)
  *
- * The key itself is never logged nor shown anywhere. Counters start at
- * the wall clock in nanoseconds, so that a node reloaded later never
- * repeats one (it sends far fewer than one frame per nanosecond).
+ * The key itself is never logged nor shown anywhere.
  *
  * Return: 0, or a negative errno after saying why.
  */
 int rmap_auth_init(const char *key_file, bool encrypt)
 {
+	u8 cluster[RMAP_KEY_LEN];
 	void *buf = NULL;
 	ssize_t len;
 	int err;
 
-	atomic64_set(&rmap_tx_counter, ktime_get_real_ns());
 	if (encrypt && !*key_file) {
 		pr_err("encrypt=1 needs a key_file\n");
 		return -EINVAL;
 	}
-	rmap_encrypt = encrypt;
 	if (!*key_file) {
 		pr_warn("no key_file: frames are not authenticated, every host on the LAN is trusted (see docs/security.md)\n");
 		return 0;
@@ -428,14 +477,15 @@ int rmap_auth_init(const char *key_file, bool encrypt)
 		pr_err("key_file=%s: cannot be read (%zd)\n", key_file, len);
 		return len;
 	}
-	err = rmap_key_parse(buf, len, rmap_cluster_key);
+	err = rmap_key_parse(buf, len, cluster);
 	memzero_explicit(buf, len);
 	vfree(buf);
 	if (err) {
 		pr_err("key_file=%s: must hold a key of 64 hexadecimal digits\n", key_file);
 		return err;
 	}
-	rmap_key_id = rmap_key_id_of(rmap_cluster_key);
+	rmap_auth_use_key(cluster, encrypt);
+	memzero_explicit(cluster, sizeof(cluster));
 	pr_info("frames authenticated under key %04x%s\n", rmap_key_id,
 		encrypt ? ", payloads encrypted" : "");
 	return 0;
@@ -447,5 +497,7 @@ int rmap_auth_init(const char *key_file, bool encrypt)
 void rmap_auth_exit(void)
 {
 	rmap_key_id = 0;
+	rmap_encrypt = false;
 	memzero_explicit(rmap_cluster_key, sizeof(rmap_cluster_key));
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_exit);

@@ -240,7 +240,8 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 	}
 	rcu_read_unlock();
 
-	if (h->type == RMAP_SOLICIT && serving)
+	/* With a key, only a solicitation known fresh (its sender's) is answered. */
+	if (h->type == RMAP_SOLICIT && serving && (peer || !rmap_auth_on()))
 		rmap_advert_send(dev, src);
 }
 

@@ -183,14 +183,24 @@ unlock:
  */
 static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, struct rmap_hdr *h)
 {
+	u8 key[RMAP_KEY_LEN];
 	struct rmap_peer *peer;
+	bool known = false;
 	enum rmap_drop why;
 
 	rcu_read_lock();
 	peer = rmap_peer_lookup(eth->h_source);
-	why = rmap_auth_check(h, peer ? peer->rx_key : NULL, eth->h_dest, eth->h_source,
-			      (u8 *)h + RMAP_HDR_LEN);
+	if (peer && rmap_auth_on()) {
+		spin_lock_bh(&peer->lock);
+		known = peer->replay.epoch && peer->replay.epoch == be64_to_cpu(h->epoch);
+		if (known)
+			memcpy(key, peer->rx_key, sizeof(key));
+		spin_unlock_bh(&peer->lock);
+	}
 	rcu_read_unlock();
+	why = rmap_auth_check(h, known ? key : NULL, eth->h_dest, eth->h_source,
+			      (u8 *)h + RMAP_HDR_LEN);
+	memzero_explicit(key, sizeof(key));
 	return why;
 }
 
@@ -208,10 +218,11 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	/* Counted, never looked into: not even its sender is trusted. */
 	if (!net_eq(dev_net(dev), &init_net)) {
 		rmap_stat_drop(RMAP_DROP_NETNS);
-		goto free;
+		kfree_skb(skb);
+		return NET_RX_DROP;
 	}
 	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev))
-		goto free;
+		goto ignore;
 	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
 	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
 
@@ -223,13 +234,6 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	 * This may move the frame, so its addresses are read only after.
 	 */
 	if (skb_linearize(skb)) {
-		why = RMAP_DROP_SHORT;
-		goto drop;
-	}
-	/* An encrypted payload is decrypted in place: in our own copy. */
-	if (skb->len >= RMAP_HDR_LEN &&
-	    (((struct rmap_hdr *)skb->data)->flags & RMAP_F_ENCRYPTED) &&
-	    skb_ensure_writable(skb, skb->len)) {
 		why = RMAP_DROP_SHORT;
 		goto drop;
 	}
@@ -253,15 +257,26 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		why = RMAP_DROP_OWN;
 		goto drop;
 	}
+	/* An encrypted payload is decrypted in place: in our own copy. */
+	if ((h->flags & RMAP_F_ENCRYPTED) && rmap_auth_on()) {
+		if (skb_ensure_writable(skb, skb->len)) {
+			why = RMAP_DROP_SHORT;
+			goto drop;
+		}
+		h = (const struct rmap_hdr *)skb->data;
+	}
 	why = rmap_rx_auth(eth_hdr(skb), (struct rmap_hdr *)skb->data);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
 	rmap_rx_frame(dev, eth_hdr(skb)->h_source, h, skb->len);
-	goto free;
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
 drop:
 	rmap_rx_drop(eth_hdr(skb)->h_source, why);
-free:
 	kfree_skb(skb);
+	return NET_RX_DROP;
+ignore:
+	consume_skb(skb);
 	return NET_RX_SUCCESS;
 }
 
@@ -328,26 +343,6 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 		kfree_skb(skb);
 		return NULL;
 	}
-	return skb;
-}
-
-/*
- * One frame whose payload is encrypted: copied into the frame, never
- * sent from the caller's page, then encrypted and sealed there.
- */
-static struct sk_buff *rmap_alloc_sealed_copy(struct net_device *dev, const u8 *dst,
-					      const u8 *key, const struct rmap_hdr *h,
-					      const void *data)
-{
-	struct rmap_hdr *sealed;
-	struct sk_buff *skb;
-
-	skb = rmap_alloc_frame(dev, dst, h, NULL, 0, data, be16_to_cpu(h->frag_len));
-	if (!skb)
-		return NULL;
-	sealed = (struct rmap_hdr *)skb_network_header(skb);
-	rmap_auth_seal_encrypted(sealed, key, dst, dev->dev_addr, (u8 *)sealed + RMAP_HDR_LEN);
-	rmap_frame_seal(sealed, (u8 *)sealed + RMAP_HDR_LEN);
 	return skb;
 }
 
@@ -431,7 +426,9 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 
 {
 	struct sk_buff *skbs[RMAP_MAX_FRAGS];
 	unsigned int i, size, count, built = 0, sent;
+	struct page *crypt_page = NULL;
 	const u8 *data = buf;
+	u8 *crypt = NULL;
 
 	/* Refused before anything else: the frames would not fit @skbs. */
 	if (len > RMAP_MAX_PAYLOAD || (page && off + len > PAGE_SIZE))
@@ -445,13 +442,30 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 
 	rmap_hdr_set_mtu(h, dev->mtu);
 	if (len && page)
 		data = kmap_local_page(page) + off;
+	/*
+	 * Encrypted, the payload leaves from a page of its own (the caller's
+	 * stays as it is), still as page fragments: no large linear frames.
+	 */
+	if (len && rmap_auth_encrypts()) {
+		crypt_page = alloc_page(rmap_frame_gfp(h));
+		if (!crypt_page) {
+			if (page)
+				kunmap_local(data);
+			return -ENOBUFS;
+		}
+		crypt = page_address(crypt_page);
+		memcpy(crypt, data, len);
+	}
 	for (i = 0; i < count; i++) {
 		unsigned int foff = i * size;
 		struct sk_buff *skb;
 
 		rmap_frag_hdr(h, len, size, i);
-		if (len && rmap_auth_encrypts()) {
-			skb = rmap_alloc_sealed_copy(dev, dst, key, h, data + foff);
+		if (crypt) {
+			rmap_auth_seal_encrypted(h, key, dst, dev->dev_addr, crypt + foff);
+			rmap_frame_seal(h, crypt + foff);
+			skb = rmap_alloc_frame(dev, dst, h, crypt_page, foff, crypt + foff,
+					       be16_to_cpu(h->frag_len));
 		} else {
 			rmap_auth_seal(h, key, dst, dev->dev_addr, len ? data + foff : NULL);
 			rmap_frame_seal(h, len ? data + foff : NULL);
@@ -463,6 +477,8 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 
 	}
 	if (len && page)
 		kunmap_local(data);
+	if (crypt_page)
+		put_page(crypt_page);
 	sent = rmap_xmit(dev, skbs, built);
 	return sent ? sent : -ENOBUFS;
 }
@@ -492,7 +508,7 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 		/* Our address there changed: so did the key we seal with. */
 		if (unlikely(!ether_addr_equal(peer->tx_key_mac, dev->dev_addr))) {
 			ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
-			rmap_auth_key_for(dev->dev_addr, peer->tx_key);
+			rmap_auth_key_for(dev->dev_addr, 0, peer->tx_key);
 		}
 		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac,
 				 peer->tx_key, h, page, off, buf, len);

@@ -94,7 +94,11 @@ static int __init rmap_init(void)
 	err = rmap_stats_init();
 	if (err)
 		goto no_stats;
-	rmap_peers_init();
+	err = rmap_peers_init();
+	if (err) {
+		rmap_stats_exit();
+		goto no_stats;
+	}
 	rmap_ping_init(rmap_debugfs);
 	err = rmap_eth_init(ethertype, ifaces);
 	if (err) {

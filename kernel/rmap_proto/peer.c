@@ -25,6 +25,27 @@ static DEFINE_SPINLOCK(rmap_peers_lock);	/* writers of the table */
 static unsigned int rmap_nr_peers;
 static struct delayed_work rmap_ageing_work;
 
+/*
+ * With a key, peers that left the table are remembered a while with
+ * where their counters were, so that a frame captured before a peer was
+ * forgotten cannot be replayed once it is (a JOIN replayed to a server
+ * that forgot an idle client would replace that client's session).
+ * Only authenticated peers get here; the oldest go first.
+ */
+#define RMAP_FORGOTTEN		1024
+
+struct rmap_forgotten {
+	struct hlist_node hnode;
+	u8 mac[ETH_ALEN];
+	u64 epoch;
+	u64 top;		/* 0: slot never used */
+};
+
+static struct rmap_forgotten *rmap_forgotten;
+static DEFINE_HASHTABLE(rmap_forgotten_hash, 8);
+static DEFINE_SPINLOCK(rmap_forgotten_lock);
+static unsigned int rmap_forgotten_next;
+
 /* How often peers are checked for silence. */
 #define RMAP_AGEING_MS	500
 
@@ -147,7 +168,68 @@ static void rmap_peer_free_rcu(struct rcu_head *rcu)
 	struct rmap_peer *peer = container_of(rcu, struct rmap_peer, rcu);
 
 	rmap_respond_free_peer(peer);
-	kfree(peer);
+	kfree_sensitive(peer);		/* its keys */
+}
+
+static struct rmap_forgotten *rmap_forgotten_find(const u8 *mac)
+{
+	struct rmap_forgotten *f;
+
+	hash_for_each_possible(rmap_forgotten_hash, f, hnode, rmap_mac_hash(mac)) {
+		if (ether_addr_equal(f->mac, mac))
+			return f;
+	}
+	return NULL;
+}
+
+/* Remember where a peer leaving the table was in its counters. */
+static void rmap_forget(struct rmap_peer *peer)
+{
+	struct rmap_forgotten *f;
+	u64 epoch, top;
+
+	if (!rmap_forgotten)
+		return;
+	spin_lock_bh(&peer->lock);
+	epoch = peer->replay.epoch;
+	top = peer->replay.top;
+	spin_unlock_bh(&peer->lock);
+	if (!top)
+		return;
+	spin_lock_bh(&rmap_forgotten_lock);
+	f = rmap_forgotten_find(peer->mac);
+	if (!f) {
+		f = &rmap_forgotten[rmap_forgotten_next];
+		rmap_forgotten_next = (rmap_forgotten_next + 1) % RMAP_FORGOTTEN;
+		if (f->top)
+			hash_del(&f->hnode);
+		ether_addr_copy(f->mac, peer->mac);
+		hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac));
+	}
+	f->epoch = epoch;
+	f->top = top;
+	spin_unlock_bh(&rmap_forgotten_lock);
+}
+
+/* A new peer we forgot before takes up its counters where they were. */
+static void rmap_remember(struct rmap_peer *peer)
+{
+	struct rmap_forgotten *f;
+	bool known = false;
+
+	if (!rmap_forgotten)
+		return;
+	spin_lock_bh(&rmap_forgotten_lock);
+	f = rmap_forgotten_find(peer->mac);
+	if (f) {
+		peer->replay.epoch = f->epoch;
+		peer->replay.top = f->top;
+		bitmap_fill(peer->replay.seen, RMAP_REPLAY_WINDOW);
+		known = true;
+	}
+	spin_unlock_bh(&rmap_forgotten_lock);
+	if (known)
+		rmap_auth_key_for(peer->mac, peer->replay.epoch, peer->rx_key);
 }
 
 /**
@@ -190,9 +272,9 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 		return NULL;
 	ether_addr_copy(peer->mac, mac);
 	peer->ifindex = dev->ifindex;
-	rmap_auth_key_for(mac, peer->rx_key);
 	ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
-	rmap_auth_key_for(dev->dev_addr, peer->tx_key);
+	rmap_auth_key_for(dev->dev_addr, 0, peer->tx_key);
+	rmap_remember(peer);
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
 	peer->last_rx = jiffies;
@@ -211,7 +293,7 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 
 		spin_unlock_bh(&rmap_peers_lock);
 		rmap_respond_free_peer(peer);
-		kfree(peer);
+		kfree_sensitive(peer);
 		return other;
 	}
 	hash_add_rcu(rmap_peers, &peer->hnode, hash);
@@ -248,12 +330,17 @@ void rmap_peer_seen(struct rmap_peer *peer)
  */
 bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h)
 {
+	u64 epoch;
 	bool fresh;
 
 	if (!rmap_auth_on())
 		return true;
 	spin_lock_bh(&peer->lock);
-	fresh = rmap_replay_accept(&peer->replay, be64_to_cpu(h->counter));
+	epoch = peer->replay.epoch;
+	fresh = rmap_replay_accept(&peer->replay, be64_to_cpu(h->epoch), be64_to_cpu(h->counter));
+	/* A peer new to us, or loaded again: its key is of its new epoch. */
+	if (fresh && peer->replay.epoch != epoch)
+		rmap_auth_key_for(peer->mac, peer->replay.epoch, peer->rx_key);
 	if (!fresh)
 		peer->drop[RMAP_DROP_REPLAY]++;
 	spin_unlock_bh(&peer->lock);
@@ -350,6 +437,7 @@ static void rmap_ageing(struct work_struct *work)
 		} else {
 			pr_debug("peer %pM aged out\n", gone[i]->mac);
 		}
+		rmap_forget(gone[i]);
 		rmap_peer_release(gone[i], -EHOSTDOWN);
 	}
 again:
@@ -389,6 +477,11 @@ DEFINE_SHOW_ATTRIBUTE(rmap_peers);
 
 int rmap_peers_init(void)
 {
+	if (rmap_auth_on()) {
+		rmap_forgotten = kvcalloc(RMAP_FORGOTTEN, sizeof(*rmap_forgotten), GFP_KERNEL);
+		if (!rmap_forgotten)
+			return -ENOMEM;
+	}
 	debugfs_create_file("peers", 0444, rmap_debugfs, NULL, &rmap_peers_fops);
 	INIT_DELAYED_WORK(&rmap_ageing_work, rmap_ageing);
 	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(RMAP_AGEING_MS));
@@ -418,4 +511,7 @@ void rmap_peers_exit(void)
 		rmap_peer_release(victim, -ESHUTDOWN);
 	}
 	rcu_barrier();
+	kvfree(rmap_forgotten);
+	rmap_forgotten = NULL;
+	hash_init(rmap_forgotten_hash);
 }

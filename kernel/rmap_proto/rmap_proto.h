@@ -33,6 +33,7 @@ enum rmap_drop {
 	RMAP_DROP_OWN,		/* from our own address: looped back, or a replay of ours */
 	RMAP_DROP_KEY,		/* sealed under another key, or unsealed where one is set */
 	RMAP_DROP_AUTH,		/* its tag is wrong: forged or altered */
+	RMAP_DROP_CLEAR,	/* a payload in the clear, while we encrypt */
 	RMAP_DROP_REPLAY,	/* its counter was taken before, or is too old */
 	RMAP_DROP_NR,
 };
@@ -57,22 +58,28 @@ void rmap_hdr_set_mtu(struct rmap_hdr *h, unsigned int mtu);
 
 /* auth.c: sealed frames and replay windows. */
 #define RMAP_KEY_LEN		32
-/* Counters a peer's frames may arrive out of order by. */
-#define RMAP_REPLAY_WINDOW	4096
+/*
+ * Counters a peer's frames may arrive out of order by. A sender's
+ * counter is for all its frames, to every peer: a frame to us can be
+ * overtaken by all it sent others meanwhile.
+ */
+#define RMAP_REPLAY_WINDOW	8192
 
 struct rmap_replay {
+	u64 epoch;		/* the sender's load these counters are of */
 	u64 top;		/* highest counter taken; 0: none yet */
 	DECLARE_BITMAP(seen, RMAP_REPLAY_WINDOW);
 };
 
 int rmap_key_parse(const char *text, size_t len, u8 key[RMAP_KEY_LEN]);
-void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u8 out[RMAP_KEY_LEN]);
+void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u64 epoch,
+		     u8 out[RMAP_KEY_LEN]);
 u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN]);
 void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
 		    const u8 *src, const struct rmap_hdr *h, const void *payload);
-bool rmap_replay_accept(struct rmap_replay *r, u64 counter);
+bool rmap_replay_accept(struct rmap_replay *r, u64 epoch, u64 counter);
 bool rmap_auth_on(void);
-void rmap_auth_key_for(const u8 *mac, u8 out[RMAP_KEY_LEN]);
+void rmap_auth_key_for(const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN]);
 void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsigned int len);
 bool rmap_auth_encrypts(void);
 void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
@@ -81,6 +88,7 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
 			      const u8 *src, void *payload);
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
 			       const u8 *src, void *payload);
+void rmap_auth_use_key(const u8 cluster[RMAP_KEY_LEN], bool encrypt);
 int rmap_auth_init(const char *key_file, bool encrypt);
 void rmap_auth_exit(void);
 
@@ -230,7 +238,6 @@ struct rmap_peer {
 	u8 mac[ETH_ALEN];
 	int ifindex;
 	bool unhashed;			/* out of the table: refuse new requests */
-	u8 rx_key[RMAP_KEY_LEN];	/* its frames are sealed with this; never changes */
 
 	spinlock_t lock;		/* every field below */
 	unsigned long last_rx;		/* jiffies of the last valid frame */
@@ -244,9 +251,10 @@ struct rmap_peer {
 	u32 load;
 	u16 adv_window;
 	u16 mtu;			/* what it says it takes; 0: not said yet */
-	/* Sealing frames to it, and taking its frames once only. */
+	/* Sealing frames to it, checking and taking its frames once only. */
 	u8 tx_key[RMAP_KEY_LEN];
 	u8 tx_key_mac[ETH_ALEN];	/* our address tx_key was derived for */
+	u8 rx_key[RMAP_KEY_LEN];	/* its key in the epoch of replay.epoch */
 	struct rmap_replay replay;
 	/* Requests to it. */
 	u32 next_seq;

@@ -26,6 +26,7 @@ const char *const rmap_drop_names[RMAP_DROP_NR] = {
 	[RMAP_DROP_OWN] = "own_address",
 	[RMAP_DROP_KEY] = "unknown_key",
 	[RMAP_DROP_AUTH] = "bad_tag",
+	[RMAP_DROP_CLEAR] = "not_encrypted",
 	[RMAP_DROP_REPLAY] = "replayed",
 };
 EXPORT_SYMBOL_IF_KUNIT(rmap_drop_names);

@@ -162,37 +162,145 @@ static void rmap_auth_every_bit_counts(struct kunit *test)
 	KUNIT_EXPECT_NE(test, memcmp(tag, other, RMAP_TAG_LEN), 0);
 }
 
+#define EPOCH	0x1234567890abcdefULL
+
 static void rmap_auth_replay_window(struct kunit *test)
 {
 	struct rmap_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	u64 base = 1000000000000ULL;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
+	/* No sealed frame has counter 0. */
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, 0));
 	/* The first counter from a sender is taken, once. */
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base));
 	/* Out of order within the window: each taken once. */
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 7));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 3));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 7));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 9));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 7));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 3));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 7));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 9));
 	/* Below the window: too old, even if never seen. */
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 9));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 11));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 11));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 10 + RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 9));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 10));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 11));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 11));
 	/* Sliding by less than the window across its end keeps what is in it. */
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 100));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 50));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 11));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 10 + RMAP_REPLAY_WINDOW + 100));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 10 + RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 10 + RMAP_REPLAY_WINDOW + 50));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 11));
 	/* A jump far ahead forgets everything below. */
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 100 * RMAP_REPLAY_WINDOW));
-	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, base + 10 + RMAP_REPLAY_WINDOW + 100));
-	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, base + 100 * RMAP_REPLAY_WINDOW - 1));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 100 * RMAP_REPLAY_WINDOW));
+	KUNIT_EXPECT_FALSE(test,
+			   rmap_replay_accept(r, EPOCH, base + 10 + RMAP_REPLAY_WINDOW + 100));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 100 * RMAP_REPLAY_WINDOW - 1));
+}
+
+/*
+ * A sender loaded again has a new epoch and counters beyond the old ones:
+ * taken, the window afresh. A frame of the old epoch, or of a new one
+ * with an older counter (a replay from an earlier load), is not.
+ */
+static void rmap_auth_replay_epochs(struct kunit *test)
+{
+	struct rmap_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 base = 1000000000000ULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base));
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, base + 5));
+	/* An earlier load's frame: its counters are below. */
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH + 1, base - 1000));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH + 1, base + 5));
+	KUNIT_EXPECT_EQ(test, r->epoch, EPOCH);
+	/* The new load. */
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH + 2, base + 100));
+	KUNIT_EXPECT_EQ(test, r->epoch, EPOCH + 2);
+	KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH + 2, base + 99));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH + 2, base + 100));
+	/* The old load's frames, even within the window, are not taken. */
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 6));
+	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 98));
+}
+
+/*
+ * The seal as the data path uses it: under the module's key, a frame
+ * sealed by rmap_auth_seal() passes rmap_auth_check(); one changed, sent
+ * to another address, under another key id or unsealed does not; an
+ * encrypted one decrypts only when its tag is right; a node without a
+ * key refuses sealed and encrypted frames, a node that encrypts refuses
+ * payloads in the clear.
+ */
+static void rmap_auth_seal_and_check(struct kunit *test)
+{
+	unsigned int len = 200;
+	u8 *f = test_frame(test, len), *g = test_frame(test, len);
+	struct rmap_hdr *h = (struct rmap_hdr *)f, *k = (struct rmap_hdr *)g;
+	u8 cluster[RMAP_KEY_LEN], *plain = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	memcpy(plain, f + RMAP_HDR_LEN, len);
+	test_key(cluster, 77);
+	rmap_auth_use_key(cluster, false);
+
+	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, be16_to_cpu(h->key_id), rmap_key_id_of(cluster));
+	KUNIT_EXPECT_NE(test, h->counter, 0);
+	KUNIT_EXPECT_NE(test, h->epoch, 0);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_NONE);
+	/* Sent on to another node, or from another: the addresses are covered. */
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, src, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_AUTH);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, dst, f + RMAP_HDR_LEN),
+			RMAP_DROP_AUTH);
+	f[RMAP_HDR_LEN + 7] ^= 1;
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_AUTH);
+	f[RMAP_HDR_LEN + 7] ^= 1;
+	h->key_id ^= cpu_to_be16(1);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_KEY);
+	h->key_id ^= cpu_to_be16(1);
+	/* Each frame its own counter. */
+	rmap_auth_seal(k, NULL, dst, src, g + RMAP_HDR_LEN);
+	KUNIT_EXPECT_GT(test, be64_to_cpu(k->counter), be64_to_cpu(h->counter));
+
+	/* Encrypted: ciphertext on the wire, the plaintext back after the check. */
+	rmap_auth_seal_encrypted(k, NULL, dst, src, g + RMAP_HDR_LEN);
+	KUNIT_EXPECT_TRUE(test, k->flags & RMAP_F_ENCRYPTED);
+	KUNIT_EXPECT_NE(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
+	g[RMAP_HDR_LEN + 3] ^= 4;
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(k, NULL, dst, src, g + RMAP_HDR_LEN),
+			RMAP_DROP_AUTH);
+	KUNIT_EXPECT_NE(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
+	g[RMAP_HDR_LEN + 3] ^= 4;
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(k, NULL, dst, src, g + RMAP_HDR_LEN),
+			RMAP_DROP_NONE);
+	KUNIT_EXPECT_EQ(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
+
+	/* A node that encrypts refuses a payload in the clear. */
+	rmap_auth_use_key(cluster, true);
+	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_CLEAR);
+
+	/* A node without a key: sealed frames are of an unknown key. */
+	rmap_auth_exit();
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_KEY);
+	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, h->key_id, 0);
+	KUNIT_EXPECT_EQ(test, h->counter, 0);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_NONE);
+	h->flags |= RMAP_F_ENCRYPTED;
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_KEY);
 }
 
 /* Every counter in a stream with gaps and reordering taken exactly once. */
@@ -204,10 +312,10 @@ static void rmap_auth_replay_stream(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (c = base; c < base + 5 * RMAP_REPLAY_WINDOW; c += 4) {
 		/* Pairs swapped: c + 2 arrives before c. */
-		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, c + 2));
-		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, c));
-		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, c + 2));
-		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, c));
+		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, c + 2));
+		KUNIT_EXPECT_TRUE(test, rmap_replay_accept(r, EPOCH, c));
+		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, c + 2));
+		KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, c));
 	}
 }
 
@@ -239,24 +347,25 @@ static void rmap_auth_key_derivation(struct kunit *test)
 {
 	u8 cluster[RMAP_KEY_LEN], a[RMAP_KEY_LEN], b[RMAP_KEY_LEN], c[RMAP_KEY_LEN];
 
+	u16 id;
+
 	test_key(cluster, 1);
-	rmap_key_derive(cluster, src, a);
-	rmap_key_derive(cluster, src, b);
+	rmap_key_derive(cluster, src, EPOCH, a);
+	rmap_key_derive(cluster, src, EPOCH, b);
 	KUNIT_EXPECT_EQ(test, memcmp(a, b, RMAP_KEY_LEN), 0);
-	/* Each sender its own key... */
-	rmap_key_derive(cluster, dst, b);
+	/* Each sender its own key, and each load of it... */
+	rmap_key_derive(cluster, dst, EPOCH, b);
+	KUNIT_EXPECT_NE(test, memcmp(a, b, RMAP_KEY_LEN), 0);
+	rmap_key_derive(cluster, src, EPOCH + 1, b);
 	KUNIT_EXPECT_NE(test, memcmp(a, b, RMAP_KEY_LEN), 0);
 	/* ...none of them the cluster key, and another cluster, other keys. */
 	KUNIT_EXPECT_NE(test, memcmp(a, cluster, RMAP_KEY_LEN), 0);
+	id = rmap_key_id_of(cluster);
 	cluster[31] ^= 0x80;
-	rmap_key_derive(cluster, src, c);
+	rmap_key_derive(cluster, src, EPOCH, c);
 	KUNIT_EXPECT_NE(test, memcmp(a, c, RMAP_KEY_LEN), 0);
-
-	/* Key ids: never 0 (no key), the same for the same key. */
-	KUNIT_EXPECT_NE(test, rmap_key_id_of(cluster), 0);
-	KUNIT_EXPECT_EQ(test, rmap_key_id_of(cluster), rmap_key_id_of(cluster));
-	cluster[31] ^= 0x80;
-	KUNIT_EXPECT_NE(test, rmap_key_id_of(cluster), 0);
+	/* Another cluster, another key id (these two keys' ids differ). */
+	KUNIT_EXPECT_NE(test, rmap_key_id_of(cluster), id);
 }
 
 static struct kunit_case rmap_auth_cases[] = {
@@ -264,6 +373,8 @@ static struct kunit_case rmap_auth_cases[] = {
 	KUNIT_CASE(rmap_auth_encrypted_is_chacha20poly1305),
 	KUNIT_CASE(rmap_auth_every_bit_counts),
 	KUNIT_CASE(rmap_auth_replay_window),
+	KUNIT_CASE(rmap_auth_replay_epochs),
+	KUNIT_CASE(rmap_auth_seal_and_check),
 	KUNIT_CASE(rmap_auth_replay_stream),
 	KUNIT_CASE(rmap_auth_key_parse),
 	KUNIT_CASE(rmap_auth_key_derivation),

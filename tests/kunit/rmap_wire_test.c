@@ -138,8 +138,9 @@ static void rmap_wire_header_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, frag_offset), (size_t)16);
 	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, crc), (size_t)28);
 	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, counter), (size_t)32);
-	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, page), (size_t)40);
-	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, tag), (size_t)64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, epoch), (size_t)40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, page), (size_t)48);
+	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_hdr, tag), (size_t)72);
 	KUNIT_EXPECT_EQ(test, offsetof(struct rmap_page_req, wseq), (size_t)16);
 }
 
@@ -394,22 +395,22 @@ static void rmap_wire_reassembly_overlap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, na, 3U);
 	KUNIT_ASSERT_EQ(test, nb, 5U);
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
-	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1415 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 920..1839 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..919 */
-	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2832..4095 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1840..2759 */
-	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1416..2831 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1407 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 912..1823 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..911 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2816..4095 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1824..2735 */
+	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1408..2815 */
 	KUNIT_EXPECT_EQ(test, memcmp(out, msg, RMAP_MAX_PAYLOAD), 0);
 
 	/* An overlap that disagrees with what arrived is refused, not merged. */
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
 	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);
-	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 920, inside a[0] */
+	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 912, inside a[0] */
 	reseal(b[1]);
 	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_CONFLICT);
 	KUNIT_EXPECT_EQ(test, r->granules_left,
-			(u32)((RMAP_MAX_PAYLOAD - 1416) / RMAP_FRAG_ALIGN));
+			(u32)((RMAP_MAX_PAYLOAD - 1408) / RMAP_FRAG_ALIGN));
 
 	/* A fragment of a message of another length is refused. */
 	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD - 8, jiffies + HZ);
