@@ -100,11 +100,16 @@ check "modprobe memx_server (keyed)" modprobe memx_server
 lab_signal host-keyed
 lab_wait keyed-attacked 600
 lab_wait peer-done 120
+replays=$(stat drop_replayed)
+npeers=$(peers)
+lab_wait forgotten-replayed 180
 cat $stats $srvstats /sys/kernel/debug/rmap/peers
 check "unsealed frames dropped as of no known key" test "$(stat drop_unknown_key)" -ge 50
 check "frames with a guessed tag dropped" test "$(stat drop_bad_tag)" -ge 150
 check "our own advertisement sent back dropped" test "$(stat drop_own_address)" -ge 1
-check "no forged frame took a peer entry (the peer's alone)" test "$(peers)" -eq 1
+check "no forged frame took a peer entry (the peer's alone)" test "$npeers" -eq 1
 check "no forged JOIN reached the server" test "$(srvstat joins)" -eq 0
 check "nothing forged was answered or left unclaimed" test "$(stat rx_unclaimed)" -eq 0
+check "the peer's frame replayed after we forgot the peer dropped as a replay" \
+	test "$(stat drop_replayed)" -gt "$replays"
 check "rmmod keyed modules" modprobe -r memx_server rmap_proto

@@ -23,4 +23,9 @@ check "the host is still a server here, with what it advertised" sh -c \
 	"grep ' server alive ' /sys/kernel/debug/rmap/peers | grep -qv 0badf00d"
 check "pings still answered after the attack" rmap_ping "$host" 5 4096
 lab_signal peer-done
+# The sender diverts our frames to the host (it poisons the switch): one
+# ping for it to capture, answered or not; then we stay silent.
+lab_wait poisoned 120
+echo "$host 1 64" >/sys/kernel/debug/rmap/ping || true
+lab_wait forgotten-replayed 120
 check "rmmod rmap_proto" modprobe -r rmap_proto

@@ -23,3 +23,8 @@ lab_signal forged
 lab_wait peer-ready 600
 check "on a keyed LAN, replays and forgeries draw no answer" $forge keyed eth0 "$peer" 50
 lab_signal keyed-attacked
+
+# Then a sealed frame of the peer's, captured, replayed to the host once
+# the host has forgotten the peer: it must be known for a replay still.
+check "a frame of the peer captured and replayed after the host forgot it" \
+	$forge replay-forgotten eth0 "$peer" "$(lab_mac peer)"

@@ -12,6 +12,8 @@ exits 0 when the target behaved as a hardened node must, 1 when not.
   rmapforge.py mac-flood IFACE SERVER N  JOINs from N invented addresses
   rmapforge.py inject IFACE DST N        N JOINs and pings, answers not awaited
   rmapforge.py keyed IFACE SERVER N      against a keyed LAN: replays and forgeries
+  rmapforge.py replay-forgotten IFACE SERVER CLIENT
+                                         a client's frame, replayed once the server forgot it
 
 The key, when there is one, is not known to it: with a key configured,
 what it sends must be dropped unanswered.
@@ -268,6 +270,52 @@ def keyed(iface, server, count):
     return 0 if not answers else 1
 
 
+def replay_forgotten(iface, server, client):
+    """Capture a sealed frame from @client to @server and replay it once
+    @server has forgotten @client (silent beyond peer_timeout_ms).
+
+    Unicast frames pass us by on a switch: we make it send @server's to us
+    by sending, often, frames in @server's name (it learns where a source
+    address is from the frames it sees). /lab/signals/poisoned tells the
+    client to send; we capture, keep @client's frames from @server for a
+    while, then let @server be silent toward it, and replay.
+    """
+    n = Node(iface)
+    junk = frame(PING, 0, 1, payload=b"j" * 8)
+    srv, cli = mac_bytes(server), mac_bytes(client)
+    captured = None
+    end = time.monotonic() + 60
+    signalled = False
+    while time.monotonic() < end and captured is None:
+        n.send(client, junk, src=srv)
+        if not signalled:
+            open("/lab/signals/poisoned", "w").close()
+            signalled = True
+        n.sock.settimeout(0.02)
+        try:
+            data, addr = n.sock.recvfrom(65536)
+        except socket.timeout:
+            continue
+        if data[:6] == srv and data[6:12] == cli and parse(data[ETH_HLEN:]):
+            captured = data
+    if captured is None:
+        print("replay-forgotten: nothing captured")
+        return 1
+    h = parse(captured[ETH_HLEN:])[0]
+    print(f"replay-forgotten: captured type {h['type']} counter {h['counter']}")
+    # The client's resends too come to us, for a while; then silence.
+    end = time.monotonic() + 6
+    while time.monotonic() < end:
+        n.send(client, junk, src=srv)
+        time.sleep(0.02)
+    time.sleep(8)
+    n.send_raw(captured)
+    answers = [x for x, _ in n.recv(2.0)]
+    print(f"replay-forgotten: replayed, {len(answers)} answers seen here")
+    open("/lab/signals/forgotten-replayed", "w").close()
+    return 0
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "overread":
@@ -282,6 +330,8 @@ def main(argv):
         return inject(args[0], args[1], int(args[2]))
     if cmd == "keyed":
         return keyed(args[0], args[1], int(args[2]))
+    if cmd == "replay-forgotten":
+        return replay_forgotten(*args)
     print(__doc__)
     return 2
 
