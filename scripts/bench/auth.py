@@ -20,7 +20,7 @@ MODES = ["none", "auth", "encrypt"]
 
 
 def run(lab):
-    env = {"dev_mb": 64, "modes": " ".join(MODES)}
+    env = {"dev_mb": 64, "modes": " ".join(MODES), "quick": 1, "profile": 0}
     lab.guest("basrv", role=os.path.join(HERE, "roles/bench-auth-server.sh"), mem=384, **env)
     lab.guest("bacli", role=os.path.join(HERE, "roles/bench-auth-client.sh"), mem=320, **env)
     lab.wait()

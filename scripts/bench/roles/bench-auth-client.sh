@@ -1,10 +1,10 @@
 # The client of the protection benchmark: for each mode (no key, frames
 # authenticated, payloads encrypted too), the same memx jobs; results in
 # /lab/bench-auth/ for auth.py's table.
+. "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
 out=/lab/bench-auth
 tools=$MEMX_TREE/tests/lab/tools
 fio=$MEMX_TREE/scripts/bench/fio/bench.fio
-key=/lab/bench-auth.key
 mkdir -p $out
 srv=$(lab_mac basrv)
 
@@ -27,11 +27,7 @@ swap_job() {
 
 for mode in $MEMX_MODES; do
 	lab_wait "srv-$mode" 600
-	case $mode in
-	none) params= ;;
-	auth) params="key_file=$key" ;;
-	encrypt) params="key_file=$key encrypt=1" ;;
-	esac
+	params=$(bench_auth_params "$mode")
 	# shellcheck disable=SC2086
 	check "$mode: rmap_proto loads" memx_modprobe rmap_proto $params
 	check "$mode: the server is found" lab_within 30 rmap_servers_seen 1

@@ -1,14 +1,11 @@
 # The server of the protection benchmark: for each mode, rmap_proto with
 # no key, with the run's key, with the key and encrypt=1; memx_server
 # lending enough for the client's device; until the client is done.
+. "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
 key=/lab/bench-auth.key
 [ -e $key ] || od -vAn -N32 -tx1 /dev/urandom | tr -d ' \n' >$key
 for mode in $MEMX_MODES; do
-	case $mode in
-	none) params= ;;
-	auth) params="key_file=$key" ;;
-	encrypt) params="key_file=$key encrypt=1" ;;
-	esac
+	params=$(bench_auth_params "$mode")
 	# shellcheck disable=SC2086
 	check "$mode: rmap_proto loads" memx_modprobe rmap_proto $params
 	check "$mode: memx_server lends $((MEMX_DEV_MB + 16)) MiB" \

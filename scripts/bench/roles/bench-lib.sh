@@ -182,3 +182,13 @@ fio_device() {
 			/sys/kernel/debug/memx_client/memx0/stats >"$out/rmap-$1.txt" 2>&1 || true
 	fi
 }
+
+# bench_auth_params MODE: rmap_proto's parameters in a mode of the
+# protection benchmark (scripts/bench/auth.py): none, auth, encrypt.
+bench_auth_params() {
+	case $1 in
+	none) echo "" ;;
+	auth) echo "key_file=/lab/bench-auth.key" ;;
+	encrypt) echo "key_file=/lab/bench-auth.key encrypt=1" ;;
+	esac
+}
