@@ -27,7 +27,7 @@ import time
 
 ETHERTYPE = int(os.environ.get("RMAP_ETHERTYPE", "0x88B5"), 16)
 VERSION = 2
-HDR = struct.Struct(">BBBBIIHHIIHHIQ24s16s")
+HDR = struct.Struct(">BBBBIIHHIIHHIQQ24s16s")
 HDR_LEN = HDR.size
 ETH_HLEN = 14
 ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
@@ -54,11 +54,11 @@ def crc32c(data, crc=0xFFFFFFFF):
 
 
 def frame(mtype, session, seq, body=b"", payload=b"", status=0, key_id=0, counter=0,
-          tag=b""):
+          epoch=0, tag=b""):
     """One RMAP frame (no Ethernet header), sealed with its CRC."""
     body = body.ljust(24, b"\0")
     fields = [VERSION, mtype, status, 0, session, seq, 0, 1, 0, len(payload),
-              len(payload), key_id, 0, counter, body, tag.ljust(16, b"\0")]
+              len(payload), key_id, 0, counter, epoch, body, tag.ljust(16, b"\0")]
     hdr = HDR.pack(*fields)
     crc = crc32c(hdr[:28] + b"\0\0\0\0" + hdr[32:] + payload) ^ 0xFFFFFFFF
     fields[12] = crc
@@ -72,7 +72,7 @@ def parse(data):
     f = HDR.unpack(data[:HDR_LEN])
     h = dict(zip(("version", "type", "status", "flags", "session", "seq", "frag_index",
                   "frag_count", "frag_offset", "total_len", "frag_len", "key_id", "crc",
-                  "counter", "body", "tag"), f))
+                  "counter", "epoch", "body", "tag"), f))
     payload = data[HDR_LEN:HDR_LEN + h["frag_len"]]
     crc = crc32c(data[:28] + b"\0\0\0\0" + data[32:HDR_LEN] + payload) ^ 0xFFFFFFFF
     return (h, payload) if crc == h["crc"] else None
