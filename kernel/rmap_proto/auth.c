@@ -363,6 +363,7 @@ void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *
 	rmap_frame_tag(h->tag, key, dst, src, h, payload);
 	memzero_explicit(derived, sizeof(derived));
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal);
 
 /**
  * rmap_auth_seal_encrypted() - rmap_auth_seal(), the payload encrypted first
@@ -388,6 +389,7 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
 	rmap_frame_tag(h->tag, key, dst, src, h, payload);
 	memzero_explicit(derived, sizeof(derived));
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal_encrypted);
 
 /**
  * rmap_auth_check() - verify a received frame's tag, and decrypt it
@@ -427,6 +429,7 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
 	memzero_explicit(derived, sizeof(derived));
 	return bad ? RMAP_DROP_AUTH : RMAP_DROP_NONE;
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_check);
 
 /**
  * rmap_auth_use_key() - seal and check frames under a cluster key from now on

@@ -32,6 +32,7 @@ HDR_LEN = HDR.size
 ETH_HLEN = 14
 ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
 E_INVAL = 1
+SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC = 263, 1, 1
 
 
 def _crc32c_table():
@@ -281,6 +282,9 @@ def replay_forgotten(iface, server, client):
     while, then let @server be silent toward it, and replay.
     """
     n = Node(iface)
+    # Frames for another address: the NIC must not filter them out.
+    mreq = struct.pack("iHH8s", socket.if_nametoindex(iface), PACKET_MR_PROMISC, 0, b"")
+    n.sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
     junk = frame(PING, 0, 1, payload=b"j" * 8)
     srv, cli = mac_bytes(server), mac_bytes(client)
     captured = None
