@@ -314,11 +314,11 @@ def replay_forgotten(iface, server, client):
         time.sleep(0.02)
     time.sleep(8)
     n.send_raw(captured)
-    # An answer would go to the client: in promiscuous mode we see it.
-    answer = n.sniff(3.0, lambda a: a["seq"] == h["seq"] and a["type"] != h["type"])
-    print(f"replay-forgotten: replayed; answered: {answer is not None}")
+    # Whether it was taken, the server's counters say: its answer would go
+    # to the client's port, not ours.
+    print("replay-forgotten: replayed")
     open("/lab/signals/forgotten-replayed", "w").close()
-    return 0 if answer is None else 1
+    return 0
 
 
 def main(argv):
