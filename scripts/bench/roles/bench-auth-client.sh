@@ -8,10 +8,16 @@ fio=$MEMX_TREE/scripts/bench/fio/bench.fio
 mkdir -p $out
 srv=$(lab_mac basrv)
 
+# fill: write the whole device once, so that reads find data to fetch.
+fill() {
+	DEV=/dev/memx0 RW=read BS=4k QD=1 SIZE=$MEMX_DEV_MB RUNTIME=1 RAMP=0 \
+		fio --section=fill --output=/dev/null "$fio"
+}
+
 # measure MODE NAME RW QD: one fio job on /dev/memx0, JSON to NAME.
 measure() {
 	DEV=/dev/memx0 RW=$3 BS=4k QD=$4 SIZE=$MEMX_DEV_MB RUNTIME=10 RAMP=2 \
-		fio --output-format=json --output="$out/$1-$2.json" "$fio"
+		fio --section=measure --output-format=json --output="$out/$1-$2.json" "$fio"
 }
 
 swap_job() {
@@ -35,6 +41,7 @@ for mode in $MEMX_MODES; do
 	echo none >/sys/block/memx0/queue/scheduler 2>/dev/null || true
 	check "$mode: 200 page pings intact" sh -c \
 		"echo '$srv 200 4096' >/sys/kernel/debug/rmap/ping && cat /sys/kernel/debug/rmap/ping >$out/$mode-ping.txt && grep -q 'failed 0 corrupt 0' $out/$mode-ping.txt"
+	check "$mode: the device filled" fill
 	check "$mode: fio 4k randread QD1" measure "$mode" read-qd1 randread 1
 	check "$mode: fio 4k randread QD32" measure "$mode" read-qd32 randread 32
 	check "$mode: fio 4k randwrite QD1" measure "$mode" write-qd1 randwrite 1
