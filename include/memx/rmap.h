@@ -90,6 +90,19 @@ struct rmap_req {
 
 int rmap_submit(struct rmap_peer *peer, struct rmap_req *req);
 
+/*
+ * Tenants: the keys of rmap_proto's key_file, each named there. Nodes
+ * that share a key are one another's peers under it, and nobody else's:
+ * a peer is an address under a tenant. Without keys there is one tenant,
+ * "default", and every node of the LAN is a peer under it.
+ */
+#define RMAP_MAX_TENANTS	8
+#define RMAP_TENANT_NAME_LEN	16
+
+unsigned int rmap_tenants_nr(void);
+int rmap_tenant_find(const char *name);
+const char *rmap_tenant_name(unsigned int tenant);
+
 /**
  * struct rmap_msg - a complete request from a peer, as a server gets it
  * @peer: the requester, valid while the handler runs
@@ -114,6 +127,7 @@ void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 sta
 /**
  * struct rmap_server_info - what a server last advertised
  * @mac: its address, for rmap_peer_get_by_mac()
+ * @tenant: the tenant it was heard under
  * @id: the server instance's id, the same on each of its interfaces: a
  *	server reached through two NICs is two peers with one id and one
  *	memory to lend
@@ -123,13 +137,14 @@ void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 sta
  */
 struct rmap_server_info {
 	u8 mac[ETH_ALEN];
+	u8 tenant;
 	u32 id;
 	u64 capacity_pages;
 	u64 free_pages;
 	u32 load;
 };
 
-int rmap_servers(struct rmap_server_info *info, int max);
+int rmap_servers(unsigned int tenant, struct rmap_server_info *info, int max);
 
 /**
  * enum rmap_server_event - what rmap_server_notifier() callbacks are told
@@ -154,9 +169,10 @@ void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load);
 void rmap_advertise_stop(void);
 void rmap_solicit(void);
 
-struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac);
+struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac, unsigned int tenant);
 struct rmap_peer *rmap_peer_hold(struct rmap_peer *peer);
 void rmap_peer_put(struct rmap_peer *peer);
 const u8 *rmap_peer_mac(const struct rmap_peer *peer);
+unsigned int rmap_peer_tenant(const struct rmap_peer *peer);
 
 #endif /* _MEMX_RMAP_H */

@@ -4,10 +4,14 @@
  * as a driver domain serving many guests needs (one device per guest,
  * each its own size):
  *
- *   echo 512 > /sys/class/memx/add        # a new /dev/memxN of 512 MiB
- *   echo memx3 > /sys/class/memx/remove   # refused while memx3 is open
+ *   echo 512 > /sys/class/memx/add             # a new /dev/memxN of 512 MiB
+ *   echo "512 tenant=blue" > /sys/class/memx/add  # on tenant blue's servers
+ *   echo memx3 > /sys/class/memx/remove        # refused while memx3 is open
  *
- * The new device's name is logged; /sys/class/memx/devices lists them all.
+ * A device lives on the servers of one tenant (a key of rmap_proto's
+ * key_file), under that key: devices of different tenants in one driver
+ * domain are kept apart on the servers. The new device's name is logged;
+ * /sys/class/memx/devices lists them all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -54,22 +58,23 @@ static struct dentry *memx_debugfs;
 /**
  * memx_devices_add() - create a device at the lowest free index
  * @size_mb: its size in MiB, 1 to MEMX_MAX_SIZE_MB
+ * @tenant: the tenant whose servers hold it
  *
  * Return: the new device's index, or a negative errno (-ENOSPC when all
  * MEMX_MAX_DEVICES exist).
  */
-int memx_devices_add(unsigned int size_mb)
+int memx_devices_add(unsigned int size_mb, unsigned int tenant)
 {
 	struct memx_dev *dev;
 	int i, ret = -ENOSPC;
 
-	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB)
+	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB || tenant >= rmap_tenants_nr())
 		return -EINVAL;
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
 			continue;
-		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT));
+		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT), tenant);
 		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
 			break;
@@ -100,24 +105,62 @@ static int memx_devices_remove(int index)
 	return err;
 }
 
+/**
+ * memx_tenant_parse() - the tenant a device is to use
+ * @name: a tenant's name in rmap_proto's key_file, or "" for the first
+ *
+ * Return: the tenant, or -ENOENT after saying which tenants there are.
+ */
+int memx_tenant_parse(const char *name)
+{
+	int t = *name ? rmap_tenant_find(name) : 0;
+	unsigned int i;
+
+	if (t >= 0)
+		return t;
+	pr_err("tenant %s: rmap_proto has no key of that name; it has:\n", name);
+	for (i = 0; i < rmap_tenants_nr(); i++)
+		pr_err("  %s\n", rmap_tenant_name(i));
+	return -ENOENT;
+}
+
+/* "SIZE_MB" or "SIZE_MB tenant=NAME". */
 static ssize_t add_store(struct class *class, struct class_attribute *attr,
 			 const char *buf, size_t count)
 {
+	char line[64], *rest, *size, *opt;
+	const char *name = "";
 	unsigned int size_mb;
-	int ret;
+	int ret, tenant;
 
-	if (kstrtouint(buf, 10, &size_mb) || !size_mb || size_mb > MEMX_MAX_SIZE_MB) {
-		pr_err("add: '%.*s' is not a size in MiB from 1 to %u\n",
-		       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB);
-		return -EINVAL;
+	if (strscpy(line, buf, sizeof(line)) < 0)
+		goto bad;
+	rest = strim(line);
+	size = strsep(&rest, " ");
+	opt = rest ? skip_spaces(rest) : NULL;
+	if (kstrtouint(size, 10, &size_mb) || !size_mb || size_mb > MEMX_MAX_SIZE_MB)
+		goto bad;
+	if (opt) {
+		if (!str_has_prefix(opt, "tenant=") || strchr(opt, ' '))
+			goto bad;
+		name = opt + strlen("tenant=");
+		if (!*name)
+			goto bad;
 	}
-	ret = memx_devices_add(size_mb);
+	tenant = memx_tenant_parse(name);
+	if (tenant < 0)
+		return tenant;
+	ret = memx_devices_add(size_mb, tenant);
 	if (ret < 0) {
 		pr_err("add: cannot create a %u MiB device: %d\n", size_mb, ret);
 		return ret;
 	}
-	pr_info("memx%d: %u MiB\n", ret, size_mb);
+	pr_info("memx%d: %u MiB, tenant %s\n", ret, size_mb, rmap_tenant_name(tenant));
 	return count;
+bad:
+	pr_err("add: '%.*s' is not \"SIZE_MB [tenant=NAME]\" with SIZE_MB from 1 to %u\n",
+	       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB);
+	return -EINVAL;
 }
 
 static ssize_t remove_store(struct class *class, struct class_attribute *attr,
@@ -147,8 +190,9 @@ static ssize_t devices_show(struct class *class, struct class_attribute *attr,
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
-			len += sysfs_emit_at(buf, len, "memx%d %llu\n", i,
-					     memx_devs[i]->pages >> (20 - PAGE_SHIFT));
+			len += sysfs_emit_at(buf, len, "memx%d %llu %s\n", i,
+					     memx_devs[i]->pages >> (20 - PAGE_SHIFT),
+					     rmap_tenant_name(memx_devs[i]->tenant));
 	}
 	mutex_unlock(&memx_devs_lock);
 	return len;

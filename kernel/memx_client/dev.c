@@ -347,10 +347,11 @@ void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent)
  * memx_dev_create() - make /dev/memx@index
  * @index: device number
  * @pages: size in pages, a whole number of extents
+ * @tenant: the tenant whose servers hold it (rmap_tenant_find())
  *
  * Return: the device, or an ERR_PTR().
  */
-struct memx_dev *memx_dev_create(int index, u64 pages)
+struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant)
 {
 	struct memx_dev *dev;
 	struct gendisk *disk;
@@ -369,6 +370,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages)
 		return ERR_PTR(-ENOMEM);
 	dev->index = index;
 	dev->pages = pages;
+	dev->tenant = tenant;
 	dev->client_id = get_random_u64();
 	spin_lock_init(&dev->wait_lock);
 	INIT_LIST_HEAD(&dev->waiting);

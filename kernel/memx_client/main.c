@@ -22,6 +22,10 @@ static uint nr_devices = 1;
 module_param(nr_devices, uint, 0444);
 MODULE_PARM_DESC(nr_devices, "Devices to create at load (default 1, at most 16); more with /sys/class/memx/add");
 
+static char *tenant = "";
+module_param(tenant, charp, 0444);
+MODULE_PARM_DESC(tenant, "Tenant (a key of rmap_proto's key_file, by name) of the devices created at load (default: the first)");
+
 unsigned int memx_place_timeout_ms = 10000;
 module_param_named(place_timeout_ms, memx_place_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(place_timeout_ms,
@@ -55,12 +59,15 @@ static void memx_client_cleanup(void)
 static int __init memx_client_init(void)
 {
 	unsigned int i;
-	int ret;
+	int ret, t;
 
 	if (!memx_param_ok("size_mb", size_mb, 1, MEMX_MAX_SIZE_MB) ||
 	    !memx_param_ok("nr_devices", nr_devices, 0, MEMX_MAX_DEVICES) ||
 	    !memx_param_ok("place_timeout_ms", memx_place_timeout_ms, 100, 600000) ||
 	    !memx_param_ok("lease_ms", memx_lease_ms, 3000, 600000))
+		return -EINVAL;
+	t = memx_tenant_parse(tenant);
+	if (t < 0)
 		return -EINVAL;
 
 	/* The swap-out path waits on this work: it must make progress under pressure. */
@@ -76,7 +83,7 @@ static int __init memx_client_init(void)
 	}
 	rmap_solicit();
 	for (i = 0; i < nr_devices; i++) {
-		ret = memx_devices_add(size_mb);
+		ret = memx_devices_add(size_mb, t);
 		if (ret < 0) {
 			pr_err("memx%u: cannot create: %d\n", i, ret);
 			memx_client_cleanup();

@@ -77,7 +77,7 @@ int memx_session_submit(struct memx_session *s, struct rmap_req *req)
 	spin_lock_bh(&s->peer_lock);
 	err = rmap_submit(s->peer, req);
 	if (err == -EHOSTDOWN) {
-		fresh = rmap_peer_get_by_mac(s->mac);
+		fresh = rmap_peer_get_by_mac(s->mac, rmap_peer_tenant(s->peer));
 		if (fresh && fresh != s->peer) {
 			rmap_peer_put(s->peer);
 			s->peer = fresh;
@@ -193,7 +193,7 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 
 	if (dev->nr_sessions == MEMX_MAX_SESSIONS)
 		return ERR_PTR(-ENOSPC);
-	peer = rmap_peer_get_by_mac(srv->mac);
+	peer = rmap_peer_get_by_mac(srv->mac, dev->tenant);
 	if (!peer)
 		return ERR_PTR(-EHOSTDOWN);
 	err = memx_ctl(dev, NULL, peer, RMAP_JOIN, MEMX_EXTENT_PAGES);
@@ -211,7 +211,8 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 	init_completion(&s->renew.done);
 	list_add_tail(&s->list, &dev->sessions);
-	pr_info("%s: session %08x on %pM\n", dev->disk->disk_name, s->id, s->mac);
+	pr_info("%s: session %08x on %pM (%s)\n", dev->disk->disk_name, s->id, s->mac,
+		rmap_tenant_name(dev->tenant));
 	return s;
 }
 
@@ -290,7 +291,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		err = 0;
 		goto unlock;
 	}
-	n = rmap_servers(srv, ARRAY_SIZE(srv));
+	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
 	while (n > 0) {
 		pick = memx_pick_server(dev, srv, n);
 		if (!pick) {

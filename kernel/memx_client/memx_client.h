@@ -96,6 +96,7 @@ struct memx_dev {
 	int index;
 	u64 pages;
 	u64 client_id;
+	unsigned int tenant;		/* whose servers it uses, under whose key */
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 
@@ -136,12 +137,13 @@ extern unsigned int memx_place_timeout_ms;
 extern unsigned int memx_lease_ms;
 
 /* control.c */
-int memx_devices_add(unsigned int size_mb);
+int memx_devices_add(unsigned int size_mb, unsigned int tenant);
+int memx_tenant_parse(const char *name);
 int memx_control_init(struct dentry *debugfs);
 void memx_control_exit(void);
 
 /* dev.c */
-struct memx_dev *memx_dev_create(int index, u64 pages);
+struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant);
 int memx_dev_claim(struct memx_dev *dev);
 void memx_dev_destroy(struct memx_dev *dev);
 void memx_dev_dispatch(struct memx_cmd *cmd);

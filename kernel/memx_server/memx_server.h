@@ -27,6 +27,21 @@ struct memx_chunk {
 };
 
 /*
+ * Whom a session belongs to: a client's address under the tenant whose
+ * key sealed its JOIN. Every request on the session must come from it:
+ * one tenant cannot name another's sessions, even from the same address.
+ */
+struct memx_owner {
+	u8 mac[ETH_ALEN];
+	u8 tenant;
+};
+
+static inline bool memx_owner_equal(const struct memx_owner *a, const struct memx_owner *b)
+{
+	return ether_addr_equal(a->mac, b->mac) && a->tenant == b->tenant;
+}
+
+/*
  * A client's memory here. Found under RCU from the receive path; the
  * control path (process context) creates, grows and frees sessions.
  * A session's offsets only ever grow (end_chunks); a chunk inside them
@@ -37,7 +52,7 @@ struct memx_session {
 	struct hlist_node hnode;
 	struct list_head list;
 	u32 id;
-	u8 mac[ETH_ALEN];
+	struct memx_owner owner;
 	u64 client_id;
 	u32 lease_ms;
 	unsigned long last_used;	/* jiffies; written by the receive path */
@@ -113,11 +128,11 @@ static inline bool memx_page_range_ok(u64 off, u32 size)
 int memx_store_init(u64 capacity_pages);
 void memx_store_exit(void);
 void memx_store_sync(void);
-struct memx_session *memx_session_find(u32 id, const u8 *mac);
-int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
+struct memx_session *memx_session_find(u32 id, const struct memx_owner *who);
+int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out);
-int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total);
-int memx_session_destroy(u32 id, const u8 *mac);
+int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total);
+int memx_session_destroy(u32 id, const struct memx_owner *who);
 void memx_sessions_expire(void);
 u64 memx_session_pages(const struct memx_session *s);
 u64 memx_session_held(const struct memx_session *s);

@@ -36,7 +36,7 @@
 struct memx_ctl {
 	struct list_head list;
 	struct rmap_peer *peer;		/* held while pending */
-	u8 mac[ETH_ALEN];
+	struct memx_owner who;
 	struct rmap_hdr req;		/* as received; the answer's session goes here */
 	bool done;
 	u8 status;
@@ -49,6 +49,15 @@ static DEFINE_SPINLOCK(memx_ctl_lock);
 static unsigned int memx_ctl_nr;
 static unsigned int memx_ctl_pending;
 static struct work_struct memx_ctl_work;
+
+/* Who sent @msg: its address, under the tenant whose key sealed it. */
+static const struct memx_owner *memx_msg_owner(const struct rmap_msg *msg,
+					       struct memx_owner *who)
+{
+	ether_addr_copy(who->mac, rmap_peer_mac(msg->peer));
+	who->tenant = rmap_peer_tenant(msg->peer);
+	return who;
+}
 
 static u8 memx_status(int err)
 {
@@ -118,10 +127,11 @@ static void memx_serve_page(const struct rmap_msg *msg)
 	u64 w = be64_to_cpu(h->page.wseq);
 	unsigned int in = offset_in_page(off);
 	struct memx_session *s;
+	struct memx_owner who;
 	struct page *page;
 	u64 *last;
 
-	s = memx_session_find(be32_to_cpu(h->session), rmap_peer_mac(msg->peer));
+	s = memx_session_find(be32_to_cpu(h->session), memx_msg_owner(msg, &who));
 	if (!s) {
 		memx_fail(msg, RMAP_E_SESSION);
 		return;
@@ -183,9 +193,10 @@ static void memx_serve_renew(const struct rmap_msg *msg)
 {
 	const struct rmap_hdr *h = msg->hdr;
 	struct memx_session *s;
+	struct memx_owner who;
 	struct rmap_join ans;
 
-	s = memx_session_find(be32_to_cpu(h->session), rmap_peer_mac(msg->peer));
+	s = memx_session_find(be32_to_cpu(h->session), memx_msg_owner(msg, &who));
 	if (!s) {
 		memx_fail(msg, RMAP_E_SESSION);
 		return;
@@ -200,17 +211,18 @@ static void memx_serve_renew(const struct rmap_msg *msg)
 static void memx_serve_control(const struct rmap_msg *msg)
 {
 	const struct rmap_hdr *h = msg->hdr;
-	const u8 *mac = rmap_peer_mac(msg->peer);
 	unsigned int mine = 0;
+	struct memx_owner who;
 	struct memx_ctl *c;
 
 	if (h->type == RMAP_JOIN && h->session && !h->join.pages) {
 		memx_serve_renew(msg);
 		return;
 	}
+	memx_msg_owner(msg, &who);
 	spin_lock_bh(&memx_ctl_lock);
 	list_for_each_entry(c, &memx_ctl_log, list) {
-		if (!ether_addr_equal(c->mac, mac))
+		if (!memx_owner_equal(&c->who, &who))
 			continue;
 		if (c->req.seq != h->seq || c->req.type != h->type) {
 			mine += !c->done;
@@ -241,7 +253,7 @@ static void memx_serve_control(const struct rmap_msg *msg)
 		memx_fail(msg, RMAP_E_BUSY);
 		return;
 	}
-	ether_addr_copy(c->mac, mac);
+	c->who = who;
 	c->req = *h;
 	list_add_tail(&c->list, &memx_ctl_log);
 	memx_ctl_nr++;
@@ -261,24 +273,25 @@ static void memx_ctl_apply(struct memx_ctl *c)
 
 	c->ans = *j;
 	if (c->req.type == RMAP_LEAVE) {
-		err = memx_session_destroy(id, c->mac);
+		err = memx_session_destroy(id, &c->who);
 		memx_srv_count(MEMX_SRV_LEAVES);
 	} else if (id) {
-		err = memx_session_grow(id, c->mac, be64_to_cpu(j->pages), &total);
+		err = memx_session_grow(id, &c->who, be64_to_cpu(j->pages), &total);
 		c->ans.pages = cpu_to_be64(total);
 	} else {
 		u32 lease = be32_to_cpu(j->lease_ms) ?: MEMX_LEASE_DEFAULT_MS;
 
 		lease = clamp(lease, MEMX_LEASE_MIN_MS, MEMX_LEASE_MAX_MS);
-		err = memx_session_create(c->mac, be64_to_cpu(j->client_id),
+		err = memx_session_create(&c->who, be64_to_cpu(j->client_id),
 					  be64_to_cpu(j->pages), lease, &s);
 		if (!err) {
 			/* The answer's header carries the new session's id. */
 			c->req.session = cpu_to_be32(s->id);
 			c->ans.pages = cpu_to_be64(memx_session_pages(s));
 			c->ans.lease_ms = cpu_to_be32(lease);
-			pr_info_ratelimited("session %08x for %pM: %llu pages, lease %u ms\n",
-					    s->id, c->mac, memx_session_pages(s), lease);
+			pr_info_ratelimited("session %08x for %pM (%s): %llu pages, lease %u ms\n",
+					    s->id, c->who.mac, rmap_tenant_name(c->who.tenant),
+					    memx_session_pages(s), lease);
 		}
 		memx_srv_count(MEMX_SRV_JOINS);
 	}

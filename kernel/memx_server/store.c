@@ -150,22 +150,23 @@ static struct memx_session *memx_session_lookup(u32 id)
 /**
  * memx_session_find() - a client's session, from the receive path
  * @id: session id from the request
- * @mac: the requester: a session answers its own client only
+ * @who: the requester: a session answers its own client only, under the
+ *	tenant it joined under
  *
  * Context: rcu_read_lock() held; the session stays valid until it is dropped.
  * Return: the session, or NULL.
  */
-struct memx_session *memx_session_find(u32 id, const u8 *mac)
+struct memx_session *memx_session_find(u32 id, const struct memx_owner *who)
 {
 	struct memx_session *s = memx_session_lookup(id);
 
-	return s && ether_addr_equal(s->mac, mac) ? s : NULL;
+	return s && memx_owner_equal(&s->owner, who) ? s : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
 
 /**
  * memx_session_create() - set memory aside for a new session
- * @mac: the client
+ * @who: the client, under its tenant
  * @client_id: its id; an older session of the same client and id is replaced
  * @pages: pages asked for (rounded up to whole chunks)
  * @lease_ms: the session ends after this long without a request
@@ -174,7 +175,7 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
  * Context: process; may sleep.
  * Return: 0, -EINVAL, -ENOSPC or -ENOMEM.
  */
-int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
+int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out)
 {
 	unsigned int need = DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES);
@@ -189,14 +190,14 @@ int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 		return -ENOMEM;
 	xa_init(&s->chunks);
 	init_llist_head(&s->released);
-	ether_addr_copy(s->mac, mac);
+	s->owner = *who;
 	s->client_id = client_id;
 	s->lease_ms = lease_ms;
 	s->last_used = jiffies;
 
 	mutex_lock(&memx_store_lock);
 	list_for_each_entry_safe(old, tmp, &memx_session_list, list) {
-		if (ether_addr_equal(old->mac, mac) && old->client_id == client_id) {
+		if (memx_owner_equal(&old->owner, who) && old->client_id == client_id) {
 			memx_session_unlink(old);
 			list_add(&old->list, &replaced);
 		}
@@ -216,7 +217,7 @@ int memx_session_create(const u8 *mac, u64 client_id, u64 pages, u32 lease_ms,
 		synchronize_rcu();
 		list_for_each_entry_safe(old, tmp, &replaced, list) {
 			pr_info_ratelimited("session %08x of %pM replaced by a rejoin\n",
-					    old->id, mac);
+					    old->id, who->mac);
 			memx_session_free(old);
 		}
 	}
@@ -232,14 +233,14 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_create);
 /**
  * memx_session_grow() - set more memory aside for a session
  * @id: the session
- * @mac: its client
+ * @who: its client
  * @pages: pages to add (rounded up to whole chunks)
  * @total: the session's pages afterwards
  *
  * Context: process; may sleep.
  * Return: 0, -ENOENT, -EINVAL, -ENOSPC or -ENOMEM.
  */
-int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total)
+int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total)
 {
 	struct memx_session *s;
 	int err;
@@ -247,7 +248,7 @@ int memx_session_grow(u32 id, const u8 *mac, u64 pages, u64 *total)
 	if (!pages || pages > memx_capacity)
 		return -EINVAL;
 	mutex_lock(&memx_store_lock);
-	s = memx_session_find(id, mac);
+	s = memx_session_find(id, who);
 	err = s ? memx_session_add_chunks(s, DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES)) : -ENOENT;
 	if (s) {
 		s->last_used = jiffies;
@@ -261,17 +262,17 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_grow);
 /**
  * memx_session_destroy() - end a session and return its memory
  * @id: the session
- * @mac: its client
+ * @who: its client
  *
  * Context: process; may sleep.
  * Return: 0 or -ENOENT.
  */
-int memx_session_destroy(u32 id, const u8 *mac)
+int memx_session_destroy(u32 id, const struct memx_owner *who)
 {
 	struct memx_session *s;
 
 	mutex_lock(&memx_store_lock);
-	s = memx_session_find(id, mac);
+	s = memx_session_find(id, who);
 	if (s)
 		memx_session_unlink(s);
 	mutex_unlock(&memx_store_lock);
@@ -297,7 +298,7 @@ static unsigned long memx_client_last_heard(const struct memx_session *s)
 	list_for_each_entry(o, &memx_session_list, list) {
 		unsigned long used = READ_ONCE(o->last_used);
 
-		if (ether_addr_equal(o->mac, s->mac) && time_after(used, last))
+		if (memx_owner_equal(&o->owner, &s->owner) && time_after(used, last))
 			last = used;
 	}
 	return last;
@@ -332,7 +333,7 @@ void memx_sessions_expire(void)
 	synchronize_rcu();
 	list_for_each_entry_safe(s, tmp, &expired, list) {
 		pr_info_ratelimited("session %08x of %pM expired after %u ms idle\n",
-				    s->id, s->mac, s->lease_ms);
+				    s->id, s->owner.mac, s->lease_ms);
 		memx_srv_count(MEMX_SRV_EXPIRED);
 		memx_session_free(s);
 	}
@@ -473,15 +474,15 @@ void memx_store_show(struct seq_file *m)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# session mac client_id pages held lease_ms idle_ms reads writes discards stale\n");
+	seq_puts(m, "# session mac client_id pages held lease_ms idle_ms reads writes discards stale tenant\n");
 	mutex_lock(&memx_store_lock);
 	list_for_each_entry(s, &memx_session_list, list)
-		seq_printf(m, "%08x %pM %016llx %llu %llu %u %u %llu %llu %llu %llu\n", s->id,
-			   s->mac, s->client_id, memx_session_pages(s), memx_session_held(s),
+		seq_printf(m, "%08x %pM %016llx %llu %llu %u %u %llu %llu %llu %llu %s\n", s->id,
+			   s->owner.mac, s->client_id, memx_session_pages(s), memx_session_held(s),
 			   s->lease_ms,
 			   jiffies_to_msecs(jiffies - READ_ONCE(s->last_used)),
 			   READ_ONCE(s->reads), READ_ONCE(s->writes), READ_ONCE(s->discards),
-			   READ_ONCE(s->stale));
+			   READ_ONCE(s->stale), rmap_tenant_name(s->owner.tenant));
 	mutex_unlock(&memx_store_lock);
 }
 

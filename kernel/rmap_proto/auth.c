@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Authenticated frames. With a cluster key (module parameter key_file),
- * every frame carries a Poly1305 tag over its Ethernet addresses, its
- * header and its payload: ChaCha20-Poly1305 (RFC 8439) with the whole
- * frame as associated data and nothing encrypted (or the payload
- * encrypted, with encrypt=1). Each sender seals with a key of its own,
- * derived from the cluster key, its MAC and a random epoch drawn at
- * load: a 64-bit counter is the nonce, and no (key, nonce) pair ever
- * repeats, even if the clock steps back or a VM is cloned. The receiver
- * keeps a window of the counters it took from each peer (and remembers
- * peers it forgot a while), so a replayed frame is refused.
- * docs/security.md has the trust model.
+ * Authenticated frames. With keys (module parameter key_file), every
+ * frame carries a Poly1305 tag over its Ethernet addresses, its header
+ * and its payload: ChaCha20-Poly1305 (RFC 8439) with the whole frame as
+ * associated data and nothing encrypted (or the payload encrypted, with
+ * encrypt=1). Each sender seals with a key of its own, derived from a
+ * tenant's key, its MAC and a random epoch drawn at load: a 64-bit
+ * counter is the nonce, and no (key, nonce) pair ever repeats, even if
+ * the clock steps back or a VM is cloned. The receiver keeps a window of
+ * the counters it took from each peer (and remembers peers it forgot a
+ * while), so a replayed frame is refused.
+ *
+ * Each key is a tenant: nodes that share it see each other, and only
+ * each other, as peers (a peer is an address under a key). A server
+ * holding several tenants' keys serves each apart; a driver domain
+ * binds each device to one (docs/security.md).
  *
  * Why this primitive: lib/crypto's ChaCha20 and Poly1305 need no
  * crypto-API transform per frame and never sleep (the receive path runs
@@ -41,8 +45,9 @@
 static const char rmap_sender_label[] = "memx rmap v2 sender key";
 static const char rmap_key_id_label[] = "memx rmap v2 key id";
 
-static u8 rmap_cluster_key[RMAP_KEY_LEN];
-static u16 rmap_key_id;			/* 0: no key, frames go unsealed */
+/* Tenant 0 without a key: key_id 0, frames go unsealed. */
+static struct rmap_tenant rmap_tenants[RMAP_MAX_TENANTS] = { { .name = "default" } };
+static unsigned int rmap_nr_tenants = 1;
 static bool rmap_encrypt;
 static u64 rmap_epoch;			/* ours, random per load, never 0 */
 static atomic64_t rmap_tx_counter;
@@ -81,6 +86,78 @@ bad:
 	return -EINVAL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_key_parse);
+
+/* A tenant's name: 1 to RMAP_TENANT_NAME_LEN - 1 of [a-z0-9_-]. */
+static bool rmap_tenant_name_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= RMAP_TENANT_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '-' && name[i] != '_')
+			return false;
+	}
+	return true;
+}
+
+/**
+ * rmap_keys_parse() - read a key file: one key per line
+ * @text: the file; each line empty, a comment (#), "NAME KEY" or a lone
+ *	KEY (the tenant "default"), KEY being 64 hexadecimal digits
+ * @len: bytes of @text
+ * @t: the tenants read, up to @max
+ * @max: room in @t
+ * @line: set to the number of the first bad line
+ *
+ * Names and keys must be unique, and so must the keys' ids.
+ *
+ * Return: tenants read (at least one), or -EINVAL.
+ */
+int rmap_keys_parse(const char *text, size_t len, struct rmap_tenant *t, unsigned int max,
+		    unsigned int *line)
+{
+	const char *p = text, *end = text + len;
+	unsigned int n = 0, i;
+
+	for (*line = 1; p < end; (*line)++) {
+		const char *eol = memchr(p, '\n', end - p) ?: end;
+		const char *p_line = p, *q = p, *name;
+		size_t name_len = 0;
+
+		p = eol < end ? eol + 1 : end;
+		while (q < eol && isspace(*q))
+			q++;
+		if (q == eol || *q == '#')
+			continue;
+		if (n == max)
+			goto bad;
+		/* A name ends at the first blank; without one, the line is a lone key. */
+		name = q;
+		while (q < eol && !isspace(*q))
+			q++;
+		name_len = q - name;
+		if (!rmap_tenant_name_ok(name, name_len) || rmap_key_parse(q, eol - q, t[n].key)) {
+			name = NULL;
+			if (rmap_key_parse(p_line, eol - p_line, t[n].key))
+				goto bad;
+		}
+		memset(t[n].name, 0, sizeof(t[n].name));
+		memcpy(t[n].name, name ?: "default", name ? name_len : strlen("default"));
+		t[n].key_id = rmap_key_id_of(t[n].key);
+		for (i = 0; i < n; i++) {
+			if (!strcmp(t[i].name, t[n].name) || t[i].key_id == t[n].key_id)
+				goto bad;
+		}
+		n++;
+	}
+	if (n)
+		return n;
+bad:
+	memzero_explicit(t, max * sizeof(*t));
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_keys_parse);
 
 /**
  * rmap_key_derive() - the key a node seals its frames with
@@ -284,23 +361,85 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_replay_accept);
 /**
  * rmap_auth_on() - whether frames are sealed and checked
  *
- * Return: true when a cluster key was loaded.
+ * Return: true when keys were loaded.
  */
 bool rmap_auth_on(void)
 {
-	return rmap_key_id;
+	return rmap_tenants[0].key_id;
 }
 
 /**
- * rmap_auth_key_for() - the key a node seals with, under the cluster key
+ * rmap_tenants_nr() - how many tenants this node has keys for
+ *
+ * Return: at least 1: without keys, the one tenant "default".
+ */
+unsigned int rmap_tenants_nr(void)
+{
+	return rmap_nr_tenants;
+}
+EXPORT_SYMBOL_GPL(rmap_tenants_nr);
+
+/**
+ * rmap_tenant_find() - a tenant by the name its key has in the key file
+ * @name: its name
+ *
+ * Return: its index, or -ENOENT.
+ */
+int rmap_tenant_find(const char *name)
+{
+	unsigned int t;
+
+	for (t = 0; t < rmap_nr_tenants; t++) {
+		if (!strcmp(rmap_tenants[t].name, name))
+			return t;
+	}
+	return -ENOENT;
+}
+EXPORT_SYMBOL_GPL(rmap_tenant_find);
+
+/**
+ * rmap_tenant_name() - the name of a tenant
+ * @tenant: its index, below rmap_tenants_nr()
+ *
+ * Return: the name, which never changes while rmap_proto is loaded.
+ */
+const char *rmap_tenant_name(unsigned int tenant)
+{
+	return rmap_tenants[tenant].name;
+}
+EXPORT_SYMBOL_GPL(rmap_tenant_name);
+
+/**
+ * rmap_auth_tenant() - the tenant whose key a received frame names
+ * @h: its header
+ *
+ * Return: the tenant, or -1 for a key we do not have (or a sealed frame
+ * while we have none).
+ */
+int rmap_auth_tenant(const struct rmap_hdr *h)
+{
+	u16 id = be16_to_cpu(h->key_id);
+	unsigned int t;
+
+	for (t = 0; t < rmap_nr_tenants; t++) {
+		if (rmap_tenants[t].key_id == id)
+			return t;
+	}
+	return -1;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_tenant);
+
+/**
+ * rmap_auth_key_for() - the key a node seals with, under a tenant's key
+ * @tenant: the tenant
  * @mac: the node's address
  * @epoch: its epoch, or 0 for ours (@mac one of our addresses)
- * @out: its key; zero without a cluster key
+ * @out: its key; zero without keys
  */
-void rmap_auth_key_for(const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN])
+void rmap_auth_key_for(unsigned int tenant, const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN])
 {
-	if (rmap_key_id)
-		rmap_key_derive(rmap_cluster_key, mac, epoch ?: rmap_epoch, out);
+	if (rmap_auth_on())
+		rmap_key_derive(rmap_tenants[tenant].key, mac, epoch ?: rmap_epoch, out);
 	else
 		memset(out, 0, RMAP_KEY_LEN);
 }
@@ -308,35 +447,35 @@ void rmap_auth_key_for(const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN])
 /**
  * rmap_auth_encrypts() - whether payloads leave encrypted
  *
- * Return: true when loaded with a key and encrypt=1.
+ * Return: true when loaded with keys and encrypt=1.
  */
 bool rmap_auth_encrypts(void)
 {
-	return rmap_key_id && rmap_encrypt;
+	return rmap_auth_on() && rmap_encrypt;
 }
 
 /* @key, or the key of @src in @epoch derived into @derived when @key is NULL. */
-static const u8 *rmap_sender_key(const u8 *key, const u8 *src, u64 epoch,
+static const u8 *rmap_sender_key(unsigned int tenant, const u8 *key, const u8 *src, u64 epoch,
 				 u8 derived[RMAP_KEY_LEN])
 {
 	if (key)
 		return key;
-	rmap_key_derive(rmap_cluster_key, src, epoch, derived);
+	rmap_key_derive(rmap_tenants[tenant].key, src, epoch, derived);
 	return derived;
 }
 
 /* The seal's fields, but the tag: false when there is no key (all zero). */
-static bool rmap_seal_start(struct rmap_hdr *h)
+static bool rmap_seal_start(struct rmap_hdr *h, unsigned int tenant)
 {
 	memset(h->tag, 0, sizeof(h->tag));
 	h->flags &= ~RMAP_F_ENCRYPTED;
-	if (!rmap_key_id) {
+	if (!rmap_auth_on()) {
 		h->key_id = 0;
 		h->counter = 0;
 		h->epoch = 0;
 		return false;
 	}
-	h->key_id = cpu_to_be16(rmap_key_id);
+	h->key_id = cpu_to_be16(rmap_tenants[tenant].key_id);
 	h->counter = cpu_to_be64(atomic64_inc_return(&rmap_tx_counter));
 	h->epoch = cpu_to_be64(rmap_epoch);
 	return true;
@@ -345,21 +484,22 @@ static bool rmap_seal_start(struct rmap_hdr *h)
 /**
  * rmap_auth_seal() - set a frame's key id, counter and tag
  * @h: its header, every other field final but the CRC (sealed after)
+ * @tenant: whose key it is sealed under
  * @key: the sender's key (rmap_auth_key_for() of @src), or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
  * @payload: its frag_len payload bytes, sent as they are
  *
- * Without a cluster key the three fields are zero.
+ * Without keys the three fields are zero.
  */
-void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
-		    const void *payload)
+void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
+		    const u8 *src, const void *payload)
 {
 	u8 derived[RMAP_KEY_LEN];
 
-	if (!rmap_seal_start(h))
+	if (!rmap_seal_start(h, tenant))
 		return;
-	key = rmap_sender_key(key, src, rmap_epoch, derived);
+	key = rmap_sender_key(tenant, key, src, rmap_epoch, derived);
 	rmap_frame_tag(h->tag, key, dst, src, h, payload);
 	memzero_explicit(derived, sizeof(derived));
 }
@@ -368,20 +508,21 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal);
 /**
  * rmap_auth_seal_encrypted() - rmap_auth_seal(), the payload encrypted first
  * @h: its header, every other field final but the CRC (sealed after)
+ * @tenant: whose key it is sealed under
  * @key: the sender's key, or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
  * @payload: its frag_len payload bytes: the frame's own copy, encrypted
  *	in place (RMAP_F_ENCRYPTED) when there is a key
  */
-void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			      const u8 *src, void *payload)
+void rmap_auth_seal_encrypted(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			      const u8 *dst, const u8 *src, void *payload)
 {
 	u8 derived[RMAP_KEY_LEN];
 
-	if (!rmap_seal_start(h))
+	if (!rmap_seal_start(h, tenant))
 		return;
-	key = rmap_sender_key(key, src, rmap_epoch, derived);
+	key = rmap_sender_key(tenant, key, src, rmap_epoch, derived);
 	if (h->frag_len) {
 		h->flags |= RMAP_F_ENCRYPTED;
 		rmap_frame_crypt(key, be64_to_cpu(h->counter), payload, be16_to_cpu(h->frag_len));
@@ -394,6 +535,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal_encrypted);
 /**
  * rmap_auth_check() - verify a received frame's tag, and decrypt it
  * @h: its header, passed by rmap_frame_check()
+ * @tenant: rmap_auth_tenant() of @h
  * @key: the sender's key for the frame's epoch if known (a peer's), or
  *	NULL to derive it
  * @dst: the frame's Ethernet destination
@@ -404,24 +546,25 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal_encrypted);
  * Changes nothing else: the caller takes the counter through the sender's
  * replay window (rmap_replay_accept()) once it knows the sender.
  *
- * Return: RMAP_DROP_NONE, RMAP_DROP_KEY (sealed under another key, or
- * not sealed while we have one), RMAP_DROP_CLEAR (a payload in the clear
- * while we encrypt) or RMAP_DROP_AUTH (a wrong tag).
+ * Return: RMAP_DROP_NONE, RMAP_DROP_KEY (sealed under a key we do not
+ * have, or not sealed while we have keys), RMAP_DROP_CLEAR (a payload in
+ * the clear while we encrypt) or RMAP_DROP_AUTH (a wrong tag).
  */
-enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			       const u8 *src, void *payload)
+enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
+			       const u8 *dst, const u8 *src, void *payload)
 {
 	u8 derived[RMAP_KEY_LEN], tag[RMAP_TAG_LEN];
 	bool bad;
 
-	if (be16_to_cpu(h->key_id) != rmap_key_id)
+	if (tenant < 0 || tenant >= rmap_nr_tenants ||
+	    be16_to_cpu(h->key_id) != rmap_tenants[tenant].key_id)
 		return RMAP_DROP_KEY;
-	if (!rmap_key_id)
+	if (!rmap_auth_on())
 		return h->flags & RMAP_F_ENCRYPTED ? RMAP_DROP_KEY : RMAP_DROP_NONE;
 	/* A node that encrypts takes no payload in the clear: a peer set up otherwise shows. */
 	if (rmap_encrypt && h->frag_len && !(h->flags & RMAP_F_ENCRYPTED))
 		return RMAP_DROP_CLEAR;
-	key = rmap_sender_key(key, src, be64_to_cpu(h->epoch), derived);
+	key = rmap_sender_key(tenant, key, src, be64_to_cpu(h->epoch), derived);
 	rmap_frame_tag(tag, key, dst, src, h, payload);
 	bad = crypto_memneq(tag, h->tag, RMAP_TAG_LEN);
 	if (!bad && (h->flags & RMAP_F_ENCRYPTED))
@@ -432,40 +575,58 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_check);
 
 /**
- * rmap_auth_use_key() - seal and check frames under a cluster key from now on
- * @cluster: the key
+ * rmap_auth_use_keys() - seal and check frames under tenants' keys from now on
+ * @t: the tenants, from rmap_keys_parse(): names, keys and ids unique
+ * @n: how many, 1 to RMAP_MAX_TENANTS
  * @encrypt: encrypt payloads too
  *
  * Draws this load's epoch; counters go on from the wall clock in
  * nanoseconds, so that they only grow, across loads too (a node sends
  * far fewer than one frame per nanosecond).
  */
-void rmap_auth_use_key(const u8 cluster[RMAP_KEY_LEN], bool encrypt)
+void rmap_auth_use_keys(const struct rmap_tenant *t, unsigned int n, bool encrypt)
 {
-	memcpy(rmap_cluster_key, cluster, RMAP_KEY_LEN);
+	memcpy(rmap_tenants, t, n * sizeof(*t));
+	rmap_nr_tenants = n;
 	rmap_encrypt = encrypt;
 	rmap_epoch = get_random_u64() | 1;
 	atomic64_set(&rmap_tx_counter, max_t(u64, ktime_get_real_ns(),
 					     atomic64_read(&rmap_tx_counter)));
-	rmap_key_id = rmap_key_id_of(rmap_cluster_key);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_auth_use_keys);
+
+/**
+ * rmap_auth_use_key() - rmap_auth_use_keys() with one key, the tenant "default"
+ * @key: the key
+ * @encrypt: encrypt payloads too
+ */
+void rmap_auth_use_key(const u8 key[RMAP_KEY_LEN], bool encrypt)
+{
+	struct rmap_tenant t = { .name = "default" };
+
+	memcpy(t.key, key, RMAP_KEY_LEN);
+	t.key_id = rmap_key_id_of(key);
+	rmap_auth_use_keys(&t, 1, encrypt);
+	memzero_explicit(&t, sizeof(t));
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_use_key);
 
 /**
- * rmap_auth_init() - load the cluster key, if a file is named
- * @key_file: path of a file holding the key as 64 hexadecimal digits, or ""
+ * rmap_auth_init() - load the tenants' keys, if a file is named
+ * @key_file: path of a file of keys (rmap_keys_parse()), or ""
  * @encrypt: encrypt payloads too (needs a key)
  *
- * The key itself is never logged nor shown anywhere.
+ * The keys themselves are never logged nor shown anywhere.
  *
  * Return: 0, or a negative errno after saying why.
  */
 int rmap_auth_init(const char *key_file, bool encrypt)
 {
-	u8 cluster[RMAP_KEY_LEN];
+	struct rmap_tenant *t;
+	unsigned int line, i;
 	void *buf = NULL;
 	ssize_t len;
-	int err;
+	int n;
 
 	if (encrypt && !*key_file) {
 		pr_err("encrypt=1 needs a key_file\n");
@@ -475,32 +636,38 @@ int rmap_auth_init(const char *key_file, bool encrypt)
 		pr_warn("no key_file: frames are not authenticated, every host on the LAN is trusted (see docs/security.md)\n");
 		return 0;
 	}
-	len = kernel_read_file_from_path(key_file, 0, &buf, 4096, NULL, READING_UNKNOWN);
+	len = kernel_read_file_from_path(key_file, 0, &buf, 64 * 1024, NULL, READING_UNKNOWN);
 	if (len < 0) {
 		pr_err("key_file=%s: cannot be read (%zd)\n", key_file, len);
 		return len;
 	}
-	err = rmap_key_parse(buf, len, cluster);
+	t = kcalloc(RMAP_MAX_TENANTS, sizeof(*t), GFP_KERNEL);
+	n = t ? rmap_keys_parse(buf, len, t, RMAP_MAX_TENANTS, &line) : -ENOMEM;
 	memzero_explicit(buf, len);
 	vfree(buf);
-	if (err) {
-		pr_err("key_file=%s: must hold a key of 64 hexadecimal digits\n", key_file);
-		return err;
+	if (n == -EINVAL)
+		pr_err("key_file=%s: line %u: each line must be a key of 64 hexadecimal digits, alone or after a name ([a-z0-9_-], up to %d characters); names and keys unique, at most %d keys\n",
+		       key_file, line, RMAP_TENANT_NAME_LEN - 1, RMAP_MAX_TENANTS);
+	if (n < 0) {
+		kfree(t);
+		return n;
 	}
-	rmap_auth_use_key(cluster, encrypt);
-	memzero_explicit(cluster, sizeof(cluster));
-	pr_info("frames authenticated under key %04x%s\n", rmap_key_id,
-		encrypt ? ", payloads encrypted" : "");
+	rmap_auth_use_keys(t, n, encrypt);
+	for (i = 0; i < n; i++)
+		pr_info("frames of tenant %s authenticated under key %04x%s\n", t[i].name,
+			t[i].key_id, encrypt ? ", payloads encrypted" : "");
+	kfree_sensitive(t);
 	return 0;
 }
 
 /**
- * rmap_auth_exit() - forget the key
+ * rmap_auth_exit() - forget the keys
  */
 void rmap_auth_exit(void)
 {
-	rmap_key_id = 0;
+	memzero_explicit(rmap_tenants, sizeof(rmap_tenants));
+	strscpy(rmap_tenants[0].name, "default", RMAP_TENANT_NAME_LEN);
+	rmap_nr_tenants = 1;
 	rmap_encrypt = false;
-	memzero_explicit(rmap_cluster_key, sizeof(rmap_cluster_key));
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_exit);

@@ -3,7 +3,8 @@
  * Discovery. A node that lends memory broadcasts advertisements (its
  * capacity, free pages and load) on every RMAP interface, periodically and
  * at once to a node that solicits them. Every node keeps what it hears in
- * the peer table, where silent peers age out.
+ * the peer table, where silent peers age out. Each tenant's nodes find
+ * one another apart: a server advertises under each key it has.
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
@@ -62,7 +63,7 @@ static bool rmap_is_advertising(void)
 }
 
 /* Discovery messages are one small frame: any MTU takes them. */
-static void rmap_advert_send(struct net_device *dev, const u8 *dst)
+static void rmap_advert_send(struct net_device *dev, const u8 *dst, unsigned int tenant)
 {
 	struct rmap_hdr h;
 
@@ -70,30 +71,39 @@ static void rmap_advert_send(struct net_device *dev, const u8 *dst)
 	spin_lock_bh(&rmap_adv_lock);
 	h.adv = rmap_adv;
 	spin_unlock_bh(&rmap_adv_lock);
-	rmap_send(dev, dev->mtu, dst, NULL, &h, NULL, 0, NULL, 0);
+	rmap_send(dev, dev->mtu, dst, tenant, NULL, &h, NULL, 0, NULL, 0);
 }
 
-static void rmap_solicit_send(struct net_device *dev)
+static void rmap_solicit_send(struct net_device *dev, unsigned int tenant)
 {
 	struct rmap_hdr h;
 
 	rmap_hdr_init(&h, RMAP_SOLICIT, 0, 0);
-	rmap_send(dev, dev->mtu, dev->broadcast, NULL, &h, NULL, 0, NULL, 0);
+	rmap_send(dev, dev->mtu, dev->broadcast, tenant, NULL, &h, NULL, 0, NULL, 0);
 }
 
-/* Send an advertisement or a solicitation on every usable interface. */
+/* Under each tenant's key, an advertisement or a solicitation on @dev. */
+static void rmap_discover_send(struct net_device *dev, enum rmap_type type)
+{
+	unsigned int t;
+
+	for (t = 0; t < rmap_tenants_nr(); t++) {
+		if (type == RMAP_ADVERTISE)
+			rmap_advert_send(dev, dev->broadcast, t);
+		else
+			rmap_solicit_send(dev, t);
+	}
+}
+
+/* Send advertisements or solicitations on every usable interface. */
 static void rmap_broadcast(enum rmap_type type)
 {
 	struct net_device *dev;
 
 	rcu_read_lock();
 	for_each_netdev_rcu(&init_net, dev) {
-		if (!rmap_iface_allowed(dev) || !netif_running(dev) || !netif_carrier_ok(dev))
-			continue;
-		if (type == RMAP_ADVERTISE)
-			rmap_advert_send(dev, dev->broadcast);
-		else
-			rmap_solicit_send(dev);
+		if (rmap_iface_allowed(dev) && netif_running(dev) && netif_carrier_ok(dev))
+			rmap_discover_send(dev, type);
 	}
 	rcu_read_unlock();
 }
@@ -108,9 +118,9 @@ static void rmap_broadcast(enum rmap_type type)
  */
 void rmap_discover_announce(struct net_device *dev)
 {
-	rmap_solicit_send(dev);
+	rmap_discover_send(dev, RMAP_SOLICIT);
 	if (rmap_is_advertising())
-		rmap_advert_send(dev, dev->broadcast);
+		rmap_discover_send(dev, RMAP_ADVERTISE);
 }
 
 static void rmap_advert_work(struct work_struct *work)
@@ -185,10 +195,12 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
 
 	spin_lock_bh(&peer->lock);
 	if (peer->server && peer->server_id != id) {
-		pr_info("server %pM restarted (id %08x -> %08x)\n", src, peer->server_id, id);
+		pr_info("server %pM (%s) restarted (id %08x -> %08x)\n", src,
+			rmap_tenant_name(peer->tenant), peer->server_id, id);
 		event = RMAP_SERVER_RESTARTED;
 	} else if (!peer->server) {
-		pr_info("server %pM appeared: %llu pages\n", src, capacity);
+		pr_info("server %pM (%s) appeared: %llu pages\n", src,
+			rmap_tenant_name(peer->tenant), capacity);
 		event = RMAP_SERVER_UP;
 	}
 	peer->server = true;
@@ -209,9 +221,11 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
  * rmap_discover_rx() - an advertisement or a solicitation arrived
  * @dev: the interface it came in on
  * @src: its sender
+ * @tenant: the tenant whose key sealed it
  * @h: its validated header
  */
-void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h)
+void rmap_discover_rx(struct net_device *dev, const u8 *src, unsigned int tenant,
+		      const struct rmap_hdr *h)
 {
 	bool serving = rmap_is_advertising();
 	struct rmap_peer *peer;
@@ -219,11 +233,11 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 	/* Only a server has a use for the nodes that solicit: its clients. */
 	rcu_read_lock();
 	if (h->type == RMAP_ADVERTISE)
-		peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_PEERS);
+		peer = rmap_peer_find_or_create(dev, src, tenant, RMAP_MAX_PEERS);
 	else if (serving)
-		peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_CLIENT_PEERS);
+		peer = rmap_peer_find_or_create(dev, src, tenant, RMAP_MAX_CLIENT_PEERS);
 	else
-		peer = rmap_peer_lookup(src);
+		peer = rmap_peer_lookup(src, tenant);
 	if (peer && !rmap_peer_fresh(peer, h)) {
 		rcu_read_unlock();
 		return;
@@ -242,7 +256,7 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_h
 
 	/* With a key, only a solicitation known fresh (its sender's) is answered. */
 	if (h->type == RMAP_SOLICIT && serving && (peer || !rmap_auth_on()))
-		rmap_advert_send(dev, src);
+		rmap_advert_send(dev, src, tenant);
 }
 
 int rmap_discover_init(void)

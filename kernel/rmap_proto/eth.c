@@ -101,14 +101,18 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 	}
 }
 
-/* Count a bad frame against its sender, if we know it, and the module. */
-static void rmap_rx_drop(const u8 *src, enum rmap_drop why)
+/*
+ * Count a bad frame against the module, and against its sender under the
+ * tenant it names if we know one (the default tenant's when it names none
+ * of ours).
+ */
+static void rmap_rx_drop(const u8 *src, int tenant, enum rmap_drop why)
 {
 	struct rmap_peer *peer;
 
 	rmap_stat_drop(why);
 	rcu_read_lock();
-	peer = rmap_peer_lookup(src);
+	peer = rmap_peer_lookup(src, max(tenant, 0));
 	if (peer) {
 		spin_lock(&peer->lock);
 		peer->drop[why]++;
@@ -119,17 +123,17 @@ static void rmap_rx_drop(const u8 *src, enum rmap_drop why)
 
 /*
  * A frame that passed every check, its tag included: find its sender
- * (new, where the type allows), take it through the sender's replay
- * window, and hand it up by type.
+ * under its tenant (new, where the type allows), take it through the
+ * sender's replay window, and hand it up by type.
  */
-static void rmap_rx_frame(struct net_device *dev, const u8 *src,
+static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int tenant,
 			  const struct rmap_hdr *h, unsigned int len)
 {
 	const void *payload = (const u8 *)h + RMAP_HDR_LEN;
 	struct rmap_peer *peer;
 
 	if (rmap_type_is_discovery(h->type)) {
-		rmap_discover_rx(dev, src, h);
+		rmap_discover_rx(dev, src, tenant, h);
 		return;
 	}
 	rcu_read_lock();
@@ -138,7 +142,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 	case RMAP_READ_RESP:
 	case RMAP_ACK:
 		/* Answers only come from peers we asked. */
-		peer = rmap_peer_lookup(src);
+		peer = rmap_peer_lookup(src, tenant);
 		if (!peer) {
 			rmap_stat_drop(RMAP_DROP_SESSION);
 			break;
@@ -152,7 +156,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src,
 		/* A node that serves no memory has nobody to ask it but pings. */
 		peer = NULL;
 		if (h->type == RMAP_PING || rmap_serving())
-			peer = rmap_peer_find_or_create(dev, src, RMAP_MAX_CLIENT_PEERS);
+			peer = rmap_peer_find_or_create(dev, src, tenant, RMAP_MAX_CLIENT_PEERS);
 		if (!peer) {
 			rmap_stat_add(RMAP_STAT_RX_UNCLAIMED, 1);
 			break;
@@ -178,18 +182,20 @@ unlock:
 }
 
 /*
- * Whether the frame's tag is right, with its sender's key if we know it;
- * an encrypted payload is then decrypted in place.
+ * Whether the frame's tag is right under the key of @tenant, with its
+ * sender's key if we know it; an encrypted payload is then decrypted in
+ * place.
  */
-static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, struct rmap_hdr *h)
+static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, int tenant, struct rmap_hdr *h)
 {
 	u8 key[RMAP_KEY_LEN];
-	struct rmap_peer *peer;
+	struct rmap_peer *peer = NULL;
 	bool known = false;
 	enum rmap_drop why;
 
 	rcu_read_lock();
-	peer = rmap_peer_lookup(eth->h_source);
+	if (tenant >= 0)
+		peer = rmap_peer_lookup(eth->h_source, tenant);
 	if (peer && rmap_auth_on()) {
 		spin_lock_bh(&peer->lock);
 		known = peer->replay.epoch && peer->replay.epoch == be64_to_cpu(h->epoch);
@@ -198,7 +204,7 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, struct rmap_hdr *h)
 		spin_unlock_bh(&peer->lock);
 	}
 	rcu_read_unlock();
-	why = rmap_auth_check(h, known ? key : NULL, eth->h_dest, eth->h_source,
+	why = rmap_auth_check(h, tenant, known ? key : NULL, eth->h_dest, eth->h_source,
 			      (u8 *)h + RMAP_HDR_LEN);
 	memzero_explicit(key, sizeof(key));
 	return why;
@@ -206,14 +212,15 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, struct rmap_hdr *h)
 
 /*
  * Up the stack, one way: namespace and interface, the frame's own checks
- * (lengths, CRC, fields), its destination, its tag; only then anything
- * that changes state (rmap_rx_frame()).
+ * (lengths, CRC, fields), its destination, its tag under the tenant it
+ * names; only then anything that changes state (rmap_rx_frame()).
  */
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
 	const struct rmap_hdr *h;
 	enum rmap_drop why;
+	int tenant = -1;
 
 	/* Counted, never looked into: not even its sender is trusted. */
 	if (!net_eq(dev_net(dev), &init_net)) {
@@ -265,14 +272,15 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		}
 		h = (const struct rmap_hdr *)skb->data;
 	}
-	why = rmap_rx_auth(eth_hdr(skb), (struct rmap_hdr *)skb->data);
+	tenant = rmap_auth_tenant(h);
+	why = rmap_rx_auth(eth_hdr(skb), tenant, (struct rmap_hdr *)skb->data);
 	if (why != RMAP_DROP_NONE)
 		goto drop;
-	rmap_rx_frame(dev, eth_hdr(skb)->h_source, h, skb->len);
+	rmap_rx_frame(dev, eth_hdr(skb)->h_source, tenant, h, skb->len);
 	consume_skb(skb);
 	return NET_RX_SUCCESS;
 drop:
-	rmap_rx_drop(eth_hdr(skb)->h_source, why);
+	rmap_rx_drop(eth_hdr(skb)->h_source, tenant, why);
 	kfree_skb(skb);
 	return NET_RX_DROP;
 ignore:
@@ -405,7 +413,9 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  * @dev: the interface to send on
  * @mtu: the largest frames to send (the device's, or less for a peer)
  * @dst: the destination MAC
- * @key: our sealing key on @dev (a peer's tx_key), or NULL to derive it
+ * @tenant: whose key the frames are sealed under
+ * @key: our sealing key on @dev under it (a peer's tx_key), or NULL to
+ *	derive it
  * @h: the message header; its fragment, authentication and CRC fields
  *	are filled here
  * @page: the payload's page, or NULL to copy it from @buf
@@ -420,9 +430,9 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  *
  * Return: frames queued, or a negative errno when none could be.
  */
-int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 *key,
-	      struct rmap_hdr *h, struct page *page, unsigned int off, const void *buf,
-	      unsigned int len)
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned int tenant,
+	      const u8 *key, struct rmap_hdr *h, struct page *page, unsigned int off,
+	      const void *buf, unsigned int len)
 {
 	struct sk_buff *skbs[RMAP_MAX_FRAGS];
 	unsigned int i, size, count, built = 0, sent;
@@ -462,15 +472,17 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 
 
 		rmap_frag_hdr(h, len, size, i);
 		if (crypt) {
-			rmap_auth_seal_encrypted(h, key, dst, dev->dev_addr, crypt + foff);
+			rmap_auth_seal_encrypted(h, tenant, key, dst, dev->dev_addr, crypt + foff);
 			rmap_frame_seal(h, crypt + foff);
 			skb = rmap_alloc_frame(dev, dst, h, crypt_page, foff, crypt + foff,
 					       be16_to_cpu(h->frag_len));
 		} else {
-			rmap_auth_seal(h, key, dst, dev->dev_addr, len ? data + foff : NULL);
-			rmap_frame_seal(h, len ? data + foff : NULL);
+			const u8 *frag = len ? data + foff : NULL;
+
+			rmap_auth_seal(h, tenant, key, dst, dev->dev_addr, frag);
+			rmap_frame_seal(h, frag);
 			skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
-					       len ? data + foff : NULL, be16_to_cpu(h->frag_len));
+					       frag, be16_to_cpu(h->frag_len));
 		}
 		if (skb)
 			skbs[built++] = skb;
@@ -508,10 +520,10 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 		/* Our address there changed: so did the key we seal with. */
 		if (unlikely(!ether_addr_equal(peer->tx_key_mac, dev->dev_addr))) {
 			ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
-			rmap_auth_key_for(dev->dev_addr, 0, peer->tx_key);
+			rmap_auth_key_for(peer->tenant, dev->dev_addr, 0, peer->tx_key);
 		}
 		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac,
-				 peer->tx_key, h, page, off, buf, len);
+				 peer->tenant, peer->tx_key, h, page, off, buf, len);
 	}
 	rcu_read_unlock();
 	if (sent < 0) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The peer table: every node we have heard from, found by MAC under RCU
- * from the receive path. Peers that fall silent age out; servers that go
- * quiet for longer than the dead time are declared dead and every request
- * to them fails, so nothing waits on them forever.
+ * The peer table: every node we have heard from, found by MAC and tenant
+ * (the key its frames are sealed under) under RCU from the receive path.
+ * Peers that fall silent age out; servers that go quiet for longer than
+ * the dead time are declared dead and every request to them fails, so
+ * nothing waits on them forever.
  */
 #include <linux/debugfs.h>
 #include <linux/etherdevice.h>
@@ -37,6 +38,7 @@ static struct delayed_work rmap_ageing_work;
 struct rmap_forgotten {
 	struct hlist_node hnode;
 	u8 mac[ETH_ALEN];
+	u8 tenant;
 	u64 epoch;
 	u64 top;		/* 0: slot never used */
 };
@@ -62,23 +64,24 @@ static const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
 	[RMAP_PEER_SPURIOUS] = "spurious",
 };
 
-static u32 rmap_mac_hash(const u8 *mac)
+static u32 rmap_mac_hash(const u8 *mac, unsigned int tenant)
 {
-	return jhash(mac, ETH_ALEN, 0);
+	return jhash(mac, ETH_ALEN, tenant);
 }
 
 /**
- * rmap_peer_lookup() - find a peer by MAC, under rcu_read_lock()
+ * rmap_peer_lookup() - find a peer by MAC and tenant, under rcu_read_lock()
  * @mac: its address
+ * @tenant: the tenant it speaks under
  *
  * Return: the peer, valid until rcu_read_unlock(), or NULL.
  */
-struct rmap_peer *rmap_peer_lookup(const u8 *mac)
+struct rmap_peer *rmap_peer_lookup(const u8 *mac, unsigned int tenant)
 {
 	struct rmap_peer *peer;
 
-	hash_for_each_possible_rcu(rmap_peers, peer, hnode, rmap_mac_hash(mac)) {
-		if (ether_addr_equal(peer->mac, mac))
+	hash_for_each_possible_rcu(rmap_peers, peer, hnode, rmap_mac_hash(mac, tenant)) {
+		if (ether_addr_equal(peer->mac, mac) && peer->tenant == tenant)
 			return peer;
 	}
 	return NULL;
@@ -87,15 +90,16 @@ struct rmap_peer *rmap_peer_lookup(const u8 *mac)
 /**
  * rmap_peer_get_by_mac() - find a peer and take a reference
  * @mac: its address
+ * @tenant: the tenant it speaks under
  *
  * Return: the peer, to be released with rmap_peer_put(), or NULL.
  */
-struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac)
+struct rmap_peer *rmap_peer_get_by_mac(const u8 *mac, unsigned int tenant)
 {
 	struct rmap_peer *peer;
 
 	rcu_read_lock();
-	peer = rmap_peer_lookup(mac);
+	peer = rmap_peer_lookup(mac, tenant);
 	if (peer && !refcount_inc_not_zero(&peer->ref))
 		peer = NULL;
 	rcu_read_unlock();
@@ -127,10 +131,23 @@ const u8 *rmap_peer_mac(const struct rmap_peer *peer)
 }
 EXPORT_SYMBOL_GPL(rmap_peer_mac);
 
+/**
+ * rmap_peer_tenant() - the tenant a peer speaks under
+ * @peer: a valid peer
+ *
+ * Return: the tenant (rmap_tenant_name()), which never changes.
+ */
+unsigned int rmap_peer_tenant(const struct rmap_peer *peer)
+{
+	return peer->tenant;
+}
+EXPORT_SYMBOL_GPL(rmap_peer_tenant);
+
 /* What @peer last advertised; its lock held. */
 void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info)
 {
 	ether_addr_copy(info->mac, peer->mac);
+	info->tenant = peer->tenant;
 	info->id = peer->server_id;
 	info->capacity_pages = peer->capacity_pages;
 	info->free_pages = peer->free_pages;
@@ -138,13 +155,14 @@ void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info
 }
 
 /**
- * rmap_servers() - the servers alive now, as they last advertised
+ * rmap_servers() - the servers of a tenant alive now, as they last advertised
+ * @tenant: the tenant
  * @info: filled with up to @max of them
  * @max: room in @info
  *
  * Return: how many were filled in.
  */
-int rmap_servers(struct rmap_server_info *info, int max)
+int rmap_servers(unsigned int tenant, struct rmap_server_info *info, int max)
 {
 	struct rmap_peer *peer;
 	int bkt, n = 0;
@@ -154,7 +172,7 @@ int rmap_servers(struct rmap_server_info *info, int max)
 		if (n >= max)
 			break;
 		spin_lock_bh(&peer->lock);
-		if (peer->server && !peer->dead && !peer->unhashed)
+		if (peer->tenant == tenant && peer->server && !peer->dead && !peer->unhashed)
 			rmap_peer_server_info(peer, &info[n++]);
 		spin_unlock_bh(&peer->lock);
 	}
@@ -171,12 +189,12 @@ static void rmap_peer_free_rcu(struct rcu_head *rcu)
 	kfree_sensitive(peer);		/* its keys */
 }
 
-static struct rmap_forgotten *rmap_forgotten_find(const u8 *mac)
+static struct rmap_forgotten *rmap_forgotten_find(const u8 *mac, unsigned int tenant)
 {
 	struct rmap_forgotten *f;
 
-	hash_for_each_possible(rmap_forgotten_hash, f, hnode, rmap_mac_hash(mac)) {
-		if (ether_addr_equal(f->mac, mac))
+	hash_for_each_possible(rmap_forgotten_hash, f, hnode, rmap_mac_hash(mac, tenant)) {
+		if (ether_addr_equal(f->mac, mac) && f->tenant == tenant)
 			return f;
 	}
 	return NULL;
@@ -197,14 +215,15 @@ static void rmap_forget(struct rmap_peer *peer)
 	if (!top)
 		return;
 	spin_lock_bh(&rmap_forgotten_lock);
-	f = rmap_forgotten_find(peer->mac);
+	f = rmap_forgotten_find(peer->mac, peer->tenant);
 	if (!f) {
 		f = &rmap_forgotten[rmap_forgotten_next];
 		rmap_forgotten_next = (rmap_forgotten_next + 1) % RMAP_FORGOTTEN;
 		if (f->top)
 			hash_del(&f->hnode);
 		ether_addr_copy(f->mac, peer->mac);
-		hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac));
+		f->tenant = peer->tenant;
+		hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac, f->tenant));
 	}
 	f->epoch = epoch;
 	f->top = top;
@@ -220,7 +239,7 @@ static void rmap_remember(struct rmap_peer *peer)
 	if (!rmap_forgotten)
 		return;
 	spin_lock_bh(&rmap_forgotten_lock);
-	f = rmap_forgotten_find(peer->mac);
+	f = rmap_forgotten_find(peer->mac, peer->tenant);
 	if (f) {
 		peer->replay.epoch = f->epoch;
 		peer->replay.top = f->top;
@@ -229,7 +248,7 @@ static void rmap_remember(struct rmap_peer *peer)
 	}
 	spin_unlock_bh(&rmap_forgotten_lock);
 	if (known)
-		rmap_auth_key_for(peer->mac, peer->replay.epoch, peer->rx_key);
+		rmap_auth_key_for(peer->tenant, peer->mac, peer->replay.epoch, peer->rx_key);
 }
 
 /**
@@ -247,6 +266,7 @@ EXPORT_SYMBOL_GPL(rmap_peer_put);
  * rmap_peer_find_or_create() - the peer behind a frame, new if need be
  * @dev: the interface the frame came in on
  * @mac: its source address
+ * @tenant: the tenant whose key sealed it
  * @limit: peers the table may hold before this one is refused
  *	(RMAP_MAX_PEERS for servers, RMAP_MAX_CLIENT_PEERS for the others)
  *
@@ -257,10 +277,10 @@ EXPORT_SYMBOL_GPL(rmap_peer_put);
  * Return: the peer, valid until rcu_read_unlock(), or NULL.
  */
 struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
-					   unsigned int limit)
+					   unsigned int tenant, unsigned int limit)
 {
-	struct rmap_peer *peer = rmap_peer_lookup(mac);
-	u32 hash = rmap_mac_hash(mac);
+	struct rmap_peer *peer = rmap_peer_lookup(mac, tenant);
+	u32 hash = rmap_mac_hash(mac, tenant);
 
 	if (peer)
 		return peer;
@@ -271,9 +291,10 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	if (!peer)
 		return NULL;
 	ether_addr_copy(peer->mac, mac);
+	peer->tenant = tenant;
 	peer->ifindex = dev->ifindex;
 	ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
-	rmap_auth_key_for(dev->dev_addr, 0, peer->tx_key);
+	rmap_auth_key_for(tenant, dev->dev_addr, 0, peer->tx_key);
 	rmap_remember(peer);
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
@@ -288,8 +309,8 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 
 	spin_lock_bh(&rmap_peers_lock);
 	/* Another CPU may have added it meanwhile. */
-	if (rmap_peer_lookup(mac) || rmap_nr_peers >= limit) {
-		struct rmap_peer *other = rmap_peer_lookup(mac);
+	if (rmap_peer_lookup(mac, tenant) || rmap_nr_peers >= limit) {
+		struct rmap_peer *other = rmap_peer_lookup(mac, tenant);
 
 		spin_unlock_bh(&rmap_peers_lock);
 		rmap_respond_free_peer(peer);
@@ -299,7 +320,7 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	hash_add_rcu(rmap_peers, &peer->hnode, hash);
 	rmap_nr_peers++;
 	spin_unlock_bh(&rmap_peers_lock);
-	pr_debug("peer %pM on %s\n", mac, dev->name);
+	pr_debug("peer %pM (%s) on %s\n", mac, rmap_tenant_name(tenant), dev->name);
 	return peer;
 }
 
@@ -315,7 +336,7 @@ void rmap_peer_seen(struct rmap_peer *peer)
 	peer->last_rx = jiffies;
 	if (peer->dead) {
 		peer->dead = false;
-		pr_info("peer %pM is back\n", peer->mac);
+		pr_info("peer %pM (%s) is back\n", peer->mac, rmap_tenant_name(peer->tenant));
 	}
 	spin_unlock_bh(&peer->lock);
 }
@@ -340,7 +361,7 @@ bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h)
 	fresh = rmap_replay_accept(&peer->replay, be64_to_cpu(h->epoch), be64_to_cpu(h->counter));
 	/* A peer new to us, or loaded again: its key is of its new epoch. */
 	if (fresh && peer->replay.epoch != epoch)
-		rmap_auth_key_for(peer->mac, peer->replay.epoch, peer->rx_key);
+		rmap_auth_key_for(peer->tenant, peer->mac, peer->replay.epoch, peer->rx_key);
 	if (!fresh)
 		peer->drop[RMAP_DROP_REPLAY]++;
 	spin_unlock_bh(&peer->lock);
@@ -429,13 +450,15 @@ static void rmap_ageing(struct work_struct *work)
 		if (gone[i]->server) {
 			struct rmap_server_info info;
 
-			pr_info("server %pM aged out\n", gone[i]->mac);
+			pr_info("server %pM (%s) aged out\n", gone[i]->mac,
+				rmap_tenant_name(gone[i]->tenant));
 			spin_lock_bh(&gone[i]->lock);
 			rmap_peer_server_info(gone[i], &info);
 			spin_unlock_bh(&gone[i]->lock);
 			rmap_server_notify(RMAP_SERVER_DOWN, &info);
 		} else {
-			pr_debug("peer %pM aged out\n", gone[i]->mac);
+			pr_debug("peer %pM (%s) aged out\n", gone[i]->mac,
+				 rmap_tenant_name(gone[i]->tenant));
 		}
 		rmap_forget(gone[i]);
 		rmap_peer_release(gone[i], -EHOSTDOWN);
@@ -452,7 +475,7 @@ static int rmap_peers_show(struct seq_file *m, void *v)
 	seq_puts(m, "# mac ifindex role state age_ms server_id capacity_pages free_pages load srtt_us rto_us window inflight mtu");
 	for (i = 0; i < RMAP_PEER_STAT_NR; i++)
 		seq_printf(m, " %s", rmap_peer_stat_names[i]);
-	seq_puts(m, " drops\n");
+	seq_puts(m, " drops tenant\n");
 	rcu_read_lock();
 	hash_for_each_rcu(rmap_peers, bkt, peer, hnode) {
 		spin_lock_bh(&peer->lock);
@@ -467,7 +490,7 @@ static int rmap_peers_show(struct seq_file *m, void *v)
 			seq_printf(m, " %llu", peer->stat[i]);
 		for (i = RMAP_DROP_NONE + 1; i < RMAP_DROP_NR; i++)
 			seq_printf(m, " %s=%llu", rmap_drop_names[i], peer->drop[i]);
-		seq_putc(m, '\n');
+		seq_printf(m, " tenant=%s\n", rmap_tenant_name(peer->tenant));
 		spin_unlock_bh(&peer->lock);
 	}
 	rcu_read_unlock();

@@ -7,7 +7,8 @@
  *   cat /sys/kernel/debug/rmap/ping
  *
  * The write sends COUNT pings of SIZE payload bytes (default 100 and 4096)
- * to a known peer, one after another, checks that each payload comes back
+ * to a known peer (under the tenant named last, or the first of the key
+ * file), one after another, checks that each payload comes back
  * intact, and returns when done; the read shows the figures.
  */
 #include <linux/completion.h>
@@ -146,21 +147,26 @@ static ssize_t rmap_ping_write(struct file *file, const char __user *ubuf,
 {
 	unsigned int count = 100, size = RMAP_MAX_PAYLOAD;
 	struct rmap_peer *peer;
-	char buf[64], macs[18];
+	char buf[64], macs[18], tenant[RMAP_TENANT_NAME_LEN] = "";
 	u8 mac[ETH_ALEN];
-	int n, err;
+	int n, err, t = 0;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	n = sscanf(buf, "%17s %u %u", macs, &count, &size);
+	BUILD_BUG_ON(RMAP_TENANT_NAME_LEN != 16);	/* %15s below */
+	n = sscanf(buf, "%17s %u %u %15s", macs, &count, &size, tenant);
 	if (n < 1 || !mac_pton(macs, mac) || !count || count > RMAP_PING_MAX_COUNT ||
 	    size > RMAP_MAX_PAYLOAD)
 		return -EINVAL;
+	if (n == 4)
+		t = rmap_tenant_find(tenant);
+	if (t < 0)
+		return t;
 
-	peer = rmap_peer_get_by_mac(mac);
+	peer = rmap_peer_get_by_mac(mac, t);
 	if (!peer)
 		return -EHOSTUNREACH;
 	err = mutex_lock_interruptible(&rmap_ping_mutex);

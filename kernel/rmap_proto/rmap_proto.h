@@ -71,7 +71,16 @@ struct rmap_replay {
 	DECLARE_BITMAP(seen, RMAP_REPLAY_WINDOW);
 };
 
+/* A tenant: a key, its name in the key file, and the id frames name it by. */
+struct rmap_tenant {
+	char name[RMAP_TENANT_NAME_LEN];
+	u8 key[RMAP_KEY_LEN];
+	u16 key_id;
+};
+
 int rmap_key_parse(const char *text, size_t len, u8 key[RMAP_KEY_LEN]);
+int rmap_keys_parse(const char *text, size_t len, struct rmap_tenant *t, unsigned int max,
+		    unsigned int *line);
 void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u64 epoch,
 		     u8 out[RMAP_KEY_LEN]);
 u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN]);
@@ -79,16 +88,18 @@ void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *
 		    const u8 *src, const struct rmap_hdr *h, const void *payload);
 bool rmap_replay_accept(struct rmap_replay *r, u64 epoch, u64 counter);
 bool rmap_auth_on(void);
-void rmap_auth_key_for(const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN]);
+int rmap_auth_tenant(const struct rmap_hdr *h);
+void rmap_auth_key_for(unsigned int tenant, const u8 *mac, u64 epoch, u8 out[RMAP_KEY_LEN]);
 void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsigned int len);
 bool rmap_auth_encrypts(void);
-void rmap_auth_seal(struct rmap_hdr *h, const u8 *key, const u8 *dst, const u8 *src,
-		    const void *payload);
-void rmap_auth_seal_encrypted(struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			      const u8 *src, void *payload);
-enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, const u8 *key, const u8 *dst,
-			       const u8 *src, void *payload);
-void rmap_auth_use_key(const u8 cluster[RMAP_KEY_LEN], bool encrypt);
+void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
+		    const u8 *src, const void *payload);
+void rmap_auth_seal_encrypted(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			      const u8 *dst, const u8 *src, void *payload);
+enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
+			       const u8 *dst, const u8 *src, void *payload);
+void rmap_auth_use_keys(const struct rmap_tenant *t, unsigned int n, bool encrypt);
+void rmap_auth_use_key(const u8 key[RMAP_KEY_LEN], bool encrypt);
 int rmap_auth_init(const char *key_file, bool encrypt);
 void rmap_auth_exit(void);
 
@@ -166,9 +177,9 @@ int rmap_eth_init(u16 ethertype, const char *ifaces);
 void rmap_eth_exit(void);
 bool rmap_eth_ifaces_valid(const char *ifaces);
 bool rmap_iface_allowed(const struct net_device *dev);
-int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, const u8 *key,
-	      struct rmap_hdr *h, struct page *page, unsigned int off, const void *buf,
-	      unsigned int len);
+int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned int tenant,
+	      const u8 *key, struct rmap_hdr *h, struct page *page, unsigned int off,
+	      const void *buf, unsigned int len);
 
 /* Settings of the module, fixed at load (main.c). */
 extern unsigned int rmap_dead_ms;
@@ -236,6 +247,7 @@ struct rmap_peer {
 	struct rcu_head rcu;
 	refcount_t ref;
 	u8 mac[ETH_ALEN];
+	u8 tenant;			/* whose key its frames are sealed under */
 	int ifindex;
 	bool unhashed;			/* out of the table: refuse new requests */
 
@@ -276,9 +288,9 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 		    unsigned int off, const void *buf, unsigned int len);
 
 /* peer.c */
-struct rmap_peer *rmap_peer_lookup(const u8 *mac);
+struct rmap_peer *rmap_peer_lookup(const u8 *mac, unsigned int tenant);
 struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
-					   unsigned int limit);
+					   unsigned int tenant, unsigned int limit);
 void rmap_peer_seen(struct rmap_peer *peer);
 bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h);
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
@@ -298,7 +310,8 @@ int rmap_respond_init_peer(struct rmap_peer *peer);
 void rmap_respond_free_peer(struct rmap_peer *peer);
 
 /* discover.c */
-void rmap_discover_rx(struct net_device *dev, const u8 *src, const struct rmap_hdr *h);
+void rmap_discover_rx(struct net_device *dev, const u8 *src, unsigned int tenant,
+		      const struct rmap_hdr *h);
 void rmap_discover_announce(struct net_device *dev);
 void rmap_server_notify(enum rmap_server_event event, const struct rmap_server_info *info);
 void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info *info);

@@ -17,8 +17,22 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-static const u8 client_a[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a };
-static const u8 client_b[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b };
+static const struct memx_owner client_a = { .mac = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a } };
+static const struct memx_owner client_b = { .mac = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b } };
+/* client_a's address under another tenant's key: another client. */
+static const struct memx_owner client_a_other_tenant = {
+	.mac = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a }, .tenant = 1,
+};
+
+static bool memx_store_has(u32 id, const struct memx_owner *who)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = memx_session_find(id, who);
+	rcu_read_unlock();
+	return found;
+}
 
 static void memx_store_empty_at_start(struct kunit *test)
 {
@@ -31,14 +45,14 @@ static void memx_store_whole_chunks(struct kunit *test)
 	struct memx_session *s;
 	u32 id;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), 0);
 	id = s->id;
 	KUNIT_EXPECT_NE(test, id, 0U);
 	KUNIT_EXPECT_EQ(test, memx_session_pages(s), (u64)MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), (u64)MEMX_CHUNK_PAGES);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), 0);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), -ENOENT);
 }
 
 static void memx_store_capacity_bound(struct kunit *test)
@@ -47,18 +61,18 @@ static void memx_store_capacity_bound(struct kunit *test)
 	struct memx_session *s, *t;
 	u64 total;
 
-	KUNIT_EXPECT_EQ(test, memx_session_create(client_a, 1, 0, 30000, &s), -EINVAL);
-	KUNIT_EXPECT_EQ(test, memx_session_create(client_a, 1, cap + 1, 30000, &s), -EINVAL);
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, cap - MEMX_CHUNK_PAGES, 30000,
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, 0, 30000, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, cap + 1, 30000, &s), -EINVAL);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, cap - MEMX_CHUNK_PAGES, 30000,
 						  &s), 0);
-	KUNIT_EXPECT_EQ(test, memx_session_create(client_b, 2, 2 * MEMX_CHUNK_PAGES, 30000, &t),
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_b, 2, 2 * MEMX_CHUNK_PAGES, 30000, &t),
 			-ENOSPC);
 	/* A failed attempt sets nothing aside. */
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), cap - MEMX_CHUNK_PAGES);
-	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, &client_a, 1, &total), 0);
 	KUNIT_EXPECT_EQ(test, total, cap);
-	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, &client_a, 1, &total), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, &client_a), 0);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
@@ -69,7 +83,7 @@ static void memx_store_pages(struct kunit *test)
 	u64 *w, *w2;
 	u8 *v;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), 0);
 	p = memx_session_page(s, 0, &w);
 	q = memx_session_page(s, MEMX_CHUNK_PAGES - 1, &w2);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -81,7 +95,7 @@ static void memx_store_pages(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !v[0] && !memchr_inv(v, 0, PAGE_SIZE));
 	kunmap_local(v);
 	KUNIT_EXPECT_NULL(test, memx_session_page(s, MEMX_CHUNK_PAGES, &w));
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, &client_a), 0);
 }
 
 static void memx_store_own_client_only(struct kunit *test)
@@ -90,16 +104,42 @@ static void memx_store_own_client_only(struct kunit *test)
 	u64 total;
 	u32 id;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 30000, &s), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), 0);
 	id = s->id;
 	rcu_read_lock();
-	KUNIT_EXPECT_PTR_EQ(test, memx_session_find(id, client_a), s);
-	KUNIT_EXPECT_NULL(test, memx_session_find(id, client_b));
-	KUNIT_EXPECT_NULL(test, memx_session_find(id + 1, client_a));
+	KUNIT_EXPECT_PTR_EQ(test, memx_session_find(id, &client_a), s);
+	KUNIT_EXPECT_NULL(test, memx_session_find(id, &client_b));
+	KUNIT_EXPECT_NULL(test, memx_session_find(id + 1, &client_a));
 	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, memx_session_grow(id, client_b, 1, &total), -ENOENT);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_b), -ENOENT);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(id, &client_b, 1, &total), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_b), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), 0);
+}
+
+/*
+ * A tenant's key sealed the JOIN: the same address under another key
+ * (a tenant forging frames in a neighbour's name) can neither find,
+ * grow, end nor replace the session, even knowing its id and client id.
+ */
+static void memx_store_tenants_apart(struct kunit *test)
+{
+	struct memx_session *s, *t;
+	u64 total;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 5, 1, 30000, &s), 0);
+	id = s->id;
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, memx_session_find(id, &client_a_other_tenant));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_grow(id, &client_a_other_tenant, 1, &total), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a_other_tenant), -ENOENT);
+	/* A JOIN with the same client id under the other key: a session of its own. */
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a_other_tenant, 5, 1, 30000, &t), 0);
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id, &client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(t->id, &client_a));
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, &client_a_other_tenant), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), 0);
 }
 
 static void memx_store_rejoin_replaces(struct kunit *test)
@@ -107,16 +147,16 @@ static void memx_store_rejoin_replaces(struct kunit *test)
 	struct memx_session *s, *t, *u;
 	u32 first;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 7, 1, 30000, &s), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 7, 1, 30000, &s), 0);
 	first = s->id;
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 8, 1, 30000, &u), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 8, 1, 30000, &u), 0);
 	/* Same client, same id: the old session and its memory are gone. */
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 7, 1, 30000, &t), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 7, 1, 30000, &t), 0);
 	KUNIT_EXPECT_NE(test, t->id, first);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 2ULL * MEMX_CHUNK_PAGES);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(first, client_a), -ENOENT);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, client_a), 0);
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(u->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(first, &client_a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, &client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(u->id, &client_a), 0);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
@@ -128,8 +168,8 @@ static void memx_store_release(struct kunit *test)
 	u64 *w;
 
 	/* All the capacity: a release is the only way to make room. */
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, cap, 30000, &s), 0);
-	KUNIT_EXPECT_EQ(test, memx_session_create(client_b, 2, 1, 30000, &t), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, cap, 30000, &s), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_b, 2, 1, 30000, &t), -ENOSPC);
 	rcu_read_lock();
 	KUNIT_EXPECT_TRUE(test, memx_session_release(s, MEMX_CHUNK_PAGES));
 	/* Twice, or beyond the end: nothing more to give. */
@@ -147,14 +187,14 @@ static void memx_store_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_session_held(s), cap - MEMX_CHUNK_PAGES);
 	/* The session's offsets do not shrink; a grow adds at the end. */
 	KUNIT_EXPECT_EQ(test, memx_session_pages(s), cap);
-	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, client_a, 1, &total), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(s->id, &client_a, 1, &total), 0);
 	KUNIT_EXPECT_EQ(test, total, cap + MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, memx_session_held(s), cap);
 	rcu_read_lock();
 	KUNIT_EXPECT_NOT_NULL(test, memx_session_page(s, cap, &w));
 	KUNIT_EXPECT_NULL(test, memx_session_page(s, MEMX_CHUNK_PAGES, &w));
 	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, &client_a), 0);
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
@@ -163,12 +203,12 @@ static void memx_store_release_then_leave(struct kunit *test)
 {
 	struct memx_session *s;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 2 * MEMX_CHUNK_PAGES, 30000,
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 2 * MEMX_CHUNK_PAGES, 30000,
 						  &s), 0);
 	rcu_read_lock();
 	KUNIT_EXPECT_TRUE(test, memx_session_release(s, 0));
 	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, &client_a), 0);
 	memx_store_sync();
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
@@ -213,24 +253,14 @@ static void memx_store_age(struct memx_session *s, unsigned int ms)
 	WRITE_ONCE(s->last_used, jiffies - msecs_to_jiffies(ms));
 }
 
-static bool memx_store_has(u32 id, const u8 *mac)
-{
-	bool found;
-
-	rcu_read_lock();
-	found = memx_session_find(id, mac);
-	rcu_read_unlock();
-	return found;
-}
-
 static void memx_store_lease(struct kunit *test)
 {
 	struct memx_session *a1, *a2, *b1;
 	u32 id_a1, id_a2, id_b1;
 
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 1, 1, 1000, &a1), 0);
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_a, 2, 1, 1000, &a2), 0);
-	KUNIT_ASSERT_EQ(test, memx_session_create(client_b, 3, 1, 1000, &b1), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 1000, &a1), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 2, 1, 1000, &a2), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 3, 1, 1000, &b1), 0);
 	id_a1 = a1->id;
 	id_a2 = a2->id;
 	id_b1 = b1->id;
@@ -238,16 +268,16 @@ static void memx_store_lease(struct kunit *test)
 	memx_store_age(a1, 5000);
 	memx_store_age(b1, 5000);
 	memx_sessions_expire();
-	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a1, client_a));
-	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a2, client_a));
-	KUNIT_EXPECT_FALSE(test, memx_store_has(id_b1, client_b));
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a1, &client_a));
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id_a2, &client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_b1, &client_b));
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 2ULL * MEMX_CHUNK_PAGES);
 	/* Now client a is silent too: both of its sessions end. */
 	memx_store_age(a1, 5000);
 	memx_store_age(a2, 5000);
 	memx_sessions_expire();
-	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a1, client_a));
-	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a2, client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a1, &client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a2, &client_a));
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
@@ -260,6 +290,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_pages),
 	KUNIT_CASE(memx_store_own_client_only),
 	KUNIT_CASE(memx_store_rejoin_replaces),
+	KUNIT_CASE(memx_store_tenants_apart),
 	KUNIT_CASE(memx_store_lease),
 	KUNIT_CASE(memx_store_write_order),
 	KUNIT_CASE(memx_store_page_range),

@@ -227,6 +227,12 @@ static void rmap_auth_replay_epochs(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rmap_replay_accept(r, EPOCH, base + 98));
 }
 
+/* A received frame checked as rmap_rcv() does: under the tenant it names. */
+static enum rmap_drop test_check(struct rmap_hdr *h, const u8 *to, const u8 *from, u8 *payload)
+{
+	return rmap_auth_check(h, rmap_auth_tenant(h), NULL, to, from, payload);
+}
+
 /*
  * The seal as the data path uses it: under the module's key, a frame
  * sealed by rmap_auth_seal() passes rmap_auth_check(); one changed, sent
@@ -247,59 +253,59 @@ static void rmap_auth_seal_and_check(struct kunit *test)
 	test_key(cluster, 77);
 	rmap_auth_use_key(cluster, false);
 
-	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
+	rmap_auth_seal(h, 0, NULL, dst, src, f + RMAP_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, be16_to_cpu(h->key_id), rmap_key_id_of(cluster));
 	KUNIT_EXPECT_NE(test, h->counter, 0);
 	KUNIT_EXPECT_NE(test, h->epoch, 0);
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_NONE);
 	/* Sent on to another node, or from another: the addresses are covered. */
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, src, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, src, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_AUTH);
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, dst, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, dst, f + RMAP_HDR_LEN),
 			RMAP_DROP_AUTH);
 	f[RMAP_HDR_LEN + 7] ^= 1;
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_AUTH);
 	f[RMAP_HDR_LEN + 7] ^= 1;
 	h->key_id ^= cpu_to_be16(1);
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_KEY);
 	h->key_id ^= cpu_to_be16(1);
 	/* Each frame its own counter. */
-	rmap_auth_seal(k, NULL, dst, src, g + RMAP_HDR_LEN);
+	rmap_auth_seal(k, 0, NULL, dst, src, g + RMAP_HDR_LEN);
 	KUNIT_EXPECT_GT(test, be64_to_cpu(k->counter), be64_to_cpu(h->counter));
 
 	/* Encrypted: ciphertext on the wire, the plaintext back after the check. */
-	rmap_auth_seal_encrypted(k, NULL, dst, src, g + RMAP_HDR_LEN);
+	rmap_auth_seal_encrypted(k, 0, NULL, dst, src, g + RMAP_HDR_LEN);
 	KUNIT_EXPECT_TRUE(test, k->flags & RMAP_F_ENCRYPTED);
 	KUNIT_EXPECT_NE(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
 	g[RMAP_HDR_LEN + 3] ^= 4;
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(k, NULL, dst, src, g + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(k, dst, src, g + RMAP_HDR_LEN),
 			RMAP_DROP_AUTH);
 	KUNIT_EXPECT_NE(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
 	g[RMAP_HDR_LEN + 3] ^= 4;
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(k, NULL, dst, src, g + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(k, dst, src, g + RMAP_HDR_LEN),
 			RMAP_DROP_NONE);
 	KUNIT_EXPECT_EQ(test, memcmp(g + RMAP_HDR_LEN, plain, len), 0);
 
 	/* A node that encrypts refuses a payload in the clear. */
 	rmap_auth_use_key(cluster, true);
-	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	rmap_auth_seal(h, 0, NULL, dst, src, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_CLEAR);
 
 	/* A node without a key: sealed frames are of an unknown key. */
 	rmap_auth_exit();
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_KEY);
-	rmap_auth_seal(h, NULL, dst, src, f + RMAP_HDR_LEN);
+	rmap_auth_seal(h, 0, NULL, dst, src, f + RMAP_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, h->key_id, 0);
 	KUNIT_EXPECT_EQ(test, h->counter, 0);
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_NONE);
 	h->flags |= RMAP_F_ENCRYPTED;
-	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, NULL, dst, src, f + RMAP_HDR_LEN),
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN),
 			RMAP_DROP_KEY);
 }
 
@@ -343,6 +349,101 @@ static void rmap_auth_key_parse(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(key, 0, RMAP_KEY_LEN));
 }
 
+static void rmap_auth_keys_parse(struct kunit *test)
+{
+	static const char file[] =
+		"# the tenants\n"
+		"\n"
+		"blue 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+		"  202122232425262728292a2b2c2d2e2f 303132333435363738393a3b3c3d3e3f\n"
+		"red-2 404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f";
+	static const char same_name[] =
+		"blue 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+		"blue 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n";
+	static const char same_key[] =
+		"blue 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+		"red 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+	static const char bad_name[] =
+		"blue 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+		"Red 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n";
+	struct rmap_tenant *t = kunit_kcalloc(test, RMAP_MAX_TENANTS + 1, sizeof(*t), GFP_KERNEL);
+	char *many = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	unsigned int line, i, len = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, many);
+	KUNIT_ASSERT_EQ(test, rmap_keys_parse(file, strlen(file), t, RMAP_MAX_TENANTS, &line), 3);
+	KUNIT_EXPECT_STREQ(test, t[0].name, "blue");
+	KUNIT_EXPECT_STREQ(test, t[1].name, "default");
+	KUNIT_EXPECT_STREQ(test, t[2].name, "red-2");
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, t[i].key[0], (u8)(32 * i));
+		KUNIT_EXPECT_EQ(test, t[i].key[31], (u8)(32 * i + 31));
+		KUNIT_EXPECT_EQ(test, t[i].key_id, rmap_key_id_of(t[i].key));
+	}
+	/* Refused, with the line that is wrong, and nothing left behind. */
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse(same_name, strlen(same_name), t, RMAP_MAX_TENANTS,
+					      &line), -EINVAL);
+	KUNIT_EXPECT_EQ(test, line, 2);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(t, 0, RMAP_MAX_TENANTS * sizeof(*t)));
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse(same_key, strlen(same_key), t, RMAP_MAX_TENANTS,
+					      &line), -EINVAL);
+	KUNIT_EXPECT_EQ(test, line, 2);
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse(bad_name, strlen(bad_name), t, RMAP_MAX_TENANTS,
+					      &line), -EINVAL);
+	KUNIT_EXPECT_EQ(test, line, 2);
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse("# none\n", 7, t, RMAP_MAX_TENANTS, &line), -EINVAL);
+	/* One key more than there is room for. */
+	for (i = 0; i <= RMAP_MAX_TENANTS; i++)
+		len += scnprintf(many + len, 2048 - len, "k%u %064x\n", i, i + 1);
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse(many, len, t, RMAP_MAX_TENANTS, &line), -EINVAL);
+	KUNIT_EXPECT_EQ(test, line, RMAP_MAX_TENANTS + 1);
+	KUNIT_EXPECT_EQ(test, rmap_keys_parse(many, len, t, RMAP_MAX_TENANTS + 1, &line),
+			RMAP_MAX_TENANTS + 1);
+}
+
+/*
+ * Tenants apart: a frame names its tenant by key id and is checked under
+ * that tenant's key only; a holder of one tenant's key cannot make a
+ * frame that passes as another's, whatever key id it writes.
+ */
+static void rmap_auth_tenants_apart(struct kunit *test)
+{
+	unsigned int len = 64;
+	u8 *f = test_frame(test, len);
+	struct rmap_hdr *h = (struct rmap_hdr *)f;
+	struct rmap_tenant *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	strscpy(t[0].name, "blue", sizeof(t[0].name));
+	strscpy(t[1].name, "red", sizeof(t[1].name));
+	test_key(t[0].key, 5);
+	test_key(t[1].key, 6);
+	t[0].key_id = rmap_key_id_of(t[0].key);
+	t[1].key_id = rmap_key_id_of(t[1].key);
+	KUNIT_ASSERT_NE(test, t[0].key_id, t[1].key_id);
+	rmap_auth_use_keys(t, 2, false);
+	KUNIT_EXPECT_EQ(test, rmap_tenants_nr(), 2);
+	KUNIT_EXPECT_EQ(test, rmap_tenant_find("red"), 1);
+	KUNIT_EXPECT_EQ(test, rmap_tenant_find("green"), -ENOENT);
+
+	rmap_auth_seal(h, 1, NULL, dst, src, f + RMAP_HDR_LEN);
+	KUNIT_EXPECT_EQ(test, rmap_auth_tenant(h), 1);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, 1, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_NONE);
+	KUNIT_EXPECT_EQ(test, rmap_auth_check(h, 0, NULL, dst, src, f + RMAP_HDR_LEN),
+			RMAP_DROP_KEY);
+	/* Red's frame relabelled as blue's: blue's key finds the tag wrong. */
+	h->key_id = cpu_to_be16(t[0].key_id);
+	KUNIT_EXPECT_EQ(test, test_check(h, dst, src, f + RMAP_HDR_LEN), RMAP_DROP_AUTH);
+	/* A key id of nobody's. */
+	h->key_id = cpu_to_be16(t[0].key_id ^ t[1].key_id ^ 0x5a5a);
+	KUNIT_EXPECT_EQ(test, rmap_auth_tenant(h), -1);
+	rmap_auth_exit();
+	KUNIT_EXPECT_EQ(test, rmap_tenants_nr(), 1);
+	KUNIT_EXPECT_STREQ(test, rmap_tenant_name(0), "default");
+}
+
 static void rmap_auth_key_derivation(struct kunit *test)
 {
 	u8 cluster[RMAP_KEY_LEN], a[RMAP_KEY_LEN], b[RMAP_KEY_LEN], c[RMAP_KEY_LEN];
@@ -378,6 +479,8 @@ static struct kunit_case rmap_auth_cases[] = {
 	KUNIT_CASE(rmap_auth_replay_stream),
 	KUNIT_CASE(rmap_auth_key_parse),
 	KUNIT_CASE(rmap_auth_key_derivation),
+	KUNIT_CASE(rmap_auth_keys_parse),
+	KUNIT_CASE(rmap_auth_tenants_apart),
 	{}
 };
 

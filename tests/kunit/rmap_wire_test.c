@@ -252,12 +252,12 @@ static void rmap_wire_send_bounds_payload(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	dev->mtu = 1500;
 	rmap_hdr_init(&h, RMAP_READ_RESP, 1, 1);
-	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, NULL, 0, NULL,
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, NULL, 0, NULL,
 					RMAP_MAX_PAYLOAD + 1), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, page, 0, NULL, 0xfffff001),
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, page, 0, NULL, 0xfffff001),
 			-EMSGSIZE);
 	/* Within the limit, but past the end of the page it is in. */
-	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, NULL, &h, page, PAGE_SIZE - 1, NULL, 2),
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, page, PAGE_SIZE - 1, NULL, 2),
 			-EMSGSIZE);
 	__free_page(page);
 }
