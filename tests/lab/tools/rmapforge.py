@@ -14,11 +14,17 @@ exits 0 when the target behaved as a hardened node must, 1 when not.
   rmapforge.py keyed IFACE SERVER N      against a keyed LAN: replays and forgeries
   rmapforge.py replay-forgotten IFACE SERVER CLIENT
                                          a client's frame, replayed once the server forgot it
+  rmapforge.py tenant IFACE SERVER CLIENT SESSION CLIENT_ID KEY_FILE
+                                         a tenant's key holder against another tenant's session
 
-The key, when there is one, is not known to it: with a key configured,
-what it sends must be dropped unanswered.
+Mostly the key, when there is one, is not known to it: with a key
+configured, what it sends must be dropped unanswered. As a tenant, it
+holds that tenant's key (and seals its frames with it, ChaCha20-Poly1305
+as docs/rmap-protocol.md says), and must still get nothing of another
+tenant's.
 """
 
+import hashlib
 import os
 import socket
 import struct
@@ -31,7 +37,8 @@ HDR = struct.Struct(">BBBBIIHHIIHHIQQ24s16s")
 HDR_LEN = HDR.size
 ETH_HLEN = 14
 ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
-E_INVAL = 1
+E_INVAL, E_SESSION = 1, 3
+DISCARD = 11
 SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC = 263, 1, 1
 
 
@@ -77,6 +84,88 @@ def parse(data):
     payload = data[HDR_LEN:HDR_LEN + h["frag_len"]]
     crc = crc32c(data[:28] + b"\0\0\0\0" + data[32:HDR_LEN] + payload) ^ 0xFFFFFFFF
     return (h, payload) if crc == h["crc"] else None
+
+
+# Sealing, as a holder of a tenant's key does it (docs/rmap-protocol.md,
+# "Authentication"): a sender key derived with keyed BLAKE2s, and the
+# tag ChaCha20-Poly1305 (RFC 8439) gives with the Ethernet addresses, the
+# header and the payload as associated data. Slow, and only for a few
+# frames.
+M32 = 0xFFFFFFFF
+
+
+def _rotl(v, c):
+    return ((v << c) & M32) | (v >> (32 - c))
+
+
+def chacha20_block(key, counter, nonce):
+    state = [0x61707865, 0x3320646E, 0x79622D32, 0x6B206574]
+    state += list(struct.unpack("<8I", key)) + [counter] + list(struct.unpack("<3I", nonce))
+    x = state[:]
+
+    def qr(a, b, c, d):
+        x[a] = (x[a] + x[b]) & M32
+        x[d] = _rotl(x[d] ^ x[a], 16)
+        x[c] = (x[c] + x[d]) & M32
+        x[b] = _rotl(x[b] ^ x[c], 12)
+        x[a] = (x[a] + x[b]) & M32
+        x[d] = _rotl(x[d] ^ x[a], 8)
+        x[c] = (x[c] + x[d]) & M32
+        x[b] = _rotl(x[b] ^ x[c], 7)
+    for _ in range(10):
+        qr(0, 4, 8, 12), qr(1, 5, 9, 13), qr(2, 6, 10, 14), qr(3, 7, 11, 15)
+        qr(0, 5, 10, 15), qr(1, 6, 11, 12), qr(2, 7, 8, 13), qr(3, 4, 9, 14)
+    return struct.pack("<16I", *((x[i] + state[i]) & M32 for i in range(16)))
+
+
+def poly1305(key, msg):
+    r = int.from_bytes(key[:16], "little") & 0x0FFFFFFC0FFFFFFC0FFFFFFC0FFFFFFF
+    s = int.from_bytes(key[16:32], "little")
+    p, acc = (1 << 130) - 5, 0
+    for i in range(0, len(msg), 16):
+        acc = (acc + int.from_bytes(msg[i:i + 16] + b"\1", "little")) * r % p
+    return ((acc + s) & ((1 << 128) - 1)).to_bytes(16, "little")
+
+
+def _pad16(data):
+    return data + b"\0" * (-len(data) % 16)
+
+
+class Tenant:
+    """A tenant's key, and this node's sealing state under it."""
+
+    def __init__(self, key):
+        self.key = key
+        self.key_id = int.from_bytes(hashlib.blake2s(b"memx rmap v2 key id\0", key=key,
+                                                     digest_size=2).digest(), "big") or 1
+        self.epoch = int.from_bytes(os.urandom(8), "big") | 1
+        self.counter = time.time_ns()
+
+    @staticmethod
+    def from_file(path, name):
+        for line in open(path):
+            words = line.split()
+            if len(words) == 2 and words[0] == name:
+                return Tenant(bytes.fromhex(words[1]))
+        raise SystemExit(f"{path}: no key named {name}")
+
+    def sender_key(self, mac):
+        msg = b"memx rmap v2 sender key\0" + mac + struct.pack(">Q", self.epoch)
+        return hashlib.blake2s(msg, key=self.key, digest_size=32).digest()
+
+    def frame(self, dst, src, mtype, session, seq, body=b"", payload=b"", key_id=None):
+        """A frame sealed by @src under this key (and labelled @key_id, if given)."""
+        self.counter += 1
+        unsealed = frame(mtype, session, seq, body, payload, key_id=self.key_id,
+                         counter=self.counter, epoch=self.epoch)
+        hdr = unsealed[:28] + b"\0" * 4 + unsealed[32:HDR_LEN - 16] + b"\0" * 16
+        nonce = b"\0" * 4 + struct.pack("<Q", self.counter)
+        poly_key = chacha20_block(self.sender_key(src), 0, nonce)[:32]
+        ad = mac_bytes(dst) + src + hdr + payload
+        tag = poly1305(poly_key, _pad16(ad) + struct.pack("<QQ", len(ad), 0))
+        return frame(mtype, session, seq, body, payload,
+                     key_id=self.key_id if key_id is None else key_id,
+                     counter=self.counter, epoch=self.epoch, tag=tag)
 
 
 def mac_bytes(mac):
@@ -321,6 +410,76 @@ def replay_forgotten(iface, server, client):
     return 0
 
 
+def tenant(iface, server, client, session, client_id, key_file):
+    """Holding tenant red's key, attack a session of tenant blue.
+
+    First, as red's own node, it joins, writes and reads back a session
+    of its own: the server takes its frames (else what follows proves
+    nothing). Then it asks for @session (blue's, on @server) from its own
+    address, which must be answered E_SESSION with no data; writes,
+    discards, leaves and rejoins (with blue's @client_id) in @client's
+    name, all under red's key, which must change nothing of blue's; and
+    sends red-sealed frames labelled with blue's key id, which must be
+    dropped.
+    """
+    n = Node(iface)
+    red = Tenant.from_file(key_file, "red")
+    session, client_id = int(session, 16), int(client_id, 16)
+    blue_adv = n.sniff(10.0, lambda h: h["type"] == ADVERTISE and h["key_id"] not in
+                       (0, red.key_id))
+    if not blue_adv:
+        print("tenant: no advertisement of another tenant heard")
+        return 1
+    blue_id = parse(blue_adv[ETH_HLEN:])[0]["key_id"]
+    print(f"tenant: red's key id {red.key_id:04x}, blue's {blue_id:04x}")
+
+    def ask(mtype, sess, body=b"", payload=b"", src=None, timeout=3.0):
+        n.seq += 1
+        seq = n.seq
+        n.send(server, red.frame(server, src or n.mac, mtype, sess, seq, body, payload), src=src)
+        if src:
+            return None
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for h, p in n.recv(end - time.monotonic()):
+                if h["seq"] == seq and h["type"] in (ACK, READ_RESP):
+                    return h, p
+        return None
+
+    ok = True
+    mine = os.urandom(64)
+    joined = ask(JOIN, 0, join_body(1, 5000, 0x7ED))
+    own = joined and joined[0]["status"] == 0 and joined[0]["session"]
+    wrote = own and ask(WRITE, own, page_body(0, 64, 1), mine)
+    read = own and ask(READ, own, page_body(0, 64))
+    if not (wrote and wrote[0]["status"] == 0 and read and read[1] == mine):
+        print(f"tenant: red's own session does not work: join {joined} write {wrote} read {read}")
+        return 1
+    print(f"tenant: red's own session {own:08x} took a write and read it back")
+    ask(LEAVE, own)
+
+    for mtype, body in ((READ, page_body(0, 64)), (WRITE, page_body(0, 64, 1 << 40))):
+        got = ask(mtype, session, body, os.urandom(64) if mtype == WRITE else b"")
+        status = got and got[0]["status"]
+        print(f"tenant: type {mtype} on blue's session from our address: status {status}, "
+              f"{len(got[1]) if got else 0} bytes")
+        ok &= bool(got) and status == E_SESSION and not got[1]
+
+    cli = mac_bytes(client)
+    ask(WRITE, session, page_body(0, 64, 1 << 40), b"\xEE" * 64, src=cli)
+    ask(DISCARD, session, page_body(0, 1 << 20, 1 << 40), src=cli)
+    ask(LEAVE, session, src=cli)
+    ask(JOIN, 0, join_body(1, 5000, client_id), src=cli)
+    n.seq += 1
+    n.send(server, red.frame(server, n.mac, READ, session, n.seq, page_body(0, 64),
+                             key_id=blue_id))
+    n.send(server, red.frame(server, cli, LEAVE, session, n.seq + 1, key_id=blue_id), src=cli)
+    n.seq += 1
+    stray = [h for h, p in n.recv(2.0) if h["type"] in (ACK, READ_RESP) and p]
+    print(f"tenant: 6 frames in the client's name or under blue's label, {len(stray)} data back")
+    return 0 if ok and not stray else 1
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "overread":
@@ -337,6 +496,8 @@ def main(argv):
         return keyed(args[0], args[1], int(args[2]))
     if cmd == "replay-forgotten":
         return replay_forgotten(*args)
+    if cmd == "tenant":
+        return tenant(*args)
     print(__doc__)
     return 2
 

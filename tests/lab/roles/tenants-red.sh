@@ -1,0 +1,9 @@
+# A node of tenant red (tenants.py): it holds red's key only, and knows
+# blue's session id and client id. It attacks that session.
+forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
+lab_wait blue-known 900
+read -r session client_id </lab/blue.session
+echo "blue's session $session, client id $client_id"
+check "holding red's key, nothing of blue's session is read, written or ended" \
+	$forge tenant eth0 "$(lab_mac srv)" "$(lab_mac dd)" "$session" "$client_id" /lab/red.key
+lab_signal red-attacked
