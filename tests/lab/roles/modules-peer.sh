@@ -24,8 +24,13 @@ check "the host is still a server here, with what it advertised" sh -c \
 check "pings still answered after the attack" rmap_ping "$host" 5 4096
 lab_signal peer-done
 # The sender diverts our frames to the host (it poisons the switch): one
-# ping for it to capture, answered or not; then we stay silent.
+# ping for it to capture, answered or not. Once it has one, later pings
+# reach the host again (the switch relearns it from its adverts), so the
+# host takes counters beyond the captured frame's; then we stay silent.
 lab_wait poisoned 120
 echo "$host 1 64" >/sys/kernel/debug/rmap/ping || true
+lab_wait captured 120
+check "pings reach the host again after the capture" lab_within 15 rmap_ping "$host" 2 64
+lab_signal pinged-again
 lab_wait forgotten-replayed 120
 check "rmmod rmap_proto" modprobe -r rmap_proto

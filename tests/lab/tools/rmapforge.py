@@ -367,8 +367,12 @@ def replay_forgotten(iface, server, client):
     Unicast frames pass us by on a switch: we make it send @server's to us
     by sending, often, frames in @server's name (it learns where a source
     address is from the frames it sees). /lab/signals/poisoned tells the
-    client to send; we capture, keep @client's frames from @server for a
-    while, then let @server be silent toward it, and replay.
+    client to send; once we hold one of its frames we stop, and say so
+    (captured). The client then reaches @server again with later frames
+    (so @server has taken counters beyond the captured one: without that,
+    the replay would be the frame's first delivery, rightly taken), falls
+    silent, and @server says when it has forgotten it (peer-forgotten).
+    Only then do we replay.
     """
     n = Node(iface)
     # Frames for another address: the NIC must not filter them out.
@@ -396,19 +400,19 @@ def replay_forgotten(iface, server, client):
         return 1
     h = parse(captured[ETH_HLEN:])[0]
     print(f"replay-forgotten: captured type {h['type']} counter {h['counter']}")
-    # The client's resends too come to us, for a while; then silence.
-    end = time.monotonic() + 6
-    while time.monotonic() < end:
-        n.send(client, junk, src=srv)
-        time.sleep(0.02)
-    time.sleep(8)
+    open("/lab/signals/captured", "w").close()
+    end = time.monotonic() + 120
+    while not os.path.exists("/lab/signals/peer-forgotten"):
+        if time.monotonic() > end:
+            print("replay-forgotten: the server never forgot the client")
+            return 1
+        time.sleep(0.2)
     n.send_raw(captured)
     # Whether it was taken, the server's counters say: its answer would go
     # to the client's port, not ours.
     print("replay-forgotten: replayed")
     open("/lab/signals/forgotten-replayed", "w").close()
     return 0
-
 
 def tenant(iface, server, client, session, client_id, key_file):
     """Holding tenant red's key, attack a session of tenant blue.
