@@ -136,12 +136,12 @@ static ssize_t add_store(struct class *class, struct class_attribute *attr,
 	if (strscpy(line, buf, sizeof(line)) < 0)
 		goto bad;
 	rest = strim(line);
-	size = strsep(&rest, " ");
+	size = strsep(&rest, " \t");
 	opt = rest ? skip_spaces(rest) : NULL;
 	if (kstrtouint(size, 10, &size_mb) || !size_mb || size_mb > MEMX_MAX_SIZE_MB)
 		goto bad;
 	if (opt) {
-		if (!str_has_prefix(opt, "tenant=") || strchr(opt, ' '))
+		if (!str_has_prefix(opt, "tenant=") || strpbrk(opt, " \t"))
 			goto bad;
 		name = opt + strlen("tenant=");
 		if (!*name)

@@ -32,7 +32,7 @@ struct memx_chunk {
  * one tenant cannot name another's sessions, even from the same address.
  */
 struct memx_owner {
-	u8 mac[ETH_ALEN];
+	u8 mac[ETH_ALEN] __aligned(2);	/* for ether_addr_equal() */
 	u8 tenant;
 };
 

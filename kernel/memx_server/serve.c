@@ -24,13 +24,14 @@
 #define MEMX_CTL_LOG		64
 #define MEMX_CTL_KEEP_MS	60000
 /*
- * Control requests waiting for the work item, in all and per client
- * address: beyond these, a JOIN or LEAVE is refused with E_BUSY (the
- * client tries again), so a flood of them holds a bounded amount of
- * memory and keeps the list, scanned in softirq, short.
+ * Control requests waiting for the work item, per tenant and per client
+ * (address and tenant): beyond these, a JOIN or LEAVE is refused with
+ * E_BUSY (the client tries again), so a flood of them holds a bounded
+ * amount of memory and keeps the list, scanned in softirq, short; and
+ * one tenant's flood never makes another's clients wait.
  */
 #define MEMX_CTL_PENDING_MAX	32
-#define MEMX_CTL_PENDING_PER_MAC	8
+#define MEMX_CTL_PENDING_PER_OWNER	8
 
 /* A JOIN or LEAVE: waiting for the work item, then remembered. */
 struct memx_ctl {
@@ -47,7 +48,7 @@ struct memx_ctl {
 static LIST_HEAD(memx_ctl_log);
 static DEFINE_SPINLOCK(memx_ctl_lock);
 static unsigned int memx_ctl_nr;
-static unsigned int memx_ctl_pending;
+static unsigned int memx_ctl_pending[RMAP_MAX_TENANTS];
 static struct work_struct memx_ctl_work;
 
 /* Who sent @msg: its address, under the tenant whose key sealed it. */
@@ -238,7 +239,8 @@ static void memx_serve_control(const struct rmap_msg *msg)
 		return;
 	}
 	memx_ctl_trim();
-	if (memx_ctl_pending >= MEMX_CTL_PENDING_MAX || mine >= MEMX_CTL_PENDING_PER_MAC) {
+	if (memx_ctl_pending[who.tenant] >= MEMX_CTL_PENDING_MAX ||
+	    mine >= MEMX_CTL_PENDING_PER_OWNER) {
 		spin_unlock_bh(&memx_ctl_lock);
 		memx_srv_count(MEMX_SRV_CTL_BUSY);
 		rmap_reply(msg, RMAP_E_BUSY, NULL, NULL, 0, 0);
@@ -257,7 +259,7 @@ static void memx_serve_control(const struct rmap_msg *msg)
 	c->req = *h;
 	list_add_tail(&c->list, &memx_ctl_log);
 	memx_ctl_nr++;
-	memx_ctl_pending++;
+	memx_ctl_pending[who.tenant]++;
 	spin_unlock_bh(&memx_ctl_lock);
 	queue_work(system_unbound_wq, &memx_ctl_work);
 }
@@ -327,7 +329,7 @@ static void memx_ctl_worker(struct work_struct *work)
 		c->peer = NULL;
 		c->when = jiffies;
 		c->done = true;
-		memx_ctl_pending--;
+		memx_ctl_pending[c->who.tenant]--;
 		spin_unlock_bh(&memx_ctl_lock);
 		rmap_peer_put(peer);
 	}
@@ -375,5 +377,5 @@ void memx_serve_exit(void)
 		kfree(c);
 	}
 	memx_ctl_nr = 0;
-	memx_ctl_pending = 0;
+	memset(memx_ctl_pending, 0, sizeof(memx_ctl_pending));
 }

@@ -216,8 +216,8 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 	if (!list_empty(&replaced)) {
 		synchronize_rcu();
 		list_for_each_entry_safe(old, tmp, &replaced, list) {
-			pr_info_ratelimited("session %08x of %pM replaced by a rejoin\n",
-					    old->id, who->mac);
+			pr_info_ratelimited("session %08x of %pM (%s) replaced by a rejoin\n",
+					    old->id, who->mac, rmap_tenant_name(who->tenant));
 			memx_session_free(old);
 		}
 	}

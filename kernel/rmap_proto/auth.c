@@ -95,7 +95,9 @@ static bool rmap_tenant_name_ok(const char *name, size_t len)
 	if (!len || len >= RMAP_TENANT_NAME_LEN)
 		return false;
 	for (i = 0; i < len; i++) {
-		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '-' && name[i] != '_')
+		char c = name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-' && c != '_')
 			return false;
 	}
 	return true;
@@ -108,7 +110,8 @@ static bool rmap_tenant_name_ok(const char *name, size_t len)
  * @len: bytes of @text
  * @t: the tenants read, up to @max
  * @max: room in @t
- * @line: set to the number of the first bad line
+ * @line: set to the number of the first bad line, or 0 when there is
+ *	no key at all
  *
  * Names and keys must be unique, and so must the keys' ids.
  *
@@ -153,6 +156,7 @@ int rmap_keys_parse(const char *text, size_t len, struct rmap_tenant *t, unsigne
 	}
 	if (n)
 		return n;
+	*line = 0;
 bad:
 	memzero_explicit(t, max * sizeof(*t));
 	return -EINVAL;
@@ -587,6 +591,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_auth_check);
 void rmap_auth_use_keys(const struct rmap_tenant *t, unsigned int n, bool encrypt)
 {
 	memcpy(rmap_tenants, t, n * sizeof(*t));
+	memzero_explicit(&rmap_tenants[n], (RMAP_MAX_TENANTS - n) * sizeof(*t));
 	rmap_nr_tenants = n;
 	rmap_encrypt = encrypt;
 	rmap_epoch = get_random_u64() | 1;
@@ -641,15 +646,21 @@ int rmap_auth_init(const char *key_file, bool encrypt)
 		pr_err("key_file=%s: cannot be read (%zd)\n", key_file, len);
 		return len;
 	}
+	/* Tenants' indexes travel in u8 fields. */
+	BUILD_BUG_ON(RMAP_MAX_TENANTS > 256);
 	t = kcalloc(RMAP_MAX_TENANTS, sizeof(*t), GFP_KERNEL);
 	n = t ? rmap_keys_parse(buf, len, t, RMAP_MAX_TENANTS, &line) : -ENOMEM;
 	memzero_explicit(buf, len);
 	vfree(buf);
-	if (n == -EINVAL)
+	if (n == -ENOMEM)
+		pr_err("key_file=%s: no memory to read it\n", key_file);
+	else if (n == -EINVAL && !line)
+		pr_err("key_file=%s: holds no key (64 hexadecimal digits per line)\n", key_file);
+	else if (n == -EINVAL)
 		pr_err("key_file=%s: line %u: each line must be a key of 64 hexadecimal digits, alone or after a name ([a-z0-9_-], up to %d characters); names and keys unique, at most %d keys\n",
 		       key_file, line, RMAP_TENANT_NAME_LEN - 1, RMAP_MAX_TENANTS);
 	if (n < 0) {
-		kfree(t);
+		kfree_sensitive(t);
 		return n;
 	}
 	rmap_auth_use_keys(t, n, encrypt);

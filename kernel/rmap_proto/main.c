@@ -22,7 +22,7 @@ MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethe
 
 static char *key_file = "";
 module_param(key_file, charp, 0444);
-MODULE_PARM_DESC(key_file, "File holding the cluster key (64 hexadecimal digits) that authenticates every frame (default: none, the LAN is trusted)");
+MODULE_PARM_DESC(key_file, "File of keys that authenticate every frame, one per line: 64 hexadecimal digits, alone or after a tenant's name (default: none, the LAN is trusted)");
 
 static bool encrypt;
 module_param(encrypt, bool, 0444);

@@ -23,7 +23,8 @@
 
 static DEFINE_HASHTABLE(rmap_peers, 6);
 static DEFINE_SPINLOCK(rmap_peers_lock);	/* writers of the table */
-static unsigned int rmap_nr_peers;
+/* Per tenant: one tenant's key holders cannot crowd another's peers out. */
+static unsigned int rmap_nr_peers[RMAP_MAX_TENANTS];
 static struct delayed_work rmap_ageing_work;
 
 /*
@@ -31,7 +32,9 @@ static struct delayed_work rmap_ageing_work;
  * where their counters were, so that a frame captured before a peer was
  * forgotten cannot be replayed once it is (a JOIN replayed to a server
  * that forgot an idle client would replace that client's session).
- * Only authenticated peers get here; the oldest go first.
+ * Only authenticated peers get here; the least recently forgotten go
+ * first. Each tenant has a ring of its own: another tenant's key holder,
+ * forgetting peers of its own by the thousand, cannot push ours out.
  */
 #define RMAP_FORGOTTEN		1024
 
@@ -43,10 +46,10 @@ struct rmap_forgotten {
 	u64 top;		/* 0: slot never used */
 };
 
-static struct rmap_forgotten *rmap_forgotten;
+static struct rmap_forgotten *rmap_forgotten;	/* RMAP_FORGOTTEN per tenant */
 static DEFINE_HASHTABLE(rmap_forgotten_hash, 8);
 static DEFINE_SPINLOCK(rmap_forgotten_lock);
-static unsigned int rmap_forgotten_next;
+static unsigned int rmap_forgotten_next[RMAP_MAX_TENANTS];
 
 /* How often peers are checked for silence. */
 #define RMAP_AGEING_MS	500
@@ -204,6 +207,7 @@ static struct rmap_forgotten *rmap_forgotten_find(const u8 *mac, unsigned int te
 static void rmap_forget(struct rmap_peer *peer)
 {
 	struct rmap_forgotten *f;
+	unsigned int *next;
 	u64 epoch, top;
 
 	if (!rmap_forgotten)
@@ -215,16 +219,20 @@ static void rmap_forget(struct rmap_peer *peer)
 	if (!top)
 		return;
 	spin_lock_bh(&rmap_forgotten_lock);
+	/* Forgotten again: it moves to the ring's newest slot. */
 	f = rmap_forgotten_find(peer->mac, peer->tenant);
-	if (!f) {
-		f = &rmap_forgotten[rmap_forgotten_next];
-		rmap_forgotten_next = (rmap_forgotten_next + 1) % RMAP_FORGOTTEN;
-		if (f->top)
-			hash_del(&f->hnode);
-		ether_addr_copy(f->mac, peer->mac);
-		f->tenant = peer->tenant;
-		hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac, f->tenant));
+	if (f) {
+		hash_del(&f->hnode);
+		f->top = 0;
 	}
+	next = &rmap_forgotten_next[peer->tenant];
+	f = &rmap_forgotten[peer->tenant * RMAP_FORGOTTEN + *next];
+	*next = (*next + 1) % RMAP_FORGOTTEN;
+	if (f->top)
+		hash_del(&f->hnode);
+	ether_addr_copy(f->mac, peer->mac);
+	f->tenant = peer->tenant;
+	hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac, f->tenant));
 	f->epoch = epoch;
 	f->top = top;
 	spin_unlock_bh(&rmap_forgotten_lock);
@@ -267,7 +275,7 @@ EXPORT_SYMBOL_GPL(rmap_peer_put);
  * @dev: the interface the frame came in on
  * @mac: its source address
  * @tenant: the tenant whose key sealed it
- * @limit: peers the table may hold before this one is refused
+ * @limit: peers of @tenant the table may hold before this one is refused
  *	(RMAP_MAX_PEERS for servers, RMAP_MAX_CLIENT_PEERS for the others)
  *
  * Called under rcu_read_lock() from the receive path: allocates atomically
@@ -284,7 +292,7 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 
 	if (peer)
 		return peer;
-	if (!is_valid_ether_addr(mac) || READ_ONCE(rmap_nr_peers) >= limit)
+	if (!is_valid_ether_addr(mac) || READ_ONCE(rmap_nr_peers[tenant]) >= limit)
 		return NULL;
 
 	peer = kzalloc(sizeof(*peer), GFP_ATOMIC | __GFP_NOWARN);
@@ -295,7 +303,6 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	peer->ifindex = dev->ifindex;
 	ether_addr_copy(peer->tx_key_mac, dev->dev_addr);
 	rmap_auth_key_for(tenant, dev->dev_addr, 0, peer->tx_key);
-	rmap_remember(peer);
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
 	peer->last_rx = jiffies;
@@ -303,13 +310,13 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	rmap_request_init_peer(peer);
 	if (rmap_respond_init_peer(peer)) {
 		rmap_respond_free_peer(peer);
-		kfree(peer);
+		kfree_sensitive(peer);
 		return NULL;
 	}
 
 	spin_lock_bh(&rmap_peers_lock);
 	/* Another CPU may have added it meanwhile. */
-	if (rmap_peer_lookup(mac, tenant) || rmap_nr_peers >= limit) {
+	if (rmap_peer_lookup(mac, tenant) || rmap_nr_peers[tenant] >= limit) {
 		struct rmap_peer *other = rmap_peer_lookup(mac, tenant);
 
 		spin_unlock_bh(&rmap_peers_lock);
@@ -317,8 +324,9 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 		kfree_sensitive(peer);
 		return other;
 	}
+	rmap_remember(peer);
 	hash_add_rcu(rmap_peers, &peer->hnode, hash);
-	rmap_nr_peers++;
+	rmap_nr_peers[tenant]++;
 	spin_unlock_bh(&rmap_peers_lock);
 	pr_debug("peer %pM (%s) on %s\n", mac, rmap_tenant_name(tenant), dev->name);
 	return peer;
@@ -374,7 +382,7 @@ bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h)
 static void rmap_peer_unhash(struct rmap_peer *peer)
 {
 	hash_del_rcu(&peer->hnode);
-	rmap_nr_peers--;
+	rmap_nr_peers[peer->tenant]--;
 }
 
 /* Stop a peer taken out of the table: no new requests, none left pending. */
@@ -440,6 +448,8 @@ static void rmap_ageing(struct work_struct *work)
 		spin_unlock(&peer->lock);
 		if (idle && n < ARRAY_SIZE(gone)) {
 			rmap_peer_unhash(peer);
+			/* Under the table's lock: a new entry for it remembers this. */
+			rmap_forget(peer);
 			gone[n++] = peer;
 		}
 	}
@@ -460,7 +470,6 @@ static void rmap_ageing(struct work_struct *work)
 			pr_debug("peer %pM (%s) aged out\n", gone[i]->mac,
 				 rmap_tenant_name(gone[i]->tenant));
 		}
-		rmap_forget(gone[i]);
 		rmap_peer_release(gone[i], -EHOSTDOWN);
 	}
 again:
@@ -501,7 +510,8 @@ DEFINE_SHOW_ATTRIBUTE(rmap_peers);
 int rmap_peers_init(void)
 {
 	if (rmap_auth_on()) {
-		rmap_forgotten = kvcalloc(RMAP_FORGOTTEN, sizeof(*rmap_forgotten), GFP_KERNEL);
+		rmap_forgotten = kvcalloc(rmap_tenants_nr() * RMAP_FORGOTTEN,
+					  sizeof(*rmap_forgotten), GFP_KERNEL);
 		if (!rmap_forgotten)
 			return -ENOMEM;
 	}

@@ -6,18 +6,22 @@
  *   echo "52:54:00:4d:58:01 1000 4096" > /sys/kernel/debug/rmap/ping
  *   cat /sys/kernel/debug/rmap/ping
  *
+ *   echo "52:54:00:4d:58:01 10 64 blue" > /sys/kernel/debug/rmap/ping
+ *
  * The write sends COUNT pings of SIZE payload bytes (default 100 and 4096)
  * to a known peer (under the tenant named last, or the first of the key
  * file), one after another, checks that each payload comes back
  * intact, and returns when done; the read shows the figures.
  */
 #include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "rmap_proto.h"
@@ -142,12 +146,27 @@ out:
 	return err;
 }
 
+/* Words in @s, separated by white space. */
+static int rmap_words(const char *s)
+{
+	int n = 0;
+
+	for (;;) {
+		s = skip_spaces(s);
+		if (!*s)
+			return n;
+		n++;
+		while (*s && !isspace(*s))
+			s++;
+	}
+}
+
 static ssize_t rmap_ping_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
 	unsigned int count = 100, size = RMAP_MAX_PAYLOAD;
 	struct rmap_peer *peer;
-	char buf[64], macs[18], tenant[RMAP_TENANT_NAME_LEN] = "";
+	char buf[64], macs[18], tenant[RMAP_TENANT_NAME_LEN + 1] = "";
 	u8 mac[ETH_ALEN];
 	int n, err, t = 0;
 
@@ -156,10 +175,11 @@ static ssize_t rmap_ping_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	BUILD_BUG_ON(RMAP_TENANT_NAME_LEN != 16);	/* %15s below */
-	n = sscanf(buf, "%17s %u %u %15s", macs, &count, &size, tenant);
-	if (n < 1 || !mac_pton(macs, mac) || !count || count > RMAP_PING_MAX_COUNT ||
-	    size > RMAP_MAX_PAYLOAD)
+	BUILD_BUG_ON(RMAP_TENANT_NAME_LEN != 16);	/* %16s below: one too many */
+	n = sscanf(buf, "%17s %u %u %16s", macs, &count, &size, tenant);
+	if (n < 1 || n != rmap_words(buf) || !mac_pton(macs, mac) || !count ||
+	    count > RMAP_PING_MAX_COUNT || size > RMAP_MAX_PAYLOAD ||
+	    strlen(tenant) >= RMAP_TENANT_NAME_LEN)
 		return -EINVAL;
 	if (n == 4)
 		t = rmap_tenant_find(tenant);

@@ -393,6 +393,7 @@ static void rmap_auth_keys_parse(struct kunit *test)
 					      &line), -EINVAL);
 	KUNIT_EXPECT_EQ(test, line, 2);
 	KUNIT_EXPECT_EQ(test, rmap_keys_parse("# none\n", 7, t, RMAP_MAX_TENANTS, &line), -EINVAL);
+	KUNIT_EXPECT_EQ(test, line, 0);
 	/* One key more than there is room for. */
 	for (i = 0; i <= RMAP_MAX_TENANTS; i++)
 		len += scnprintf(many + len, 2048 - len, "k%u %064x\n", i, i + 1);

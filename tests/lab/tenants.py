@@ -5,12 +5,13 @@ their data and reads it back. A node of tenant red (it holds red's key
 only) then attacks blue's session, knowing its id and its client id:
 it reads and writes it from its own address (answered E_SESSION, no
 data), writes, discards, leaves and rejoins it in the driver domain's
-name under red's key, and sends red-sealed frames labelled as blue's.
-Blue's session and data come through untouched, red's own session works
-(so its frames were taken, and the refusals are isolation), and the
-server's counters say so. Run in the debug kernel: the per-tenant peer
-table and discovery are new code, and KASAN, lockdep and kmemleak watch
-them."""
+name under red's key, and sends red-sealed frames labelled as blue's;
+then it fills its share of the server's peer table with invented peers
+while the driver domain's blue device works. Blue's session and data
+come through untouched, red's own session works (so its frames were
+taken, and the refusals are isolation), and the server's counters say
+so. Run in the debug kernel: the per-tenant peer table and discovery
+are new code, and KASAN, lockdep and kmemleak watch them."""
 
 KERNELS = ["debug"]
 # Each guest loads the keys it is given: the scenario makes them.

@@ -46,9 +46,16 @@ lab_signal dd-written
 
 lab_wait srv-checked 900
 check "blue's data intact after red's attack" holds /dev/memx0 /tmp/blue
+# Red now keeps its share of the server's peer table full; idle a while,
+# our blue peer leaves the server's table and must get back in.
+lab_signal flood-now
+lab_wait flooding 300
+sleep 5
 head -c 1M /dev/urandom >/tmp/blue1
-check "blue's device still takes writes" dd if=/tmp/blue1 of=/dev/memx0 bs=1M oflag=direct status=none
+check "blue's device takes writes while red floods the server" \
+	dd if=/tmp/blue1 of=/dev/memx0 bs=1M oflag=direct status=none
 check "and reads them back" holds /dev/memx0 /tmp/blue1
+lab_signal dd-io-done
 cat /sys/kernel/debug/rmap/peers /sys/kernel/debug/rmap/stats
 check "rmmod memx_client rmap_proto" memx_rmmod memx_client rmap_proto
 lab_leak_check

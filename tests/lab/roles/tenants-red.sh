@@ -7,3 +7,14 @@ echo "blue's session $session, client id $client_id"
 check "holding red's key, nothing of blue's session is read, written or ended" \
 	$forge tenant eth0 "$(lab_mac srv)" "$(lab_mac dd)" "$session" "$client_id" /lab/red.key
 lab_signal red-attacked
+
+# Then red fills its share of the server's peer table with invented
+# peers, kept alive while the driver domain's blue device works.
+lab_wait flood-now 900
+$forge tenant-flood eth0 "$(lab_mac srv)" /lab/red.key 200 120 &
+flood=$!
+sleep 3
+lab_signal flooding
+lab_wait dd-io-done 300
+kill $flood
+wait $flood

@@ -72,6 +72,19 @@ check "red's rejoin in the driver domain's name is a red session, blue's stays o
 	"[ \$(awk '\$12 == \"blue\"' $sessions | wc -l) -eq 1 ]"
 lab_signal srv-checked
 
+# red_peers: entries of tenant red in our peer table.
+red_peers() {
+	grep -c ' tenant=red$' /sys/kernel/debug/rmap/peers
+}
+
+lab_wait flooding 600
+sleep 2
+echo "red peers during the flood: $(red_peers)"
+check "red's invented peers fill its share of the peer table" test "$(red_peers)" -ge 150
+check "and no more than its share (192 clients)" test "$(red_peers)" -le 192
+lab_wait dd-io-done 600
+echo "red peers at the end of the flood: $(red_peers)"
+
 lab_wait dd-done 900
 check "all memory returned once the driver domain left (red's forged session expired)" \
 	lab_within 30 grep -qx "granted_pages 0" $srvstats

@@ -16,6 +16,8 @@ exits 0 when the target behaved as a hardened node must, 1 when not.
                                          a client's frame, replayed once the server forgot it
   rmapforge.py tenant IFACE SERVER CLIENT SESSION CLIENT_ID KEY_FILE
                                          a tenant's key holder against another tenant's session
+  rmapforge.py tenant-flood IFACE SERVER KEY_FILE N SECONDS
+                                         red-sealed pings from N invented addresses, for SECONDS
 
 Mostly the key, when there is one, is not known to it: with a key
 configured, what it sends must be dropped unanswered. As a tenant, it
@@ -484,6 +486,27 @@ def tenant(iface, server, client, session, client_id, key_file):
     return 0 if ok and not stray else 1
 
 
+def tenant_flood(iface, server, key_file, count, seconds):
+    """Holding red's key, keep @count invented red peers alive on @server
+    (a sealed ping from each, every 1.5 s) for @seconds: red's share of
+    the peer table stays full. Another tenant's clients must still get in.
+    """
+    n = Node(iface)
+    red = Tenant.from_file(key_file, "red")
+    macs = [bytes([0x02, 0x7E, 0xD0, 0x00, i >> 8, i & 0xFF]) for i in range(count)]
+    end = time.monotonic() + seconds
+    rounds = 0
+    while time.monotonic() < end:
+        start = time.monotonic()
+        for mac in macs:
+            n.seq += 1
+            n.send(server, red.frame(server, mac, PING, 0, n.seq, payload=b"f" * 8), src=mac)
+        rounds += 1
+        time.sleep(max(0.0, 1.5 - (time.monotonic() - start)))
+    print(f"tenant-flood: {rounds} rounds of {count} pings")
+    return 0
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "overread":
@@ -502,6 +525,8 @@ def main(argv):
         return replay_forgotten(*args)
     if cmd == "tenant":
         return tenant(*args)
+    if cmd == "tenant-flood":
+        return tenant_flood(args[0], args[1], args[2], int(args[3]), float(args[4]))
     print(__doc__)
     return 2
 
