@@ -1,11 +1,27 @@
 # A memx server: lend memory until the client is done, then show that
-# every session ended and all of it came back.
+# every session ended and all of it came back. With MEMX_ATTACKED, a
+# hostile node attacked all along (blockdev-attacker.sh): with a key,
+# nothing it sent took a peer entry or reached the server.
 stats=/sys/kernel/debug/memx_server/stats
+rstats=/sys/kernel/debug/rmap/stats
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
 lab_wait cli-done 3000
-cat /sys/kernel/debug/memx_server/sessions "$stats"
-check "all memory returned after the client left" grep -qx "granted_pages 0" "$stats"
-check "no stale or failed requests served wrong" grep -qx "errors 0" "$stats"
+cat /sys/kernel/debug/memx_server/sessions "$stats" $rstats /sys/kernel/debug/rmap/peers
+rstat() {
+	awk -v n="$1" '$1 == n { print $2 }' $rstats
+}
+# The attacker's last JOINs (without a key) end with their 1 s lease.
+check "all memory returned after the client left" lab_within 30 grep -qx "granted_pages 0" "$stats"
+if [ -n "${MEMX_ATTACKED:-}" ] && [ -n "${MEMX_KEY_FILE:-}" ]; then
+	check "the attacker's unsealed frames dropped" test "$(rstat drop_unknown_key)" -ge 40
+	check "no frame of the attacker's took a peer entry (the client and the other server only)" \
+		test "$(grep -vc '^#' /sys/kernel/debug/rmap/peers)" -le 2
+fi
+# Without a key, the attacker's reads of sessions it made up are answered
+# with errors: those are its, not the client's (whose checks verify data).
+if [ -z "${MEMX_ATTACKED:-}" ] || [ -n "${MEMX_KEY_FILE:-}" ]; then
+	check "no stale or failed requests served wrong" grep -qx "errors 0" "$stats"
+fi
 check "memx_server unloads" memx_rmmod memx_server
 lab_leak_check

@@ -18,6 +18,8 @@ exits 0 when the target behaved as a hardened node must, 1 when not.
                                          a tenant's key holder against another tenant's session
   rmapforge.py tenant-flood IFACE SERVER KEY_FILE N SECONDS
                                          red-sealed pings from N invented addresses, for SECONDS
+  rmapforge.py harass IFACE CLIENT SECONDS SERVER...
+                                         all of it at once, against a client at work
 
 Mostly the key, when there is one, is not known to it: with a key
 configured, what it sends must be dropped unanswered. As a tenant, it
@@ -507,6 +509,84 @@ def tenant_flood(iface, server, key_file, count, seconds):
     return 0
 
 
+def harass(iface, client, seconds, *servers):
+    """Everything at once, in rounds, against @client at work with @servers,
+    until /lab/signals/cli-done (or @seconds): divert a moment of the
+    client's frames to a server (poisoning the switch), replay each twice
+    (the second copy is a replay for sure) and, on a keyed LAN, send them
+    altered (payload, write number), unsealed, and as forged answers to
+    the client in the server's name; a burst of JOINs and one from invented
+    addresses; reads whose size wraps. Keyed, nothing we send may draw an
+    answer; without a key, the replays are absorbed (resends, write order)
+    and the reads refused, and only what needs no forging is tried.
+    """
+    n = Node(iface)
+    mreq = struct.pack("iHH8s", socket.if_nametoindex(iface), PACKET_MR_PROMISC, 0, b"")
+    n.sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
+    adv = n.sniff(10.0, lambda h: h["type"] == ADVERTISE)
+    keyed = bool(adv and parse(adv[ETH_HLEN:])[0]["key_id"])
+    cli = mac_bytes(client)
+    end = time.monotonic() + float(seconds)
+    stats = dict(rounds=0, captured=0, sent=0, answers=0, data=0)
+    junk = frame(PING, 0, 1, payload=b"j" * 8)
+    while time.monotonic() < end and not os.path.exists("/lab/signals/cli-done"):
+        server = servers[stats["rounds"] % len(servers)]
+        srv = mac_bytes(server)
+        stats["rounds"] += 1
+        # A moment of the client's frames to this server, to us.
+        captured, stop = [], time.monotonic() + 0.3
+        while time.monotonic() < stop and len(captured) < 32:
+            n.send(client, junk, src=srv)
+            n.sock.settimeout(0.01)
+            try:
+                data, addr = n.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            if data[:6] == srv and data[6:12] == cli and parse(data[ETH_HLEN:]):
+                captured.append(data)
+        stats["captured"] += len(captured)
+        for data in captured:
+            n.send_raw(data)
+            n.send_raw(data)
+            stats["sent"] += 2
+            if not keyed:
+                continue
+            h, payload = parse(data[ETH_HLEN:])
+            raw = bytearray(data[ETH_HLEN:])
+            if payload:
+                raw[HDR_LEN] ^= 0xFF			# altered payload, tag kept
+            raw[64:72] = struct.pack(">Q", 1 << 40)	# a later write number
+            crc = crc32c(bytes(raw[:28]) + b"\0" * 4 + bytes(raw[32:HDR_LEN]) +
+                         bytes(raw[HDR_LEN:HDR_LEN + h["frag_len"]])) ^ 0xFFFFFFFF
+            raw[28:32] = struct.pack(">I", crc)
+            n.send(server, bytes(raw), src=cli)
+            n.send(server, frame(h["type"], h["session"], h["seq"], h["body"], payload), src=cli)
+            answer = READ_RESP if h["type"] == READ else ACK
+            n.send(client, frame(answer, h["session"], h["seq"], h["body"],
+                                 os.urandom(64) if h["type"] == READ else b"",
+                                 key_id=h["key_id"], counter=h["counter"] + 1,
+                                 epoch=h["epoch"], tag=os.urandom(16)), src=srv)
+            stats["sent"] += 3
+        # Floods and overreads from us and from invented addresses.
+        for i in range(20):
+            n.seq += 1
+            n.send(server, frame(JOIN, 0, n.seq, join_body(1)))
+            src = bytes([0x02, 0x66, 0x00, stats["rounds"] & 0xFF, 0, i])
+            n.send(server, frame(JOIN, 0, n.seq, join_body(1)), src=src)
+        for size in (0xFFFFFA59, 0xFFFFF001):
+            n.seq += 1
+            n.send(server, frame(READ, 0x1234, n.seq, page_body(4095, size)))
+        stats["sent"] += 42
+        for h, p in n.recv(2.0):
+            if h["type"] in (ACK, READ_RESP, PONG):
+                stats["answers"] += 1
+                stats["data"] += len(p)
+    print(f"harass ({'keyed' if keyed else 'no key'}): {stats}")
+    if keyed:
+        return 0 if stats["captured"] and not stats["answers"] else 1
+    return 0 if stats["captured"] and not stats["data"] else 1
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "overread":
@@ -525,6 +605,8 @@ def main(argv):
         return replay_forgotten(*args)
     if cmd == "tenant":
         return tenant(*args)
+    if cmd == "harass":
+        return harass(*args)
     if cmd == "tenant-flood":
         return tenant_flood(args[0], args[1], args[2], int(args[3]), float(args[4]))
     print(__doc__)

@@ -1,0 +1,9 @@
+# A hostile node on the LAN while the client works (blockdev.py): it
+# diverts moments of the client's traffic to it, replays and alters what
+# it catches, forges answers, floods JOINs and overreads, in rounds,
+# until the client is done (tests/lab/tools/rmapforge.py harass). The
+# client's checks verify its data; the servers' say what they dropped.
+forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
+lab_wait cli-attack 900
+check "attacks all through the client's work draw no data (none at all with a key)" \
+	$forge harass eth0 "$(lab_mac cli)" 3000 "$(lab_mac srv1)" "$(lab_mac srv2)"
