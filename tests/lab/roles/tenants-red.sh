@@ -11,10 +11,8 @@ lab_signal red-attacked
 # Then red fills its share of the server's peer table with invented
 # peers, kept alive while the driver domain's blue device works.
 lab_wait flood-now 900
-$forge tenant-flood eth0 "$(lab_mac srv)" /lab/red.key 200 120 &
+$forge tenant-flood eth0 "$(lab_mac srv)" /lab/red.key 200 240 &
 flood=$!
-sleep 3
-lab_signal flooding
 lab_wait dd-io-done 300
 kill $flood
 wait $flood
