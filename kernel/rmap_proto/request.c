@@ -350,8 +350,9 @@ static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 				 * even if it still advertises (a black hole).
 				 */
 				peer->dead = true;
-				pr_warn("peer %pM is dead: no answer for %u ms (%u tries)\n",
-					peer->mac, rmap_dead_ms, req->tries);
+				pr_warn("peer %pM (%s) is dead: no answer for %u ms (%u tries)\n",
+					peer->mac, rmap_tenant_name(peer->tenant), rmap_dead_ms,
+					req->tries);
 				rmap_fail_locked(peer, -EHOSTDOWN, &done);
 				break;
 			}
