@@ -571,8 +571,12 @@ def harass(iface, client, seconds, *servers):
                                  key_id=h["key_id"], counter=h["counter"] + 1,
                                  epoch=h["epoch"], tag=os.urandom(16)), src=srv)
             stats["sent"] += 3
-        # Floods and overreads from us and from invented addresses.
-        for i in range(20):
+        # Floods and overreads from us and from invented addresses: every
+        # round with a key (all dropped unread); without one, each JOIN
+        # taken costs the server a chunk of memory to clear, so every
+        # sixth round only.
+        floods = 20 if keyed or stats["rounds"] % 6 == 1 else 0
+        for i in range(floods):
             n.seq += 1
             n.send(server, frame(JOIN, 0, n.seq, join_body(1)))
             src = bytes([0x02, 0x66, 0x00, stats["rounds"] & 0xFF, 0, i])
@@ -580,7 +584,7 @@ def harass(iface, client, seconds, *servers):
         for size in (0xFFFFFA59, 0xFFFFF001):
             n.seq += 1
             n.send(server, frame(READ, 0x1234, n.seq, page_body(4095, size)))
-        stats["sent"] += 42
+        stats["sent"] += 2 * floods + 2
         # Answers to us only: frames to the client that the switch sends
         # us for a moment (it learns the client's address from our
         # replays) are diverted traffic, which no key prevents (docs).
