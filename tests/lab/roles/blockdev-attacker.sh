@@ -7,3 +7,4 @@ forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 lab_wait cli-attack 900
 check "attacks all through the client's work draw no data (none at all with a key)" \
 	$forge harass eth0 "$(lab_mac cli)" 3000 "$(lab_mac srv1)" "$(lab_mac srv2)"
+lab_signal attacker-done

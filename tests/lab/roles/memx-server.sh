@@ -7,6 +7,8 @@ rstats=/sys/kernel/debug/rmap/stats
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
 lab_wait cli-done 3000
+# The attacker stops within a round of the client; its counts come after.
+[ -z "${MEMX_ATTACKED:-}" ] || lab_wait attacker-done 120
 cat /sys/kernel/debug/memx_server/sessions "$stats" $rstats /sys/kernel/debug/rmap/peers
 rstat() {
 	awk -v n="$1" '$1 == n { print $2 }' $rstats
