@@ -15,4 +15,5 @@ $forge tenant-flood eth0 "$(lab_mac srv)" /lab/red.key 200 240 &
 flood=$!
 lab_wait dd-io-done 300
 kill $flood
-wait $flood
+# Killed, as meant: its status says so, and is not the role's.
+wait $flood || :
