@@ -67,7 +67,7 @@ refuses_bad_sizes() {
 }
 check "$ctl/add refuses 0, text and too large a size (EINVAL)" refuses_bad_sizes
 check "$ctl/devices lists the three" sh -c \
-	"printf 'memx0 64\nmemx1 64\nmemx2 8\n' | cmp -s - $ctl/devices"
+	"printf 'memx0 64 default\nmemx1 64 default\nmemx2 8 default\n' | cmp -s - $ctl/devices"
 # remove_open: memx2 is refused while open, removed once closed.
 remove_open() {
 	exec 3</dev/memx2
