@@ -77,14 +77,18 @@ def frame(mtype, session, seq, body=b"", payload=b"", status=0, key_id=0, counte
     return HDR.pack(*fields) + payload
 
 
+def header(data):
+    """The header's fields as a dict, the CRC unchecked."""
+    return dict(zip(("version", "type", "status", "flags", "session", "seq", "frag_index",
+                     "frag_count", "frag_offset", "total_len", "frag_len", "key_id", "crc",
+                     "counter", "epoch", "body", "tag"), HDR.unpack(data[:HDR_LEN])))
+
+
 def parse(data):
     """(header fields as a dict, payload), or None for a frame that fails its CRC."""
     if len(data) < HDR_LEN:
         return None
-    f = HDR.unpack(data[:HDR_LEN])
-    h = dict(zip(("version", "type", "status", "flags", "session", "seq", "frag_index",
-                  "frag_count", "frag_offset", "total_len", "frag_len", "key_id", "crc",
-                  "counter", "epoch", "body", "tag"), f))
+    h = header(data)
     payload = data[HDR_LEN:HDR_LEN + h["frag_len"]]
     crc = crc32c(data[:28] + b"\0\0\0\0" + data[32:HDR_LEN] + payload) ^ 0xFFFFFFFF
     return (h, payload) if crc == h["crc"] else None
@@ -555,10 +559,7 @@ def harass(iface, client, seconds, *servers):
             n.send_raw(data)
             stats["sent"] += 2
         for data in captured[:4] if keyed else []:
-            f = HDR.unpack(data[ETH_HLEN:ETH_HLEN + HDR_LEN])
-            h = dict(zip(("version", "type", "status", "flags", "session", "seq",
-                          "frag_index", "frag_count", "frag_offset", "total_len",
-                          "frag_len", "key_id", "crc", "counter", "epoch", "body", "tag"), f))
+            h = header(data[ETH_HLEN:])
             payload = data[ETH_HLEN + HDR_LEN:ETH_HLEN + HDR_LEN + h["frag_len"]]
             raw = bytearray(data[ETH_HLEN:])
             if payload:
