@@ -2,7 +2,7 @@
 # the DomUs' vifs. In turn: a memx server in a DomU (for the LAN client
 # and everyone else), MemX-DomU (a DomU swaps to memx) while MemX-Dom0 (the
 # Dom0 swaps to memx), and the driver domain (the Dom0 exports one memx device
-# per DomU as its disk; three DomUs swap on them at once).
+# per DomU as its disk; the DomUs swap on them at once).
 # shellcheck shell=sh
 # shellcheck source=/dev/null
 . "$MEMX_TREE/scripts/lab/xen-lib.sh"
@@ -10,6 +10,8 @@ tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 xenlog=/lab/$MEMX_NAME.xen
 job_mb=${MEMX_JOB_MB:-16}
+# The driver domain's DomUs, du1 to duN.
+dus=$(seq 1 "${MEMX_DOMUS:-2}")
 say() {
 	echo "memx-lab: $*"
 }
@@ -57,17 +59,17 @@ t=$(date +%s)
 add_device() {
 	echo "$MEMX_DU_DEV_MB" >/sys/class/memx/add && lab_within 10 test -b "/dev/$1"
 }
-for i in 1 2 3; do
+for i in $dus; do
 	check "memx$i added for du$i" add_device "memx$i"
 done
-for i in 1 2 3; do
+for i in $dus; do
 	check "DomU du$i starts with phy:/dev/memx$i" xen_domu_start "du$i"
 done
 # All up: their jobs start now, together (see xen-swap.sh).
-for i in 1 2 3; do
+for i in $dus; do
 	printf memx-go | dd of="/dev/memx$i" bs=4096 conv=sync oflag=direct status=none
 done
-for i in 1 2 3; do
+for i in $dus; do
 	check "driver domain: du$i's job on its exported memx disk passes" xen_domu_wait "du$i" 900
 done
 say "xen-time driver-domain $(since "$t") s"
@@ -77,24 +79,24 @@ tail_of() {
 	dd if="/dev/$1" bs=1M skip=$((MEMX_DU_DEV_MB - 8)) count=8 iflag=direct status=none |
 		sha256sum | cut -d' ' -f1
 }
-for i in 1 2 3; do
+for i in $dus; do
 	sed -n "s/^memx-lab: data du$i \([0-9a-f]*\).*/\1/p" "$xenlog/guest-du$i.log" >/tmp/du$i.sum
 	check "memx$i holds du$i's data" sh -c "test -s /tmp/du$i.sum && test \"\$(cat /tmp/du$i.sum)\" = $(tail_of memx$i)"
 done
 # Pages blkback hands the Dom0 are grant-mapped from the DomU; those
 # going to xsrv leave through its vif, where netback must not take them
 # for its own grants (rmap_proto copies them).
-for i in 1 2 3; do
+for i in $dus; do
 	check "memx$i's pages, grant-mapped from du$i, reached xsrv through its vif" placed_on xsrv "memx$i"
 done
 released() {
 	awk '$1 == "extents_released" { exit !($2 >= 2) }' "$dbg/$1/stats"
 }
-for i in 1 2 3; do
+for i in $dus; do
 	check "du$i's discard reached memx$i: its 2 extents given back" released "memx$i"
 done
-check "no two DomUs' data alike" test "$(sort -u /tmp/du1.sum /tmp/du2.sum /tmp/du3.sum | wc -l)" -eq 3
-for d in memx0 memx1 memx2 memx3; do
+check "no two DomUs' data alike" test "$(for i in $dus; do cat /tmp/du$i.sum; done | sort -u | wc -l)" -eq "$(echo $dus | wc -w)"
+for d in memx0 $(for i in $dus; do echo memx$i; done); do
 	echo "$d:"
 	cat $dbg/$d/stats $dbg/$d/servers
 done

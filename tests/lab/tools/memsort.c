@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsort MIB: a large-memory job for the pager tests, in the spirit of
+ * memsort MIB [PROBES]: a large-memory job for the pager tests, in the spirit of
  * MemX's quicksort benchmark. Fills MIB MiB with pseudo-random integers,
  * sorts them, and checks the result is ordered and holds the same values
- * (sum and xor); then a random phase probes one random place per page of
- * the array (as many probes as pages) and checks each is in order with its
- * neighbour. Exit 0 when all holds; prints the time each phase took, and
+ * (sum and xor); then a random phase probes PROBES random places (one per
+ * page of the array unless told; 0 skips the phase) and checks each is in
+ * order with its neighbour. Exit 0 when all holds; prints the time each phase took, and
  * the random phase's major faults (pages it waited for from swap).
  */
 #include <stdint.h>
@@ -88,13 +88,14 @@ int main(int argc, char **argv)
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 0;
 	size_t n = mib * 1024 * 1024 / sizeof(uint32_t), i;
 	uint64_t sum = 0, sum2 = 0, x = 88172645463325252ULL;
-	size_t per_page = 4096 / sizeof(uint32_t), probes = n / per_page + 1;
+	size_t per_page = 4096 / sizeof(uint32_t);
+	size_t probes = argc > 2 ? strtoul(argv[2], NULL, 0) : n / per_page + 1;
 	uint32_t xr = 0, xr2 = 0, *a;
 	double t0, t1, t2, t3, t4;
 	long faults;
 
 	if (!mib) {
-		fprintf(stderr, "usage: memsort MIB\n");
+		fprintf(stderr, "usage: memsort MIB [PROBES]\n");
 		return 2;
 	}
 	a = malloc(n * sizeof(*a));
