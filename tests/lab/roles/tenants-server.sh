@@ -82,11 +82,17 @@ red_fills() {
 	[ "$(red_peers)" -ge "$1" ]
 }
 
+# red_at_most N: at most N of red's peers in our table.
+red_at_most() {
+	[ "$(red_peers)" -le "$1" ]
+}
+
 lab_wait flooding 600
-# Not checks yet: one run of three saw red's 200 peers fill its share
-# (180 held), two saw none, both on a host running seven guests at once;
-# until that is understood, the count is printed (see the stop note).
-lab_within 30 red_fills 150
+# The flood keeps each peer alive only if it seals all 200 pings within
+# the peer timeout: in Python, in a guest, that holds unless the host is
+# starved (runs with seven guests at once on two cores saw none held).
+check "red's invented peers fill red's share of the table" lab_within 30 red_fills 150
+check "... and no more than its share (192 clients)" red_at_most 192
 echo "red peers during the flood: $(red_peers) (at most 192 allowed)"
 lab_wait dd-io-done 600
 echo "red peers at the end of the flood: $(red_peers)"

@@ -65,12 +65,18 @@ def crc32c(data, crc=0xFFFFFFFF):
     return crc
 
 
+def header_fields(mtype, session, seq, body, payload, status=0, key_id=0, counter=0,
+                  epoch=0, tag=b""):
+    """A one-fragment frame's header fields, its CRC zero."""
+    return [VERSION, mtype, status, 0, session, seq, 0, 1, 0, len(payload), len(payload),
+            key_id, 0, counter, epoch, body.ljust(24, b"\0"), tag.ljust(16, b"\0")]
+
+
 def frame(mtype, session, seq, body=b"", payload=b"", status=0, key_id=0, counter=0,
           epoch=0, tag=b""):
     """One RMAP frame (no Ethernet header), sealed with its CRC."""
-    body = body.ljust(24, b"\0")
-    fields = [VERSION, mtype, status, 0, session, seq, 0, 1, 0, len(payload),
-              len(payload), key_id, 0, counter, epoch, body, tag.ljust(16, b"\0")]
+    fields = header_fields(mtype, session, seq, body, payload, status, key_id, counter,
+                           epoch, tag)
     hdr = HDR.pack(*fields)
     crc = crc32c(hdr[:28] + b"\0\0\0\0" + hdr[32:] + payload) ^ 0xFFFFFFFF
     fields[12] = crc
@@ -148,6 +154,7 @@ class Tenant:
                                                      digest_size=2).digest(), "big") or 1
         self.epoch = int.from_bytes(os.urandom(8), "big") | 1
         self.counter = time.time_ns()
+        self.sender_keys = {}
 
     @staticmethod
     def from_file(path, name):
@@ -158,15 +165,17 @@ class Tenant:
         raise SystemExit(f"{path}: no key named {name}")
 
     def sender_key(self, mac):
-        msg = b"memx rmap v2 sender key\0" + mac + struct.pack(">Q", self.epoch)
-        return hashlib.blake2s(msg, key=self.key, digest_size=32).digest()
+        if mac not in self.sender_keys:
+            msg = b"memx rmap v2 sender key\0" + mac + struct.pack(">Q", self.epoch)
+            self.sender_keys[mac] = hashlib.blake2s(msg, key=self.key, digest_size=32).digest()
+        return self.sender_keys[mac]
 
     def frame(self, dst, src, mtype, session, seq, body=b"", payload=b"", key_id=None):
         """A frame sealed by @src under this key (and labelled @key_id, if given)."""
         self.counter += 1
-        unsealed = frame(mtype, session, seq, body, payload, key_id=self.key_id,
-                         counter=self.counter, epoch=self.epoch)
-        hdr = unsealed[:28] + b"\0" * 4 + unsealed[32:HDR_LEN - 16] + b"\0" * 16
+        # What the tag covers: the header with its CRC and tag zero.
+        hdr = HDR.pack(*header_fields(mtype, session, seq, body, payload, key_id=self.key_id,
+                                      counter=self.counter, epoch=self.epoch))
         nonce = b"\0" * 4 + struct.pack("<Q", self.counter)
         poly_key = chacha20_block(self.sender_key(src), 0, nonce)[:32]
         ad = mac_bytes(dst) + src + hdr + payload
@@ -428,7 +437,8 @@ def tenant(iface, server, client, session, client_id, key_file):
 
     First, as red's own node, it joins, writes and reads back a session
     of its own: the server takes its frames (else what follows proves
-    nothing). Then it asks for @session (blue's, on @server) from its own
+    nothing), and refuses sealed reads of it that wrap or lie past its
+    end. Then it asks for @session (blue's, on @server) from its own
     address, which must be answered E_SESSION with no data; writes,
     discards, leaves and rejoins (with blue's @client_id) in @client's
     name, all under red's key, which must change nothing of blue's; and
@@ -469,6 +479,14 @@ def tenant(iface, server, client, session, client_id, key_file):
         print(f"tenant: red's own session does not work: join {joined} write {wrote} read {read}")
         return 1
     print(f"tenant: red's own session {own:08x} took a write and read it back")
+    # A key holder is trusted with its own session, not with the server's
+    # memory: sealed reads that wrap in 32 bits or lie far past the
+    # session reach the server's checks (under KASAN in the lab).
+    for offset, size in ((4095, 0xFFFFFA59), (4095, 0xFFFFF001), (1 << 62, 64)):
+        got = ask(READ, own, page_body(offset, size))
+        shown = got and (got[0]["type"], got[0]["status"], len(got[1]))
+        print(f"tenant: red's READ {offset:#x}+{size:#x} on its own session: {shown}")
+        ok &= bool(got) and got[0]["type"] == ACK and got[0]["status"] != 0 and not got[1]
     ask(LEAVE, own)
 
     for mtype, body in ((READ, page_body(0, 64)), (WRITE, page_body(0, 64, 1 << 40))):
