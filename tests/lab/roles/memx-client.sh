@@ -13,7 +13,7 @@ dev_mb=1024
 # ext4's lazy inode table init write in proportion to the size).
 mb=1
 if [ "$MEMX_KERNEL" = debug ]; then
-	mb=4
+	mb=8
 	fs_mb=16
 	dev_mb=128
 	job_mb=${MEMX_JOB_MB:-4}
@@ -49,10 +49,10 @@ fio_verify() {
 	awk -F';' '{ printf "fio %s: read %s KiB/s %s IOPS, write %s KiB/s %s IOPS, errors %s\n", $3, $7, $8, $48, $49, $5 }' /tmp/fio.out
 	[ $rc -eq 0 ]
 }
-check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32 / mb))m
-check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=$((4 / mb))m --offset=32m
-check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=$((16 / mb))m --offset=64m
-check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=$((16 / mb))m --offset=96m
+check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32768 / mb))k
+check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=$((4096 / mb))k --offset=32m
+check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=$((16384 / mb))k --offset=64m
+check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=$((16384 / mb))k --offset=96m
 cat /sys/kernel/debug/rmap/peers
 [ -z "${MEMX_FIO_ONLY:-}" ] || { lab_signal cli-done; exit 0; }
 
