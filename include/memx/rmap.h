@@ -89,6 +89,7 @@ struct rmap_req {
 };
 
 int rmap_submit(struct rmap_peer *peer, struct rmap_req *req);
+bool rmap_cancel(struct rmap_req *req);
 
 /*
  * Tenants: the keys of rmap_proto's key_file, each named there. Nodes

@@ -27,15 +27,21 @@
 static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
 static DEFINE_MUTEX(memx_devs_lock);	/* memx_devs */
 
-/* A server came or restarted: writes waiting for room try it at once. */
+/*
+ * A server came or restarted: writes waiting for room try it at once, and
+ * leases are renewed now, so that sessions a restarted server lost are
+ * known lost (and replaced) before the next write needs them.
+ */
 static void memx_server_came(struct work_struct *work)
 {
 	int i;
 
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
-		if (memx_devs[i])
-			memx_place_kick(memx_devs[i]);
+		if (!memx_devs[i])
+			continue;
+		mod_delayed_work(memx_wq, &memx_devs[i]->renew_work, 0);
+		memx_place_kick(memx_devs[i]);
 	}
 	mutex_unlock(&memx_devs_lock);
 }

@@ -50,10 +50,19 @@ static int memx_ctl(struct memx_dev *dev, struct memx_session *s, struct rmap_pe
 	err = s ? memx_session_submit(s, &c->req) : rmap_submit(peer, &c->req);
 	if (err)
 		return err;
-	/* rmap_submit() promises an answer within its dead time. */
+	/*
+	 * rmap_submit() promises an answer within its dead time (dead_ms),
+	 * which may be set longer than we wait. Past our bound the request is
+	 * taken back, so that it is ours again before it is reused; if RMAP
+	 * is completing it just now, that finishes at once.
+	 */
 	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(MEMX_CTL_WAIT_MS))) {
-		pr_err("%s: control request %u never completed\n", dev->disk->disk_name, type);
-		return -ETIMEDOUT;
+		if (rmap_cancel(&c->req)) {
+			pr_err("%s: control request %u unanswered after %u ms\n",
+			       dev->disk->disk_name, type, MEMX_CTL_WAIT_MS);
+			return -ETIMEDOUT;
+		}
+		wait_for_completion(&c->done);
 	}
 	return c->req.status;
 }
@@ -90,12 +99,16 @@ int memx_session_submit(struct memx_session *s, struct rmap_req *req)
 	return err;
 }
 
+/*
+ * This device's session on the server at @mac. A session the server lost
+ * (it restarted) is never used again: new extents go to a new session.
+ */
 static struct memx_session *memx_session_by_mac(struct memx_dev *dev, const u8 *mac)
 {
 	struct memx_session *s;
 
 	list_for_each_entry(s, &dev->sessions, list) {
-		if (ether_addr_equal(s->mac, mac))
+		if (ether_addr_equal(s->mac, mac) && !atomic_read(&s->lost))
 			return s;
 	}
 	return NULL;
@@ -398,7 +411,8 @@ void memx_place_kick(struct memx_dev *dev)
  * @req: a finished request of @s
  *
  * The pages the server held for it are gone: say so once, loudly. Reads
- * and writes of its extents keep failing with I/O errors.
+ * and writes of its extents keep failing with I/O errors (never zeroes);
+ * new extents go to a new session.
  */
 void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 {
@@ -433,7 +447,7 @@ void memx_renew_work(struct work_struct *work)
 	list_for_each_entry(s, &dev->sessions, list) {
 		struct rmap_req *req = &s->renew.req;
 
-		if (atomic_xchg(&s->renewing, 1))
+		if (atomic_read(&s->lost) || atomic_xchg(&s->renewing, 1))
 			continue;
 		memset(req, 0, offsetof(struct rmap_req, status));
 		req->type = RMAP_JOIN;
@@ -487,7 +501,7 @@ void memx_map_exit(struct memx_dev *dev)
 		/* A renewal in flight still uses the session: wait for it. */
 		while (atomic_read(&s->renewing))
 			msleep(20);
-		err = memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
+		err = atomic_read(&s->lost) ? 0 : memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
 		if (err)
 			pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
 				s->id, s->mac, err);

@@ -103,16 +103,18 @@ static int rmap_ping_run(struct rmap_peer *peer, unsigned int count, unsigned in
 			failed++;
 			break;
 		}
-		/* rmap_submit() promises done() within the dead time. */
+		/*
+		 * rmap_submit() promises done() within the dead time; should
+		 * that fail, the request is taken back before it is freed.
+		 */
 		if (!wait_for_completion_timeout(&ctx->done,
 						 msecs_to_jiffies(2 * rmap_dead_ms + 1000))) {
-			pr_err("ping to %pM: request never completed\n", peer->mac);
-			/* Still the peer's: leak it and its pages, never free them. */
-			ctx = NULL;
-			tx = NULL;
-			rx = NULL;
-			err = -EIO;
-			goto out;
+			if (rmap_cancel(&ctx->req)) {
+				pr_err("ping to %pM: request never completed\n", peer->mac);
+				err = -EIO;
+				goto out;
+			}
+			wait_for_completion(&ctx->done);
 		}
 		if (ctx->req.status) {
 			failed++;

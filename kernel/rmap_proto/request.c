@@ -243,6 +243,52 @@ int rmap_submit(struct rmap_peer *peer, struct rmap_req *req)
 }
 EXPORT_SYMBOL_GPL(rmap_submit);
 
+/* Whether @req waits in @peer's queue. Lock held. */
+static bool rmap_req_queued(struct rmap_peer *peer, const struct rmap_req *req)
+{
+	const struct rmap_req *q;
+
+	list_for_each_entry(q, &peer->queue, list) {
+		if (q == req)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * rmap_cancel() - take back a submitted request that has not completed
+ * @req: a request rmap_submit() took
+ *
+ * For a caller whose own bound on the wait ran out. Never sleeps.
+ *
+ * Return: true when the request was taken back (done() will not run, and
+ * the request is the caller's again), false when done() has run or is
+ * about to (the caller waits for it).
+ */
+bool rmap_cancel(struct rmap_req *req)
+{
+	struct rmap_peer *peer = req->peer;
+	bool taken = false;
+	unsigned int slot;
+
+	spin_lock_bh(&peer->lock);
+	slot = req->seq % RMAP_MAX_WINDOW;
+	if (peer->inflight[slot] == req) {
+		peer->inflight[slot] = NULL;
+		peer->nr_inflight--;
+		taken = true;
+		rmap_pump(peer);
+	} else if (rmap_req_queued(peer, req)) {
+		list_del_init(&req->list);
+		taken = true;
+	}
+	spin_unlock_bh(&peer->lock);
+	if (taken)
+		rmap_peer_put(peer);
+	return taken;
+}
+EXPORT_SYMBOL_GPL(rmap_cancel);
+
 /**
  * rmap_request_rx() - an answer arrived from a peer
  * @peer: who sent it (receive path, under RCU)

@@ -2,7 +2,8 @@
 /*
  * KUnit: the per-peer reliability state of RMAP: RTT estimate and
  * retransmission timeout with backoff, the AIMD window, sequence number
- * comparison across the wrap, and when a silent peer ages out.
+ * comparison across the wrap, when a silent peer ages out, and taking
+ * back a request its owner stopped waiting for.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -166,6 +167,56 @@ static void rmap_link_peer_ageing(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 300, 350));
 }
 
+static void rmap_link_cancel(struct kunit *test)
+{
+	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
+	struct rmap_req flying = {}, queued = {}, finished = {}, other = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	spin_lock_init(&peer->lock);
+	INIT_LIST_HEAD(&peer->queue);
+	refcount_set(&peer->ref, 4);
+
+	/* In flight: out of the window, the reference rmap_submit() took dropped. */
+	flying.peer = peer;
+	flying.seq = 5;
+	peer->inflight[5] = &flying;
+	peer->nr_inflight = 1;
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&flying));
+	KUNIT_EXPECT_NULL(test, peer->inflight[5]);
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 0U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 3U);
+
+	/*
+	 * Queued, the slot of the sequence it had when last sent now
+	 * another's: only the queued one leaves.
+	 */
+	other.peer = peer;
+	other.seq = 5 + RMAP_MAX_WINDOW;
+	peer->inflight[5] = &other;
+	peer->nr_inflight = 1;
+	queued.peer = peer;
+	queued.seq = 5;
+	list_add_tail(&queued.list, &peer->queue);
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&queued));
+	KUNIT_EXPECT_TRUE(test, list_empty(&peer->queue));
+	KUNIT_EXPECT_PTR_EQ(test, peer->inflight[5], &other);
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
+
+	/* Finished, its done() due: not the peer's to give back. */
+	finished.peer = peer;
+	finished.seq = 6;
+	INIT_LIST_HEAD(&finished.list);
+	KUNIT_EXPECT_FALSE(test, rmap_cancel(&finished));
+	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
+
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&other));
+	KUNIT_EXPECT_FALSE(test, rmap_cancel(&other));
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 0U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 1U);
+}
+
 static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_first_sample),
 	KUNIT_CASE(rmap_link_rtt_converges),
@@ -174,6 +225,7 @@ static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_window),
 	KUNIT_CASE(rmap_link_seq_wrap),
 	KUNIT_CASE(rmap_link_peer_ageing),
+	KUNIT_CASE(rmap_link_cancel),
 	{}
 };
 
