@@ -5,7 +5,10 @@ refused while it is open), and writes different data
 to /dev/memx0 and /dev/memx1 at the same offsets at the same time; each
 reads back its own. Then a second, larger server (srv2) boots: the
 extents placed after it go there (srv1 has no room for them all), and
-every byte written before and after reads back intact."""
+every byte written before and after reads back intact. Last, srv1
+restarts its module: the client says the sessions there are lost, their
+pages read as I/O errors (never zeroes), and new extents go to new
+sessions."""
 
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 900, "debug": 1800}
@@ -15,7 +18,7 @@ def run(lab):
     # srv1 lends 2 * first + later / 2 MiB (late-client.sh): 48 in the
     # stock kernel, 12 in the debug kernel, which writes a quarter as much.
     srv1_mb = 48 if lab.kernel.kind == "stock" else 12
-    lab.guest("srv1", role="memx-server.sh", mem=320, capacity_mb=srv1_mb)
+    lab.guest("srv1", role="memx-server.sh", mem=320, capacity_mb=srv1_mb, restart=1)
     lab.guest("cli", role="late-client.sh", mem=256)
     # srv2 boots only once the client has used srv1 alone.
     if lab.check(lab.wait_signal("want-srv2", 600), "client asked for the second server"):

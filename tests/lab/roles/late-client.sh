@@ -146,6 +146,31 @@ check "... and reads back" same memx1 "$later" "$first" c
 check "its extents were placed afresh" test "$(awk '{ s += $4 } END { print s / 256 }' \
 	$dbg/memx1/servers)" -eq $((later + 1))
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
+
+# srv1 restarts its module: our sessions there are lost with the pages
+# they held. The client says so at once (the restart is advertised),
+# reads of those pages fail rather than return zeroes, and new extents
+# go to new sessions, never to a lost one.
+srv1=$(lab_mac srv1)
+# placed_on_srv1 LOST: pages memx0 placed on srv1, on lost sessions only if LOST is 1.
+placed_on_srv1() {
+	awk -v m="$srv1" -v lost="$1" '$1 == m && $NF >= lost { s += $4 } END { print s + 0 }' \
+		$dbg/memx0/servers
+}
+placed_before=$(placed_on_srv1 0)
+lost_said() {
+	test "$(dmesg | grep -c "on $srv1: the server lost it")" -ge 2
+}
+lab_signal srv1-restart
+lab_wait srv1-restarted 300
+check "the sessions srv1 lost (memx0's, memx1's) are said lost within 30 s" lab_within 30 lost_said
+check "memx0's first data, on srv1, now reads as an I/O error, not zeroes" \
+	sh -c "! dd if=/dev/memx0 bs=1M count=$first iflag=direct of=/dev/null status=none 2>/dev/null"
+at=$((first + later))
+check "8 MiB written to memx0 where no extent was placed yet" put memx0 8 $at d
+check "... and reads back" same memx0 8 $at d
+cat $dbg/memx0/servers
+check "no extent placed on a lost session since" test "$(placed_on_srv1 1)" -eq "$placed_before"
 check "rmmod memx_client" rmmod memx_client
 lab_signal cli-done
 check "rmmod rmap_proto" memx_rmmod rmap_proto

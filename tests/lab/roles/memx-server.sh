@@ -1,11 +1,21 @@
 # A memx server: lend memory until the client is done, then show that
 # every session ended and all of it came back. With MEMX_ATTACKED, a
 # hostile node attacked all along (blockdev-attacker.sh): with a key,
-# nothing it sent took a peer entry or reached the server.
+# nothing it sent took a peer entry or reached the server. With
+# MEMX_RESTART, the module restarts when the client asks (NAME-restart):
+# the sessions it held are lost, as when a server's host reboots.
 stats=/sys/kernel/debug/memx_server/stats
 rstats=/sys/kernel/debug/rmap/stats
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
+if [ -n "${MEMX_RESTART:-}" ]; then
+	lab_wait "$MEMX_NAME-restart" 900
+	restart() {
+		rmmod memx_server && memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
+	}
+	check "memx_server restarts (rmmod, modprobe)" restart
+	lab_signal "$MEMX_NAME-restarted"
+fi
 lab_wait cli-done 3000
 # The attacker stops within a round of the client; its counts come after.
 [ -z "${MEMX_ATTACKED:-}" ] || lab_wait attacker-done 120
@@ -22,7 +32,9 @@ if [ -n "${MEMX_ATTACKED:-}" ] && [ -n "${MEMX_KEY_FILE:-}" ]; then
 fi
 # Without a key, the attacker's reads of sessions it made up are answered
 # with errors: those are its, not the client's (whose checks verify data).
-if [ -z "${MEMX_ATTACKED:-}" ] || [ -n "${MEMX_KEY_FILE:-}" ]; then
+# After a restart, the client's requests on the sessions we lost are
+# answered with errors, as they must be.
+if { [ -z "${MEMX_ATTACKED:-}" ] || [ -n "${MEMX_KEY_FILE:-}" ]; } && [ -z "${MEMX_RESTART:-}" ]; then
 	check "no stale or failed requests served wrong" grep -qx "errors 0" "$stats"
 fi
 check "memx_server unloads" memx_rmmod memx_server
