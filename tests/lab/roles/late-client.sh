@@ -171,6 +171,10 @@ check "8 MiB written to memx0 where no extent was placed yet" put memx0 8 $at d
 check "... and reads back" same memx0 8 $at d
 cat $dbg/memx0/servers
 check "no extent placed on a lost session since" test "$(placed_on_srv1 1)" -eq "$placed_before"
+# srv1, empty again, has the most room: the first new extents went there.
+check "a new session on srv1 took new extents" \
+	awk -v m="$srv1" '$1 == m && $NF == 0 && $4 > 0 { found = 1 } END { exit !found }' \
+	$dbg/memx0/servers
 check "rmmod memx_client" rmmod memx_client
 lab_signal cli-done
 check "rmmod rmap_proto" memx_rmmod rmap_proto
