@@ -198,14 +198,21 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 		return s;
 	if (s) {
 		err = memx_ctl(dev, s, NULL, RMAP_JOIN, MEMX_EXTENT_PAGES);
-		if (err)
+		if (!err) {
+			s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
+			return s->pages - s->next >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
+		}
+		/* A server that restarted before we knew: a new session, then. */
+		memx_session_check(s, &dev->ctl.req);
+		if (!atomic_read(&s->lost))
 			return ERR_PTR(err);
-		s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
-		return s->pages - s->next >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
 	}
 
-	if (dev->nr_sessions == MEMX_MAX_SESSIONS)
+	if (dev->nr_sessions == MEMX_MAX_SESSIONS) {
+		pr_err_ratelimited("%s: no room for a session on %pM: all %lu taken (lost ones too); remove and add the device again\n",
+				   dev->disk->disk_name, srv->mac, MEMX_MAX_SESSIONS);
 		return ERR_PTR(-ENOSPC);
+	}
 	peer = rmap_peer_get_by_mac(srv->mac, dev->tenant);
 	if (!peer)
 		return ERR_PTR(-EHOSTDOWN);
@@ -498,7 +505,12 @@ void memx_map_exit(struct memx_dev *dev)
 	cancel_delayed_work_sync(&dev->renew_work);
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry_safe(s, tmp, &dev->sessions, list) {
-		/* A renewal in flight still uses the session: wait for it. */
+		/*
+		 * A renewal in flight still uses the session: take it back, or
+		 * wait for it if it is completing now.
+		 */
+		if (atomic_read(&s->renewing) && rmap_cancel(&s->renew.req))
+			atomic_set(&s->renewing, 0);
 		while (atomic_read(&s->renewing))
 			msleep(20);
 		err = atomic_read(&s->lost) ? 0 : memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);

@@ -259,7 +259,9 @@ static bool rmap_req_queued(struct rmap_peer *peer, const struct rmap_req *req)
  * rmap_cancel() - take back a submitted request that has not completed
  * @req: a request rmap_submit() took
  *
- * For a caller whose own bound on the wait ran out. Never sleeps.
+ * For a caller whose own bound on the wait ran out. The caller holds a
+ * reference to the peer it submitted to (the request's own reference goes
+ * with done()). Never sleeps.
  *
  * Return: true when the request was taken back (done() will not run, and
  * the request is the caller's again), false when done() has run or is

@@ -171,6 +171,7 @@ static void rmap_link_cancel(struct kunit *test)
 {
 	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
 	struct rmap_req flying = {}, queued = {}, finished = {}, other = {};
+	LIST_HEAD(due);
 
 	KUNIT_ASSERT_NOT_NULL(test, peer);
 	spin_lock_init(&peer->lock);
@@ -204,11 +205,17 @@ static void rmap_link_cancel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
 
-	/* Finished, its done() due: not the peer's to give back. */
+	/*
+	 * Finished, on the list of requests whose done() is due (walked
+	 * without the peer's lock): not the peer's to give back, and left
+	 * where it is.
+	 */
 	finished.peer = peer;
 	finished.seq = 6;
-	INIT_LIST_HEAD(&finished.list);
+	list_add_tail(&finished.list, &due);
 	KUNIT_EXPECT_FALSE(test, rmap_cancel(&finished));
+	KUNIT_EXPECT_PTR_EQ(test, due.next, &finished.list);
+	KUNIT_EXPECT_PTR_EQ(test, finished.list.next, &due);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
 
 	KUNIT_EXPECT_TRUE(test, rmap_cancel(&other));

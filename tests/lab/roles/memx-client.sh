@@ -106,7 +106,7 @@ fi
 pager_jobs() {
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat >/tmp/vmstat.before
 	check "a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
-		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3))
+		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3)) 0
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat
 	check "the job swapped out at least its memory's worth of pages" swapped
 }

@@ -39,7 +39,7 @@ check "modprobe memx_client size_mb=$((job_mb * 4))" memx_modprobe memx_client s
 check "mkswap /dev/memx0 && swapon" sh -c "mkswap -q /dev/memx0 && swapon /dev/memx0"
 t1=$(date +%s)
 check "MemX-Dom0: a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
-	lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3))
+	lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3)) 0
 say "job dom0 $(since "$t1") s"
 check "swapoff /dev/memx0" swapoff /dev/memx0
 cat $dbg/memx0/stats $dbg/memx0/servers

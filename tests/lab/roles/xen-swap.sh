@@ -63,7 +63,7 @@ check "mkswap $dev ($swap_mb MiB) && swapon" sh -c \
 out0=$(vmstat pswpout)
 t0=$(date +%s)
 check "a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on swap" \
-	lab_in_memcg "$job_mb" memsort $((job_mb * 3))
+	lab_in_memcg "$job_mb" memsort $((job_mb * 3)) 0
 echo "memx-lab: job $MEMX_NAME $(($(date +%s) - t0)) s, $(($(vmstat pswpout) - out0)) pages out"
 check "the job swapped out at least its memory's worth" \
 	test $(($(vmstat pswpout) - out0)) -ge $((job_mb * 256))
