@@ -8,6 +8,18 @@ stats=/sys/kernel/debug/memx_server/stats
 rstats=/sys/kernel/debug/rmap/stats
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
+# With MEMX_PROBE=NAME, on a keyless LAN, this server is also a hostile
+# node to server NAME (which runs with MEMX_ATTACKED): reads whose size
+# wraps 32 bits, and a ping to everyone. Under the debug kernel, KASAN
+# watches NAME's checks.
+if [ -n "${MEMX_PROBE:-}" ]; then
+	lab_wait "$MEMX_PROBE-up" 600
+	forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
+	check "$MEMX_PROBE answers reads whose size wraps 32 bits with E_INVAL, and lives" \
+		$forge overread eth0 "$(lab_mac "$MEMX_PROBE")"
+	check "a ping to the broadcast address draws no answer" $forge bcast-ping eth0
+	lab_signal attacker-done
+fi
 if [ -n "${MEMX_RESTART:-}" ]; then
 	lab_wait "$MEMX_NAME-restart" 900
 	restart() {
