@@ -13,7 +13,7 @@ KERNELS = ["stock"]
 # DomUs boot from an initramfs that carries no cluster key yet: this
 # scenario runs RMAP unauthenticated (docs/security.md).
 KEY = False
-# About 8 min on an idle 2-core host; the cap keeps make check within CI's budget.
+# About 9 min on an idle 2-core host; the cap keeps make check within CI's budget.
 TIMEOUT = {"stock": 1800}
 # The driver domain's guests: two show one device per DomU, kept apart,
 # and every third one cost two minutes of TCG.
