@@ -146,6 +146,7 @@ struct rmap_server_info {
 };
 
 int rmap_servers(unsigned int tenant, struct rmap_server_info *info, int max);
+bool rmap_server_alive(const u8 *mac, unsigned int tenant);
 
 /**
  * enum rmap_server_event - what rmap_server_notifier() callbacks are told

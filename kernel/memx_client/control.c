@@ -6,6 +6,7 @@
  *
  *   echo 512 > /sys/class/memx/add             # a new /dev/memxN of 512 MiB
  *   echo "512 tenant=blue" > /sys/class/memx/add  # on tenant blue's servers
+ *   echo "512 replicas=1" > /sys/class/memx/add    # one copy of each extent
  *   echo memx3 > /sys/class/memx/remove        # refused while memx3 is open
  *
  * A device lives on the servers of one tenant (a key of rmap_proto's
@@ -28,11 +29,13 @@ static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
 static DEFINE_MUTEX(memx_devs_lock);	/* memx_devs */
 
 /*
- * A server came or restarted: writes waiting for room try it at once, and
- * leases are renewed now, so that sessions a restarted server lost are
- * known lost (and replaced) before the next write needs them.
+ * A server came, restarted or went: writes waiting for room try it at
+ * once, leases are renewed now, so that sessions a restarted server lost
+ * are known lost (and replaced) before the next write needs them, and
+ * extents short of copies get them (on the newcomer, or away from the
+ * server that went).
  */
-static void memx_server_came(struct work_struct *work)
+static void memx_servers_changed(struct work_struct *work)
 {
 	int i;
 
@@ -42,16 +45,16 @@ static void memx_server_came(struct work_struct *work)
 			continue;
 		mod_delayed_work(memx_wq, &memx_devs[i]->renew_work, 0);
 		memx_place_kick(memx_devs[i]);
+		memx_repair_kick(memx_devs[i]);
 	}
 	mutex_unlock(&memx_devs_lock);
 }
 
-static DECLARE_WORK(memx_server_work, memx_server_came);
+static DECLARE_WORK(memx_server_work, memx_servers_changed);
 
 static int memx_server_event(struct notifier_block *nb, unsigned long event, void *data)
 {
-	if (event == RMAP_SERVER_UP || event == RMAP_SERVER_RESTARTED)
-		queue_work(memx_wq, &memx_server_work);
+	queue_work(memx_wq, &memx_server_work);
 	return NOTIFY_OK;
 }
 
@@ -65,27 +68,30 @@ static struct dentry *memx_debugfs;
  * memx_devices_add() - create a device at the lowest free index
  * @size_mb: its size in MiB, 1 to MEMX_MAX_SIZE_MB
  * @tenant: the tenant whose servers hold it
+ * @replicas: copies of each extent, 1 to MEMX_MAX_REPLICAS
  *
  * Return: the new device's index, or a negative errno (-ENOSPC when all
  * MEMX_MAX_DEVICES exist).
  */
-int memx_devices_add(unsigned int size_mb, unsigned int tenant)
+int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas)
 {
 	struct memx_dev *dev;
 	int i, ret = -ENOSPC;
 
-	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB || tenant >= rmap_tenants_nr())
+	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB || tenant >= rmap_tenants_nr() ||
+	    !replicas || replicas > MEMX_MAX_REPLICAS)
 		return -EINVAL;
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
 			continue;
-		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT), tenant);
+		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT), tenant, replicas);
 		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
 			break;
 		}
 		memx_dev_debugfs(dev, memx_debugfs);
+		memx_room_check(dev);
 		memx_devs[i] = dev;
 		ret = i;
 		break;
@@ -130,42 +136,45 @@ int memx_tenant_parse(const char *name)
 	return -ENOENT;
 }
 
-/* "SIZE_MB" or "SIZE_MB tenant=NAME". */
+/* "SIZE_MB [tenant=NAME] [replicas=N]". */
 static ssize_t add_store(struct class *class, struct class_attribute *attr,
 			 const char *buf, size_t count)
 {
+	unsigned int size_mb, replicas = memx_replicas;
 	char line[64], *rest, *size, *opt;
 	const char *name = "";
-	unsigned int size_mb;
 	int ret, tenant;
 
 	if (strscpy(line, buf, sizeof(line)) < 0)
 		goto bad;
 	rest = strim(line);
 	size = strsep(&rest, " \t");
-	opt = rest ? skip_spaces(rest) : NULL;
 	if (kstrtouint(size, 10, &size_mb) || !size_mb || size_mb > MEMX_MAX_SIZE_MB)
 		goto bad;
-	if (opt) {
-		if (!str_has_prefix(opt, "tenant=") || strpbrk(opt, " \t"))
-			goto bad;
-		name = opt + strlen("tenant=");
-		if (!*name)
+	while ((opt = strsep(&rest, " \t"))) {
+		if (!*opt)
+			continue;
+		if (str_has_prefix(opt, "tenant=") && opt[strlen("tenant=")])
+			name = opt + strlen("tenant=");
+		else if (!str_has_prefix(opt, "replicas=") ||
+			 kstrtouint(opt + strlen("replicas="), 10, &replicas) ||
+			 !replicas || replicas > MEMX_MAX_REPLICAS)
 			goto bad;
 	}
 	tenant = memx_tenant_parse(name);
 	if (tenant < 0)
 		return tenant;
-	ret = memx_devices_add(size_mb, tenant);
+	ret = memx_devices_add(size_mb, tenant, replicas);
 	if (ret < 0) {
 		pr_err("add: cannot create a %u MiB device: %d\n", size_mb, ret);
 		return ret;
 	}
-	pr_info("memx%d: %u MiB, tenant %s\n", ret, size_mb, rmap_tenant_name(tenant));
+	pr_info("memx%d: %u MiB, tenant %s, %u %s\n", ret, size_mb, rmap_tenant_name(tenant),
+		replicas, replicas == 1 ? "copy" : "copies");
 	return count;
 bad:
-	pr_err("add: '%.*s' is not \"SIZE_MB [tenant=NAME]\" with SIZE_MB from 1 to %u\n",
-	       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB);
+	pr_err("add: '%.*s' is not \"SIZE_MB [tenant=NAME] [replicas=N]\" with SIZE_MB from 1 to %u, N from 1 to %u\n",
+	       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB, MEMX_MAX_REPLICAS);
 	return -EINVAL;
 }
 
@@ -196,9 +205,10 @@ static ssize_t devices_show(struct class *class, struct class_attribute *attr,
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
-			len += sysfs_emit_at(buf, len, "memx%d %llu %s\n", i,
+			len += sysfs_emit_at(buf, len, "memx%d %llu %s %u\n", i,
 					     memx_devs[i]->pages >> (20 - PAGE_SHIFT),
-					     rmap_tenant_name(memx_devs[i]->tenant));
+					     rmap_tenant_name(memx_devs[i]->tenant),
+					     memx_devs[i]->replicas);
 	}
 	mutex_unlock(&memx_devs_lock);
 	return len;

@@ -57,70 +57,258 @@ static void memx_count(struct memx_dev *dev, enum memx_dev_stat stat)
 	atomic64_inc(&dev->stat[stat]);
 }
 
+/* The device's extents a write or discard spans. */
+static void memx_cmd_extents(struct memx_cmd *cmd, u64 *first, u64 *last)
+{
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	u64 pos = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
+
+	*first = pos >> MEMX_EXTENT_SHIFT;
+	*last = (pos + (blk_rq_bytes(rq) >> PAGE_SHIFT) - 1) >> MEMX_EXTENT_SHIFT;
+}
+
+/**
+ * memx_cmd_hold() - count a write or discard in flight to its extents
+ * @cmd: the request
+ *
+ * Context: any; never sleeps.
+ * Return: true, or false (nothing held) while one of them is being copied.
+ */
+bool memx_cmd_hold(struct memx_cmd *cmd)
+{
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	u64 first, last, ext;
+
+	cmd->writing = false;
+	if (req_op(rq) != REQ_OP_WRITE && req_op(rq) != REQ_OP_DISCARD)
+		return true;
+	memx_cmd_extents(cmd, &first, &last);
+	for (ext = first; ext <= last; ext++) {
+		if (!memx_extent_hold(cmd->dev, ext)) {
+			while (ext-- > first)
+				memx_extent_unhold(cmd->dev, ext);
+			return false;
+		}
+	}
+	cmd->writing = true;
+	return true;
+}
+
+static void memx_cmd_unhold(struct memx_cmd *cmd)
+{
+	u64 first, last, ext;
+
+	if (!cmd->writing)
+		return;
+	memx_cmd_extents(cmd, &first, &last);
+	for (ext = first; ext <= last; ext++)
+		memx_extent_unhold(cmd->dev, ext);
+}
+
+/*
+ * A write or discard of a page succeeds when a copy took it: copies that
+ * missed it are left behind, unless one is the extent's last (two
+ * writes failing crosswise on two copies). A read succeeds when it was
+ * answered.
+ */
+static void memx_cmd_settle(struct memx_cmd *cmd)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < cmd->nr; i = j) {
+		bool ok = false;
+
+		for (j = i; j < cmd->nr && cmd->to[j].page == cmd->to[i].page; j++)
+			ok |= cmd->to[j].ok;
+		if (!ok) {
+			cmd->status = BLK_STS_IOERR;
+			continue;
+		}
+		while (i < j) {
+			struct memx_target *to = &cmd->to[i++];
+
+			/* The last copy stays, and the write failed. */
+			if (!to->ok && !memx_extent_drop(cmd->dev, to->page >> MEMX_EXTENT_SHIFT,
+							 to->replica, to->where))
+				cmd->status = BLK_STS_IOERR;
+		}
+	}
+}
+
 static void memx_cmd_put(struct memx_cmd *cmd)
 {
 	if (atomic_dec_and_test(&cmd->pending)) {
+		memx_cmd_settle(cmd);
+		memx_cmd_unhold(cmd);
 		if (cmd->status)
 			memx_count(cmd->dev, MEMX_DEV_ERRORS);
 		blk_mq_end_request(blk_mq_rq_from_pdu(cmd), cmd->status);
 	}
 }
 
-/* One page of a request came back (softirq). */
+/* Point request @i of @cmd at copy @r of its page's extent, named by @where. */
+static void memx_cmd_aim(struct memx_cmd *cmd, unsigned int i, unsigned int r, unsigned long where)
+{
+	struct memx_session *sess = memx_where_session(cmd->dev, where);
+	struct memx_target *to = &cmd->to[i];
+	struct rmap_req *req = &cmd->reqs[i];
+	u64 off = (memx_where_page(where, to->page) << PAGE_SHIFT) +
+		  offset_in_page(be64_to_cpu(req->body.page.offset));
+
+	to->sess = sess;
+	to->where = where;
+	to->replica = r;
+	req->session = sess->id;
+	req->body.page.offset = cpu_to_be64(off);
+}
+
+/* The round trip of a session whose last request failed. */
+#define MEMX_SRTT_FAILED	BIT(30)
+
+/*
+ * The copy of @e a read asks next: one not asked yet, on a session not
+ * lost, answering fastest lately. Return: its index, with its word in
+ * @where, or -1.
+ */
+static int memx_pick_copy(struct memx_dev *dev, struct memx_extent *e, u8 tried,
+			  unsigned long *where)
+{
+	int r, best = -1, best_rtt = INT_MAX;
+
+	for (r = 0; r < dev->replicas; r++) {
+		unsigned long w = READ_ONCE(e->where[r]);
+		struct memx_session *s;
+		int rtt;
+
+		if (!w || (tried & BIT(r)))
+			continue;
+		s = memx_where_session(dev, w);
+		rtt = atomic_read(&s->lost) ? INT_MAX - 1 : atomic_read(&s->srtt_us);
+		if (best < 0 || rtt < best_rtt) {
+			best = r;
+			best_rtt = rtt;
+			*where = w;
+		}
+	}
+	return best;
+}
+
+/* A read failed: ask another copy at once. False when none is left. */
+static bool memx_read_elsewhere(struct memx_cmd *cmd, unsigned int i)
+{
+	struct memx_target *to = &cmd->to[i];
+	struct memx_extent *e = &cmd->dev->extents[to->page >> MEMX_EXTENT_SHIFT];
+	unsigned long where;
+	int r;
+
+	to->tried |= BIT(to->replica);
+	while ((r = memx_pick_copy(cmd->dev, e, to->tried, &where)) >= 0) {
+		memx_cmd_aim(cmd, i, r, where);
+		memx_count(cmd->dev, MEMX_DEV_READ_FALLBACKS);
+		if (!memx_session_submit(to->sess, &cmd->reqs[i]))
+			return true;
+		to->tried |= BIT(r);
+	}
+	return false;
+}
+
+/* Whether another copy of request @i's page took it already. */
+static bool memx_page_taken(struct memx_cmd *cmd, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = i; j > 0 && cmd->to[j - 1].page == cmd->to[i].page; j--)
+		;
+	for (; j < cmd->nr && cmd->to[j].page == cmd->to[i].page; j++) {
+		if (j != i && READ_ONCE(cmd->to[j].ok))
+			return true;
+	}
+	return false;
+}
+
+/* One page of a request came back from one copy (softirq). */
 static void memx_page_done(struct rmap_req *req)
 {
 	struct memx_cmd *cmd = req->priv;
-	struct memx_session *sess = cmd->sess[req - cmd->reqs];
+	unsigned int i = req - cmd->reqs;
+	struct memx_target *to = &cmd->to[i];
+	struct memx_session *sess = to->sess;
+	int rtt;
 
-	/* Lost or silent server: send again while the request has time. */
-	if ((req->status == -EHOSTDOWN || req->status == -ETIMEDOUT) &&
-	    time_before(jiffies, cmd->deadline)) {
-		atomic64_inc(&sess->resends);
-		if (!memx_session_submit(sess, req))
-			return;
-	}
-	if (req->status) {
-		atomic64_inc(&sess->errors);
-		memx_session_check(sess, req);
-		pr_err_ratelimited("%s: request %u at %llu on %pM failed: %d (status %u)\n",
-				   cmd->dev->disk->disk_name, req->type,
-				   be64_to_cpu(req->body.page.offset), sess->mac, req->status,
-				   req->resp_status);
-		WRITE_ONCE(cmd->status, BLK_STS_IOERR);
-	} else {
+	if (!req->status) {
 		atomic64_inc(req->type == RMAP_READ ? &sess->reads : req->type == RMAP_WRITE ?
 			     &sess->writes : &sess->discards);
 		atomic64_add(req->rtt_us, &sess->rtt_us_sum);
 		atomic64_inc(&sess->answered);
+		rtt = atomic_read(&sess->srtt_us);
+		atomic_set(&sess->srtt_us, rtt && rtt < MEMX_SRTT_FAILED ?
+			   rtt - rtt / 8 + req->rtt_us / 8 : req->rtt_us);
+		WRITE_ONCE(to->ok, true);
+		memx_cmd_put(cmd);
+		return;
 	}
+	/* Reads ask the other copies first until this one answers again. */
+	atomic_set(&sess->srtt_us, MEMX_SRTT_FAILED);
+	memx_session_check(sess, req);
+	if (req->type == RMAP_READ) {
+		unsigned int r = to->replica;
+		unsigned long where = to->where;
+
+		if (memx_read_elsewhere(cmd, i))
+			return;
+		/* None other answers: this copy is asked again, below. */
+		memx_cmd_aim(cmd, i, r, where);
+	}
+	/*
+	 * Lost or silent server, and no copy took the page: send again while
+	 * the request has time (this VM paused, or moved).
+	 */
+	if ((req->status == -EHOSTDOWN || req->status == -ETIMEDOUT) &&
+	    time_before(jiffies, cmd->deadline) && !memx_page_taken(cmd, i)) {
+		to->tried = 0;
+		atomic64_inc(&sess->resends);
+		if (!memx_session_submit(sess, req))
+			return;
+	}
+	atomic64_inc(&sess->errors);
+	pr_err_ratelimited("%s: request %u at %llu on %pM failed: %d (status %u)\n",
+			   cmd->dev->disk->disk_name, req->type,
+			   be64_to_cpu(req->body.page.offset), sess->mac, req->status,
+			   req->resp_status);
 	memx_cmd_put(cmd);
 }
 
-/* Queue one RMAP request of @cmd; false when it could not be prepared. */
-static void memx_cmd_add(struct memx_cmd *cmd, struct memx_session *sess, u8 type,
-			 u64 remote_off, u32 size, struct page *page, unsigned int off)
+/* Add an RMAP request of @cmd for device page @page, to copy @r at @where. */
+static void memx_cmd_add(struct memx_cmd *cmd, u64 page, unsigned int r, unsigned long where,
+			 u8 type, u32 size, unsigned int page_off, struct page *bpage,
+			 unsigned int off)
 {
-	struct rmap_req *req = &cmd->reqs[cmd->nr];
+	unsigned int i = cmd->nr++;
+	struct rmap_req *req = &cmd->reqs[i];
+	struct memx_target *to = &cmd->to[i];
 
 	memset(req, 0, offsetof(struct rmap_req, status));
+	to->page = page;
+	to->tried = 0;
+	to->ok = false;
 	req->type = type;
-	req->session = sess->id;
-	req->body.page.offset = cpu_to_be64(remote_off);
 	req->body.page.size = cpu_to_be32(size);
+	/* The offset within the page, kept by memx_cmd_aim(). */
+	req->body.page.offset = cpu_to_be64(page_off);
+	memx_cmd_aim(cmd, i, r, where);
 	if (type != RMAP_READ)
-		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&sess->wseq));
+		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&to->sess->wseq));
 	if (type == RMAP_WRITE) {
-		req->page = page;
+		req->page = bpage;
 		req->page_off = off;
 		req->len = size;
 	} else if (type == RMAP_READ) {
-		req->resp_page = page;
+		req->resp_page = bpage;
 		req->resp_off = off;
 		req->len = size;
 	}
 	req->done = memx_page_done;
 	req->priv = cmd;
-	cmd->sess[cmd->nr++] = sess;
 }
 
 /* Whether a write in @rq touches an extent not placed yet. */
@@ -133,16 +321,56 @@ static bool memx_needs_placement(struct memx_dev *dev, struct request *rq)
 	if (req_op(rq) != REQ_OP_WRITE)
 		return false;
 	for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT; ext++) {
-		if (!READ_ONCE(dev->extents[ext].where))
+		if (!(atomic_read(&dev->extents[ext].state) & MEMX_EXT_PLACED))
 			return true;
 	}
 	return false;
 }
 
+/*
+ * Requests for a piece of one page: a read asks one copy, a write every
+ * copy. Return: false when there is no room for them, or nowhere to write.
+ */
+static bool memx_add_page(struct memx_cmd *cmd, u8 type, u64 pos, unsigned int len,
+			  struct page *bpage, unsigned int off)
+{
+	struct memx_dev *dev = cmd->dev;
+	u64 page = pos >> PAGE_SHIFT;
+	struct memx_extent *e = &dev->extents[page >> MEMX_EXTENT_SHIFT];
+	unsigned long where;
+	unsigned int r;
+	int pick;
+
+	/* Pairs with the barrier before PLACED is set: where[] is there. */
+	if (!(atomic_read_acquire(&e->state) & MEMX_EXT_PLACED)) {
+		if (type == RMAP_WRITE)
+			return false;	/* placement was checked */
+		memzero_page(bpage, off, len);
+		memx_count(dev, MEMX_DEV_ZERO_READS);
+		return true;
+	}
+	if (type == RMAP_READ) {
+		pick = memx_pick_copy(dev, e, 0, &where);
+		if (pick < 0 || cmd->nr == MEMX_MAX_REQS)
+			return false;	/* given back by a discard under way */
+		memx_cmd_add(cmd, page, pick, where, type, len, offset_in_page(pos), bpage, off);
+		return true;
+	}
+	pick = cmd->nr;
+	for (r = 0; r < dev->replicas; r++) {
+		where = READ_ONCE(e->where[r]);
+		if (!where)
+			continue;
+		if (cmd->nr == MEMX_MAX_REQS)
+			return false;
+		memx_cmd_add(cmd, page, r, where, type, len, offset_in_page(pos), bpage, off);
+	}
+	return cmd->nr > pick;
+}
+
 /* Cut a read or write into page requests; reads of unplaced extents are zeroes. */
 static blk_status_t memx_build_rw(struct memx_cmd *cmd, struct request *rq)
 {
-	struct memx_dev *dev = cmd->dev;
 	u8 type = req_op(rq) == REQ_OP_READ ? RMAP_READ : RMAP_WRITE;
 	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
 	struct req_iterator iter;
@@ -154,22 +382,9 @@ static blk_status_t memx_build_rw(struct memx_cmd *cmd, struct request *rq)
 		while (done < bv.bv_len) {
 			unsigned int len = min_t(unsigned int, bv.bv_len - done,
 						 PAGE_SIZE - offset_in_page(pos));
-			struct memx_session *sess;
-			u64 remote;
 
-			sess = memx_extent_session(dev, pos >> PAGE_SHIFT, &remote);
-			if (!sess) {
-				if (type == RMAP_WRITE)
-					return BLK_STS_IOERR;	/* placement was checked */
-				memzero_page(bv.bv_page, bv.bv_offset + done, len);
-				memx_count(dev, MEMX_DEV_ZERO_READS);
-			} else {
-				if (cmd->nr == MEMX_MAX_PAGES)
-					return BLK_STS_IOERR;
-				memx_cmd_add(cmd, sess, type,
-					     (remote << PAGE_SHIFT) + offset_in_page(pos), len,
-					     bv.bv_page, bv.bv_offset + done);
-			}
+			if (!memx_add_page(cmd, type, pos, len, bv.bv_page, bv.bv_offset + done))
+				return BLK_STS_IOERR;
 			done += len;
 			pos += len;
 		}
@@ -178,29 +393,38 @@ static blk_status_t memx_build_rw(struct memx_cmd *cmd, struct request *rq)
 }
 
 /*
- * A discard: forget the placed extents' pages, an extent at a time. An
- * extent discarded whole is given back: unplaced here, its memory
- * freed by the server.
+ * A discard: forget the placed extents' pages, an extent at a time, on
+ * every copy. An extent discarded whole is given back: unplaced here, its
+ * memory freed by the servers.
  */
 static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 {
+	struct memx_dev *dev = cmd->dev;
 	u64 page = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
 	u64 end = page + (blk_rq_bytes(rq) >> PAGE_SHIFT);
 
 	while (page < end) {
 		u64 stop = min(end, round_down(page, MEMX_EXTENT_PAGES) + MEMX_EXTENT_PAGES);
-		struct memx_session *sess;
-		u64 remote;
+		struct memx_extent *e = &dev->extents[page >> MEMX_EXTENT_SHIFT];
+		bool whole = stop - page == MEMX_EXTENT_PAGES;
+		unsigned int r;
 
-		if (stop - page == MEMX_EXTENT_PAGES)
-			sess = memx_extent_release(cmd->dev, page >> MEMX_EXTENT_SHIFT, &remote);
-		else
-			sess = memx_extent_session(cmd->dev, page, &remote);
-		if (sess) {
-			if (cmd->nr == MEMX_MAX_PAGES)
+		if (whole && (atomic_fetch_andnot(MEMX_EXT_PLACED, &e->state) & MEMX_EXT_PLACED))
+			memx_count(dev, MEMX_DEV_RELEASED);
+		for (r = 0; r < dev->replicas; r++) {
+			unsigned long where = READ_ONCE(e->where[r]);
+
+			if (whole)
+				where = xchg(&e->where[r], 0);
+			if (!where)
+				continue;
+			if (whole)
+				atomic64_sub(MEMX_EXTENT_PAGES,
+					     &memx_where_session(dev, where)->used);
+			if (cmd->nr == MEMX_MAX_REQS)
 				return BLK_STS_IOERR;
-			memx_cmd_add(cmd, sess, RMAP_DISCARD, remote << PAGE_SHIFT,
-				     (stop - page) << PAGE_SHIFT, NULL, 0);
+			memx_cmd_add(cmd, page, r, where, RMAP_DISCARD,
+				     (stop - page) << PAGE_SHIFT, 0, NULL, 0);
 		}
 		page = stop;
 	}
@@ -209,7 +433,7 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 
 /**
  * memx_dev_dispatch() - send a started request whose extents are placed
- * @cmd: the request
+ * @cmd: the request, its writes held (memx_cmd_hold())
  *
  * Never sleeps. The request ends when its last page answers.
  */
@@ -224,6 +448,7 @@ void memx_dev_dispatch(struct memx_cmd *cmd)
 	cmd->deadline = jiffies + msecs_to_jiffies(MEMX_IO_RETRY_MS);
 	st = req_op(rq) == REQ_OP_DISCARD ? memx_build_discard(cmd, rq) : memx_build_rw(cmd, rq);
 	if (st) {
+		memx_cmd_unhold(cmd);
 		memx_count(cmd->dev, MEMX_DEV_ERRORS);
 		blk_mq_end_request(rq, st);
 		return;
@@ -231,11 +456,15 @@ void memx_dev_dispatch(struct memx_cmd *cmd)
 	/* One count for the submitter, so no early answer ends the request. */
 	atomic_set(&cmd->pending, cmd->nr + 1);
 	for (i = 0; i < cmd->nr; i++) {
-		if (memx_session_submit(cmd->sess[i], &cmd->reqs[i])) {
-			atomic64_inc(&cmd->sess[i]->errors);
-			WRITE_ONCE(cmd->status, BLK_STS_IOERR);
-			memx_cmd_put(cmd);
-		}
+		int err = memx_session_submit(cmd->to[i].sess, &cmd->reqs[i]);
+
+		if (!err)
+			continue;
+		cmd->reqs[i].status = err;
+		if (cmd->reqs[i].type == RMAP_READ && memx_read_elsewhere(cmd, i))
+			continue;
+		atomic64_inc(&cmd->to[i].sess->errors);
+		memx_cmd_put(cmd);
 	}
 	memx_cmd_put(cmd);
 }
@@ -266,11 +495,12 @@ static blk_status_t memx_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_m
 		return BLK_STS_NOTSUPP;
 	}
 	blk_mq_start_request(rq);
-	if (memx_needs_placement(dev, rq)) {
+	cmd->writing = false;
+	if (memx_needs_placement(dev, rq) || !memx_cmd_hold(cmd)) {
 		cmd->wait_since = jiffies;
-		spin_lock(&dev->wait_lock);
+		spin_lock_bh(&dev->wait_lock);
 		list_add_tail(&cmd->wait, &dev->waiting);
-		spin_unlock(&dev->wait_lock);
+		spin_unlock_bh(&dev->wait_lock);
 		queue_work(memx_wq, &dev->place_work);
 		return BLK_STS_OK;
 	}
@@ -309,6 +539,11 @@ static const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
 	[MEMX_DEV_ZERO_READS] = "zero_reads",
 	[MEMX_DEV_PLACED] = "extents_placed",
 	[MEMX_DEV_RELEASED] = "extents_released",
+	[MEMX_DEV_READ_FALLBACKS] = "read_fallbacks",
+	[MEMX_DEV_REPLICAS_DROPPED] = "copies_dropped",
+	[MEMX_DEV_REPLICAS_MADE] = "copies_made",
+	[MEMX_DEV_PAGES_COPIED] = "pages_copied",
+	[MEMX_DEV_EXTENTS_LOST] = "extents_lost",
 };
 
 static int memx_stats_show(struct seq_file *m, void *v)
@@ -318,6 +553,8 @@ static int memx_stats_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "pages %llu\n", dev->pages);
 	seq_printf(m, "extents %u\n", dev->nr_extents);
+	seq_printf(m, "replicas %u\n", dev->replicas);
+	seq_printf(m, "extents_degraded %d\n", atomic_read(&dev->degraded));
 	for (i = 0; i < MEMX_DEV_STAT_NR; i++)
 		seq_printf(m, "%s %lld\n", memx_dev_stat_names[i], atomic64_read(&dev->stat[i]));
 	return 0;
@@ -348,10 +585,12 @@ void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent)
  * @index: device number
  * @pages: size in pages, a whole number of extents
  * @tenant: the tenant whose servers hold it (rmap_tenant_find())
+ * @replicas: copies of each extent, 1 to MEMX_MAX_REPLICAS
  *
  * Return: the device, or an ERR_PTR().
  */
-struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant)
+struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
+				 unsigned int replicas)
 {
 	struct memx_dev *dev;
 	struct gendisk *disk;
@@ -371,6 +610,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant)
 	dev->index = index;
 	dev->pages = pages;
 	dev->tenant = tenant;
+	dev->replicas = replicas;
 	dev->client_id = get_random_u64();
 	spin_lock_init(&dev->wait_lock);
 	INIT_LIST_HEAD(&dev->waiting);

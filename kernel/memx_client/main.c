@@ -36,7 +36,13 @@ module_param_named(lease_ms, memx_lease_ms, uint, 0444);
 MODULE_PARM_DESC(lease_ms,
 		 "Servers drop this client's memory after this long without news (3000-600000, default 30000)");
 
+unsigned int memx_replicas = 2;
+module_param_named(replicas, memx_replicas, uint, 0444);
+MODULE_PARM_DESC(replicas,
+		 "Copies of each extent, each on its own server, where servers allow (1-2, default 2); devices added later may say otherwise");
+
 struct workqueue_struct *memx_wq;
+struct workqueue_struct *memx_repair_wq;
 static struct dentry *memx_debugfs;
 
 static bool memx_param_ok(const char *name, unsigned int val, unsigned int min,
@@ -53,6 +59,7 @@ static void memx_client_cleanup(void)
 	memx_control_exit();
 	memx_dev_exit();
 	debugfs_remove_recursive(memx_debugfs);
+	destroy_workqueue(memx_repair_wq);
 	destroy_workqueue(memx_wq);
 }
 
@@ -64,7 +71,8 @@ static int __init memx_client_init(void)
 	if (!memx_param_ok("size_mb", size_mb, 1, MEMX_MAX_SIZE_MB) ||
 	    !memx_param_ok("nr_devices", nr_devices, 0, MEMX_MAX_DEVICES) ||
 	    !memx_param_ok("place_timeout_ms", memx_place_timeout_ms, 100, 600000) ||
-	    !memx_param_ok("lease_ms", memx_lease_ms, 3000, 600000))
+	    !memx_param_ok("lease_ms", memx_lease_ms, 3000, 600000) ||
+	    !memx_param_ok("replicas", memx_replicas, 1, MEMX_MAX_REPLICAS))
 		return -EINVAL;
 	t = memx_tenant_parse(tenant);
 	if (t < 0)
@@ -72,18 +80,21 @@ static int __init memx_client_init(void)
 
 	/* The swap-out path waits on this work: it must make progress under pressure. */
 	memx_wq = alloc_workqueue("memx_client", WQ_MEM_RECLAIM, 0);
-	if (!memx_wq)
-		return -ENOMEM;
+	/* Copies are made again in the background: reclaim never waits for them. */
+	memx_repair_wq = alloc_workqueue("memx_repair", WQ_UNBOUND, 0);
+	if (!memx_wq || !memx_repair_wq) {
+		ret = -ENOMEM;
+		goto wq;
+	}
 	memx_debugfs = debugfs_create_dir("memx_client", NULL);
 	ret = memx_control_init(memx_debugfs);
 	if (ret) {
 		debugfs_remove_recursive(memx_debugfs);
-		destroy_workqueue(memx_wq);
-		return ret;
+		goto wq;
 	}
 	rmap_solicit();
 	for (i = 0; i < nr_devices; i++) {
-		ret = memx_devices_add(size_mb, t);
+		ret = memx_devices_add(size_mb, t, memx_replicas);
 		if (ret < 0) {
 			pr_err("memx%u: cannot create: %d\n", i, ret);
 			memx_client_cleanup();
@@ -92,6 +103,12 @@ static int __init memx_client_init(void)
 	}
 	pr_info("%u device(s) of %u MiB\n", nr_devices, size_mb);
 	return 0;
+wq:
+	if (memx_repair_wq)
+		destroy_workqueue(memx_repair_wq);
+	if (memx_wq)
+		destroy_workqueue(memx_wq);
+	return ret;
 }
 
 static void __exit memx_client_exit(void)

@@ -23,6 +23,8 @@
 /* How long a control request may take: RMAP fails it well before. */
 #define MEMX_CTL_WAIT_MS	60000
 #define MEMX_PLACE_RETRY_MS	200
+/* How soon a write held back by a copy of its extent tries again. */
+#define MEMX_HOLD_RETRY_MS	20
 
 static void memx_ctl_done(struct rmap_req *req)
 {
@@ -224,9 +226,11 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	/* Preallocated: a swap-out's placement needs no memory. */
 	s = &dev->session_store[dev->nr_sessions++];
 	s->slot = dev->nr_sessions;
+	s->dev = dev;
 	spin_lock_init(&s->peer_lock);
 	s->peer = peer;
 	ether_addr_copy(s->mac, srv->mac);
+	s->server_id = srv->id;
 	s->id = be32_to_cpu(dev->ctl.req.resp.session);
 	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 	init_completion(&s->renew.done);
@@ -236,100 +240,111 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	return s;
 }
 
-/* The session an extent's word names; sessions stay until the device goes. */
-static struct memx_session *memx_slot_session(struct memx_dev *dev, unsigned long where)
+/**
+ * memx_where_session() - the session an extent's word names
+ * @dev: the device
+ * @where: a non-zero word of memx_extent.where[]
+ *
+ * Sessions stay until the device goes.
+ */
+struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where)
 {
 	return &dev->session_store[(where & MEMX_MAX_SESSIONS) - 1];
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_where_session);
 
 /**
- * memx_extent_session() - where a page of the device lives
- * @dev: the device
+ * memx_where_page() - a device page's index in the session @where names
+ * @where: a non-zero word of the page's extent
  * @page: page index in the device
- * @remote: set to the page's index in the session
- *
- * Context: any; never sleeps.
- * Return: the session, or NULL when the page's extent is not placed.
  */
-struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *remote)
+u64 memx_where_page(unsigned long where, u64 page)
 {
-	/* Pairs with the release in memx_place_extent(): the slot is set before. */
-	unsigned long where = smp_load_acquire(&dev->extents[page >> MEMX_EXTENT_SHIFT].where);
-
-	if (!where)
-		return NULL;
-	*remote = ((u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT) +
-		  (page & (MEMX_EXTENT_PAGES - 1));
-	return memx_slot_session(dev, where);
+	return ((u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT) +
+	       (page & (MEMX_EXTENT_PAGES - 1));
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_where_page);
 
 /**
- * memx_extent_release() - forget where an extent lives, for a whole-extent discard
+ * memx_extent_drop() - leave behind a copy of an extent that missed a write
  * @dev: the device
  * @ext: the extent
- * @remote: set to its first page in the session
+ * @r: the copy's index in where[]
+ * @where: the word the write was sent by
  *
- * The extent reads as zeroes from now on and is placed afresh by the next
- * write; the session never uses those offsets again, so a server may
- * free them once the discard reaches it.
+ * The other copies took the write; this one is no longer read, and the
+ * repair work makes a new one. The last copy is never dropped: a write
+ * that missed it failed. Context: any; never sleeps.
  *
- * Context: any; never sleeps.
- * Return: the session it was placed on, or NULL when it was not placed.
+ * Return: false when @where is the extent's last copy (kept).
  */
-struct memx_session *memx_extent_release(struct memx_dev *dev, u64 ext, u64 *remote)
+bool memx_extent_drop(struct memx_dev *dev, u64 ext, unsigned int r, unsigned long where)
 {
-	unsigned long where = xchg(&dev->extents[ext].where, 0);
-	struct memx_session *s;
+	struct memx_extent *e = &dev->extents[ext];
+	struct memx_session *s = memx_where_session(dev, where);
+	bool last = true, dropped = false;
+	unsigned int i;
 
-	if (!where)
-		return NULL;
-	*remote = (u64)(where >> MEMX_SLOT_BITS) << MEMX_EXTENT_SHIFT;
-	s = memx_slot_session(dev, where);
+	spin_lock_bh(&dev->copies_lock);
+	for (i = 0; i < dev->replicas; i++) {
+		if (i != r && READ_ONCE(e->where[i]))
+			last = false;
+	}
+	if (!last && READ_ONCE(e->where[r]) == where) {
+		WRITE_ONCE(e->where[r], 0);
+		dropped = true;
+	}
+	spin_unlock_bh(&dev->copies_lock);
+	if (!dropped)
+		return !last;
 	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
-	atomic64_inc(&dev->stat[MEMX_DEV_RELEASED]);
-	return s;
+	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_DROPPED]);
+	pr_warn_ratelimited("%s: extent %llu: the copy on %pM missed a write; copying it again\n",
+			    dev->disk->disk_name, ext, s->mac);
+	memx_repair_kick(dev);
+	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(memx_extent_drop);
 
 /**
- * memx_place_extent() - give an extent a home on a server
+ * memx_place_replica() - room for one copy of an extent on a server
  * @dev: the device
- * @ext: the extent
+ * @exclude: ids of servers that hold a copy already
+ * @nr_exclude: how many
+ * @where: set to the word that names the room
  *
- * Context: process (the placement work); may sleep, never allocates
- * beyond a session's small state.
- * Return: 0, or a negative errno when no server could take it now.
+ * Context: process, map_lock held; may sleep (a JOIN), allocates nothing
+ * but a session's small state.
+ * Return: 0, or a negative errno when no other server could take it now.
  */
-int memx_place_extent(struct memx_dev *dev, unsigned int ext)
+int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
+		       unsigned long *where)
 {
 	struct rmap_server_info srv[MEMX_MAX_SERVERS];
 	const struct rmap_server_info *pick;
 	struct memx_session *s;
-	int n, err = -EHOSTDOWN;
+	int i, j, n, err = -EHOSTDOWN;
 
-	mutex_lock(&dev->map_lock);
-	if (READ_ONCE(dev->extents[ext].where)) {
-		err = 0;
-		goto unlock;
-	}
+	lockdep_assert_held(&dev->map_lock);
 	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nr_exclude; j++) {
+			if (srv[i].id == exclude[j]) {
+				srv[i--] = srv[--n];
+				break;
+			}
+		}
+	}
 	while (n > 0) {
 		pick = memx_pick_server(dev, srv, n);
-		if (!pick) {
-			err = -ENOSPC;
-			break;
-		}
+		if (!pick)
+			return -ENOSPC;
 		s = memx_session_for(dev, pick);
 		if (!IS_ERR(s)) {
-			unsigned long where = (s->next >> MEMX_EXTENT_SHIFT) << MEMX_SLOT_BITS |
-					      s->slot;
-
+			*where = (s->next >> MEMX_EXTENT_SHIFT) << MEMX_SLOT_BITS | s->slot;
 			s->next += MEMX_EXTENT_PAGES;
 			atomic64_add(MEMX_EXTENT_PAGES, &s->used);
-			/* Readers see slots[s->slot] once they see this. */
-			smp_store_release(&dev->extents[ext].where, where);
-			atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
-			err = 0;
-			break;
+			return 0;
 		}
 		/* That server refused or failed: try the others. */
 		err = PTR_ERR(s);
@@ -338,6 +353,57 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 				    err == -EREMOTEIO ? dev->ctl.req.resp_status : 0);
 		*(struct rmap_server_info *)pick = srv[--n];
 	}
+	return err;
+}
+
+/**
+ * memx_place_extent() - give an extent a home on dev->replicas servers
+ * @dev: the device
+ * @ext: the extent
+ *
+ * Fewer servers than copies wanted, or too little room, place fewer
+ * copies: the repair work adds the others once servers have room.
+ *
+ * Context: process (the placement work); may sleep, never allocates
+ * beyond a session's small state.
+ * Return: 0, or a negative errno when no server could take it now.
+ */
+int memx_place_extent(struct memx_dev *dev, unsigned int ext)
+{
+	struct memx_extent *e = &dev->extents[ext];
+	u32 ids[MEMX_MAX_REPLICAS];
+	unsigned int n = 0;
+	int err = 0;
+
+	mutex_lock(&dev->map_lock);
+	if (atomic_read(&e->state) & MEMX_EXT_PLACED)
+		goto unlock;
+	/* A whole-extent discard in flight gives back what it found first. */
+	if (!memx_extent_freeze(e)) {
+		err = -EAGAIN;
+		goto thaw;
+	}
+	if (atomic_read(&e->state) & MEMX_EXT_PLACED)
+		goto thaw;
+	while (n < dev->replicas) {
+		unsigned long where;
+
+		err = memx_place_replica(dev, ids, n, &where);
+		if (err)
+			break;
+		WRITE_ONCE(e->where[n], where);
+		ids[n++] = memx_where_session(dev, where)->server_id;
+	}
+	if (n) {
+		atomic_andnot(MEMX_EXT_LOST, &e->state);
+		/* Writers see every copy once they see PLACED. */
+		smp_mb__before_atomic();
+		atomic_or(MEMX_EXT_PLACED, &e->state);
+		atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
+		err = 0;
+	}
+thaw:
+	memx_extent_thaw(dev, e);
 unlock:
 	mutex_unlock(&dev->map_lock);
 	return err;
@@ -347,13 +413,15 @@ unlock:
  * memx_place_work() - place the extents waiting writes need, then send them
  * @work: the device's place_work
  *
- * A write whose extent finds no server within the placement timeout fails.
+ * A write whose extent finds no server within the placement timeout fails;
+ * once every server said it has no room, so do writes that come later
+ * and still find none, without waiting as long again.
  */
 void memx_place_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(work, struct memx_dev, place_work);
 	struct memx_cmd *cmd, *tmp;
-	bool retry = false;
+	bool retry = false, held = false;
 	LIST_HEAD(list);
 
 	spin_lock_bh(&dev->wait_lock);
@@ -364,19 +432,39 @@ void memx_place_work(struct work_struct *work)
 		struct request *rq = blk_mq_rq_from_pdu(cmd);
 		u64 first = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
 		u64 last = first + (blk_rq_bytes(rq) >> PAGE_SHIFT) - 1;
+		unsigned long since;
 		u64 ext;
 		int err = 0;
 
-		for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT; ext++) {
+		/* Discards wait only for copies being made; they place nothing. */
+		for (ext = first >> MEMX_EXTENT_SHIFT; ext <= last >> MEMX_EXTENT_SHIFT &&
+		     req_op(rq) == REQ_OP_WRITE; ext++) {
 			err = memx_place_extent(dev, ext);
 			if (err)
 				break;
 		}
 		list_del_init(&cmd->wait);
 		if (!err) {
+			dev->full_since = 0;
+		} else if (err == -ENOSPC && !dev->full_since) {
+			dev->full_since = jiffies | 1;
+			pr_warn("%s: no server has room for another extent (%lld placed so far, %u %s each); writes to new extents fail after %u ms\n",
+				dev->disk->disk_name, atomic64_read(&dev->stat[MEMX_DEV_PLACED]),
+				dev->replicas, dev->replicas == 1 ? "copy" : "copies",
+				memx_place_timeout_ms);
+		}
+		/* While servers stay full, new writes wait no longer than the first. */
+		since = err == -ENOSPC && time_before(dev->full_since, cmd->wait_since) ?
+			dev->full_since : cmd->wait_since;
+		if (!err && memx_cmd_hold(cmd)) {
 			memx_dev_dispatch(cmd);
-		} else if (time_after(jiffies, cmd->wait_since +
-				      msecs_to_jiffies(memx_place_timeout_ms))) {
+		} else if (!err) {
+			/* Its extent is being copied: it goes once that is done. */
+			spin_lock_bh(&dev->wait_lock);
+			list_add_tail(&cmd->wait, &dev->waiting);
+			spin_unlock_bh(&dev->wait_lock);
+			held = true;
+		} else if (time_after(jiffies, since + msecs_to_jiffies(memx_place_timeout_ms))) {
 			pr_err_ratelimited("%s: no server can take extent %llu: %d\n",
 					   dev->disk->disk_name, ext, err);
 			atomic64_inc(&dev->stat[MEMX_DEV_ERRORS]);
@@ -388,11 +476,39 @@ void memx_place_work(struct work_struct *work)
 			retry = true;
 		}
 	}
-	if (retry) {
-		rmap_solicit();
-		msleep(MEMX_PLACE_RETRY_MS);
+	if (retry || held) {
+		if (retry)
+			rmap_solicit();
+		msleep(retry ? MEMX_PLACE_RETRY_MS : MEMX_HOLD_RETRY_MS);
 		queue_work(memx_wq, &dev->place_work);
 	}
+}
+
+/**
+ * memx_room_check() - say when the servers known now cannot hold a device
+ * @dev: a new device
+ *
+ * Servers may come later, so the device is made all the same.
+ */
+void memx_room_check(struct memx_dev *dev)
+{
+	struct rmap_server_info srv[MEMX_MAX_SERVERS];
+	u64 room = 0;
+	int i, j, n;
+
+	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
+			;
+		if (j == i)
+			room += srv[i].free_pages;
+	}
+	if (n && room < dev->pages * dev->replicas)
+		pr_warn("%s: %llu MiB with %u %s needs up to %llu MiB; the servers known now have %llu MiB free: writes past that fail\n",
+			dev->disk->disk_name, dev->pages >> (20 - PAGE_SHIFT), dev->replicas,
+			dev->replicas == 1 ? "copy" : "copies",
+			(dev->pages * dev->replicas) >> (20 - PAGE_SHIFT),
+			room >> (20 - PAGE_SHIFT));
 }
 
 /**
@@ -417,17 +533,20 @@ void memx_place_kick(struct memx_dev *dev)
  * @s: the session
  * @req: a finished request of @s
  *
- * The pages the server held for it are gone: say so once, loudly. Reads
- * and writes of its extents keep failing with I/O errors (never zeroes);
- * new extents go to a new session.
+ * The pages the server held for it are gone: say so once, loudly. Its
+ * extents' other copies serve their I/O and are copied again; an extent
+ * with no other copy keeps failing with I/O errors (never zeroes). New
+ * extents go to a new session.
  */
 void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 {
 	if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_SESSION)
 		return;
-	if (!atomic_xchg(&s->lost, 1))
-		pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
-		       s->id, s->mac, atomic64_read(&s->used));
+	if (atomic_xchg(&s->lost, 1))
+		return;
+	pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
+	       s->id, s->mac, atomic64_read(&s->used));
+	memx_repair_kick(s->dev);
 }
 
 static void memx_renew_done(struct rmap_req *req)
@@ -478,12 +597,13 @@ int memx_map_init(struct memx_dev *dev)
 	dev->nr_extents = DIV_ROUND_UP_ULL(dev->pages, MEMX_EXTENT_PAGES);
 	dev->extents = kvcalloc(dev->nr_extents, sizeof(*dev->extents), GFP_KERNEL);
 	dev->session_store = kvcalloc(MEMX_MAX_SESSIONS, sizeof(*dev->session_store), GFP_KERNEL);
-	if (!dev->extents || !dev->session_store) {
+	if (!dev->extents || !dev->session_store || memx_repair_init(dev)) {
 		kvfree(dev->extents);
 		kvfree(dev->session_store);
 		return -ENOMEM;
 	}
 	mutex_init(&dev->map_lock);
+	spin_lock_init(&dev->copies_lock);
 	INIT_LIST_HEAD(&dev->sessions);
 	init_completion(&dev->ctl.done);
 	INIT_WORK(&dev->place_work, memx_place_work);
@@ -501,6 +621,7 @@ void memx_map_exit(struct memx_dev *dev)
 	struct memx_session *s, *tmp;
 	int err;
 
+	memx_repair_exit(dev);
 	cancel_work_sync(&dev->place_work);
 	cancel_delayed_work_sync(&dev->renew_work);
 	mutex_lock(&dev->map_lock);

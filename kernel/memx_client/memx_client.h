@@ -37,6 +37,10 @@
 #define MEMX_MAX_SESSIONS	(BIT(MEMX_SLOT_BITS) - 1)
 /* A page whose server was lost or silent is sent again for this long. */
 #define MEMX_IO_RETRY_MS	30000
+/* Copies of each extent, on as many servers, at most. */
+#define MEMX_MAX_REPLICAS	2
+/* Requests of one I/O: each page once per replica. */
+#define MEMX_MAX_REQS		(MEMX_MAX_PAGES * MEMX_MAX_REPLICAS)
 
 /* A synchronous control request (JOIN, LEAVE), preallocated per device. */
 struct memx_ctl_req {
@@ -51,6 +55,8 @@ struct memx_session {
 	struct rmap_peer *peer;		/* held; the server as RMAP knows it now */
 	u8 mac[ETH_ALEN];
 	u32 id;
+	u32 server_id;			/* the server's instance, as it advertised */
+	struct memx_dev *dev;
 	unsigned int slot;		/* 1 + its index in session_store */
 	u64 pages;			/* end of the session's offsets, from the server */
 	u64 next;			/* first offset never given to an extent */
@@ -64,21 +70,34 @@ struct memx_session {
 	atomic64_t resends;		/* pages sent again after a lost server */
 	atomic64_t rtt_us_sum;		/* of answered requests */
 	atomic64_t answered;
+	atomic_t srtt_us;		/* recent round trip, for the choice of replica */
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
 	atomic_t renewing;
 	atomic_t lost;			/* the server no longer knows it */
+	unsigned long down_since;	/* jiffies its server went silent; repair_work's */
 };
 
 /*
- * Where one extent lives, in one word so that it is read and changed at
- * once: 0 until a write needs it (and again once a whole-extent discard
- * gave it back), else the session's slot in the low MEMX_SLOT_BITS and
- * the extent's first page there, in extents, above. A session never
- * hands out the same offsets twice.
+ * Where one extent lives: a word per replica, so that each is read and
+ * changed at once: 0 until a write needs it (and again once a whole-extent
+ * discard gave it back, or a failed write left that copy behind), else
+ * the session's slot in the low MEMX_SLOT_BITS and the extent's first
+ * page there, in extents, above. A session never hands out the same
+ * offsets twice.
+ *
+ * @state counts the writes and discards in flight to the extent; while
+ * MEMX_EXT_COPYING is set, a copy of the extent is being made and new
+ * writes wait, so that the copy misses none.
  */
 struct memx_extent {
-	unsigned long where;		/* published with release semantics */
+	unsigned long where[MEMX_MAX_REPLICAS];	/* published with release semantics */
+	atomic_t state;
 };
+
+#define MEMX_EXT_PLACED		BIT(30)	/* where[] published: set with release */
+#define MEMX_EXT_COPYING	BIT(29)
+#define MEMX_EXT_LOST		BIT(28)	/* no copy left: said once */
+#define MEMX_EXT_WRITERS	(MEMX_EXT_LOST - 1)
 
 enum memx_dev_stat {
 	MEMX_DEV_READS,
@@ -89,6 +108,11 @@ enum memx_dev_stat {
 	MEMX_DEV_ZERO_READS,	/* pages read from extents never written */
 	MEMX_DEV_PLACED,	/* extents placed on a server */
 	MEMX_DEV_RELEASED,	/* extents given back by whole-extent discards */
+	MEMX_DEV_READ_FALLBACKS,	/* pages read from another replica after a failure */
+	MEMX_DEV_REPLICAS_DROPPED,	/* copies left behind by a write they missed */
+	MEMX_DEV_REPLICAS_MADE,	/* copies made again from a surviving one */
+	MEMX_DEV_PAGES_COPIED,	/* by those copies */
+	MEMX_DEV_EXTENTS_LOST,	/* extents with no copy left */
 	MEMX_DEV_STAT_NR,
 };
 
@@ -97,6 +121,7 @@ struct memx_dev {
 	u64 pages;
 	u64 client_id;
 	unsigned int tenant;		/* whose servers it uses, under whose key */
+	unsigned int replicas;		/* copies of each extent it keeps */
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 
@@ -112,11 +137,27 @@ struct memx_dev {
 	spinlock_t wait_lock;		/* waiting */
 	struct list_head waiting;	/* writes to extents being placed */
 	struct work_struct place_work;
+	unsigned long full_since;	/* jiffies: no server had room since; place_work's */
 	struct delayed_work renew_work;
+	struct delayed_work repair_work;
+	struct memx_copy *copy;		/* repair_work's buffers */
+	spinlock_t copies_lock;		/* dropping a copy, never the last */
+	atomic_t degraded;		/* extents short of copies, at the last scan */
+	bool stopping;			/* under wait_lock: no more repair_work */
 
 	atomic64_t stat[MEMX_DEV_STAT_NR];
 	struct dentry *debugfs;
 	bool claimed;			/* being removed: opens fail */
+};
+
+/* Where one RMAP request of a memx_cmd goes, and what it tried. */
+struct memx_target {
+	struct memx_session *sess;
+	unsigned long where;		/* the extent's word it was sent by */
+	u64 page;			/* in the device */
+	u8 replica;			/* index in the extent's where[] */
+	u8 tried;			/* replicas a read has asked */
+	bool ok;			/* this copy answered */
 };
 
 /* Per request (blk-mq PDU): everything a request needs, preallocated. */
@@ -128,25 +169,30 @@ struct memx_cmd {
 	atomic_t pending;
 	blk_status_t status;
 	unsigned int nr;
-	struct rmap_req reqs[MEMX_MAX_PAGES];
-	struct memx_session *sess[MEMX_MAX_PAGES];
+	bool writing;			/* holds its extents' writer counts */
+	struct rmap_req reqs[MEMX_MAX_REQS];
+	struct memx_target to[MEMX_MAX_REQS];
 };
 
 extern struct workqueue_struct *memx_wq;
+extern struct workqueue_struct *memx_repair_wq;
 extern unsigned int memx_place_timeout_ms;
 extern unsigned int memx_lease_ms;
+extern unsigned int memx_replicas;
 
 /* control.c */
-int memx_devices_add(unsigned int size_mb, unsigned int tenant);
+int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas);
 int memx_tenant_parse(const char *name);
 int memx_control_init(struct dentry *debugfs);
 void memx_control_exit(void);
 
 /* dev.c */
-struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant);
+struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
+				 unsigned int replicas);
 int memx_dev_claim(struct memx_dev *dev);
 void memx_dev_destroy(struct memx_dev *dev);
 void memx_dev_dispatch(struct memx_cmd *cmd);
+bool memx_cmd_hold(struct memx_cmd *cmd);
 void memx_dev_exit(void);
 void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
 
@@ -156,13 +202,27 @@ void memx_map_exit(struct memx_dev *dev);
 int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 void memx_session_check(struct memx_session *s, const struct rmap_req *req);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
+int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
+		       unsigned long *where);
 const struct rmap_server_info *
 memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n);
 void memx_place_work(struct work_struct *work);
 void memx_place_kick(struct memx_dev *dev);
+void memx_room_check(struct memx_dev *dev);
 void memx_renew_work(struct work_struct *work);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
-struct memx_session *memx_extent_session(struct memx_dev *dev, u64 page, u64 *remote);
-struct memx_session *memx_extent_release(struct memx_dev *dev, u64 ext, u64 *remote);
+struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);
+u64 memx_where_page(unsigned long where, u64 page);
+bool memx_extent_drop(struct memx_dev *dev, u64 ext, unsigned int r, unsigned long where);
+
+/* replica.c */
+int memx_repair_init(struct memx_dev *dev);
+void memx_repair_exit(struct memx_dev *dev);
+void memx_repair_kick(struct memx_dev *dev);
+void memx_repair_work(struct work_struct *work);
+bool memx_extent_hold(struct memx_dev *dev, u64 ext);
+void memx_extent_unhold(struct memx_dev *dev, u64 ext);
+bool memx_extent_freeze(struct memx_extent *e);
+void memx_extent_thaw(struct memx_dev *dev, struct memx_extent *e);
 
 #endif /* _MEMX_CLIENT_H */

@@ -158,6 +158,30 @@ void rmap_peer_server_info(const struct rmap_peer *peer, struct rmap_server_info
 }
 
 /**
+ * rmap_server_alive() - whether a server answers at an address now
+ * @mac: its address
+ * @tenant: the tenant it speaks under
+ *
+ * Return: true while the peer is in the table, a server, and not dead.
+ */
+bool rmap_server_alive(const u8 *mac, unsigned int tenant)
+{
+	struct rmap_peer *peer;
+	bool alive = false;
+
+	rcu_read_lock();
+	peer = rmap_peer_lookup(mac, tenant);
+	if (peer) {
+		spin_lock_bh(&peer->lock);
+		alive = peer->server && !peer->dead && !peer->unhashed;
+		spin_unlock_bh(&peer->lock);
+	}
+	rcu_read_unlock();
+	return alive;
+}
+EXPORT_SYMBOL_GPL(rmap_server_alive);
+
+/**
  * rmap_servers() - the servers of a tenant alive now, as they last advertised
  * @tenant: the tenant
  * @info: filled with up to @max of them

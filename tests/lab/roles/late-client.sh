@@ -52,8 +52,11 @@ add_device() {
 }
 
 # Writes wait up to 5 minutes for a server with room (srv2 booting).
-check "modprobe memx_client: one 64 MiB device" memx_modprobe memx_client nr_devices=1 \
-	size_mb=64 place_timeout_ms=300000 lease_ms=60000
+# One copy of each extent: placement is what this scenario watches, and
+# a server restart then loses data, which must fail, never read zeroes.
+check "modprobe memx_client: one 64 MiB device, one copy of each extent" \
+	memx_modprobe memx_client nr_devices=1 size_mb=64 place_timeout_ms=300000 \
+	lease_ms=60000 replicas=1
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
 check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
 # refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).
@@ -63,11 +66,15 @@ refused() {
 }
 refuses_bad_sizes() {
 	refused add 0 "Invalid argument" && refused add big "Invalid argument" &&
-		refused add 99999999 "Invalid argument"
+		refused add 99999999 "Invalid argument" &&
+		refused add "8 replicas=0" "Invalid argument" &&
+		refused add "8 replicas=3" "Invalid argument" &&
+		refused add "8 copies=2" "Invalid argument"
 }
-check "$ctl/add refuses 0, text and too large a size (EINVAL)" refuses_bad_sizes
+check "$ctl/add refuses 0, text and too large a size, 0 or 3 copies, unknown options (EINVAL)" \
+	refuses_bad_sizes
 check "$ctl/devices lists the three" sh -c \
-	"printf 'memx0 64 default\nmemx1 64 default\nmemx2 8 default\n' | cmp -s - $ctl/devices"
+	"printf 'memx0 64 default 1\nmemx1 64 default 1\nmemx2 8 default 1\n' | cmp -s - $ctl/devices"
 # remove_open: memx2 is refused while open, removed once closed.
 remove_open() {
 	exec 3</dev/memx2

@@ -54,6 +54,7 @@ check "memx_client size_mb=0 refused" refused memx_client "must be between" size
 check "memx_client nr_devices=1000 refused" refused memx_client "must be between" nr_devices=1000
 check "memx_client lease_ms=10 refused" refused memx_client "lease_ms=10: must be between" lease_ms=10
 check "memx_client place_timeout_ms=0 refused" refused memx_client "place_timeout_ms=0: must be between" place_timeout_ms=0
+check "memx_client replicas=3 refused" refused memx_client "replicas=3: must be between 1 and 2" replicas=3
 
 check "modprobe rmap_proto ifaces=eth0" modprobe rmap_proto ifaces=eth0
 check "modprobe memx_server" modprobe memx_server

@@ -1,13 +1,17 @@
 # Global memory pressure with memx as the only swap: two sorts that
 # together need three times the machine's RAM, no memory cgroup to
-# contain them.
+# contain them, two copies of every extent on three servers; srv3 is
+# killed mid-job (pressure.py) and its copies are made again.
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 memx_modprobe rmap_proto
 lab_wait srv1-up 600
 lab_wait srv2-up 600
-check "both servers discovered" lab_within 10 rmap_servers_seen 2
-check "modprobe memx_client size_mb=512" memx_modprobe memx_client size_mb=512
+lab_wait srv3-up 600
+check "three servers discovered" lab_within 10 rmap_servers_seen 3
+check "modprobe memx_client size_mb=384 (two copies, the default)" \
+	memx_modprobe memx_client size_mb=384
+check "memx0 keeps two copies of each extent" grep -qx 'replicas 2' $dbg/memx0/stats
 check "mkswap /dev/memx0 && swapon" sh -c "mkswap /dev/memx0 >/dev/null && swapon /dev/memx0"
 # The attacker (pressure.py) starts now, and goes on until cli-done.
 lab_signal cli-attack
@@ -22,6 +26,23 @@ start=$(date +%s)
 sort1=$!
 "$tools/memsort" $job_mb 0 >/tmp/sort2.out 2>&1 &
 sort2=$!
+# stat NAME: memx0's counter NAME.
+stat() {
+	awk -v n="$1" '$1 == n { print $2 }' $dbg/memx0/stats
+}
+# on_server NAME: pages of memx0 placed on server NAME.
+on_server() {
+	awk -v m="$(lab_mac "$1")" '$1 == m { s += $4 } END { print s + 0 }' $dbg/memx0/servers
+}
+# holds NAME PAGES: server NAME holds at least PAGES of memx0.
+holds() {
+	[ "$(on_server "$1")" -ge "$2" ]
+}
+# srv3 dies once it holds some of the job: 16 MiB of copies at least.
+check "srv3 holds copies of the job within 300 s" lab_within 300 holds srv3 4096
+echo "memx-lab: srv3 holds $(on_server srv3) pages; killing it, $(($(date +%s) - start)) s into the job"
+lab_signal kill-srv3
+lab_wait srv3-killed 60
 check "sort 1 ($job_mb MiB) completes, verified" wait $sort1
 check "sort 2 ($job_mb MiB) completes, verified" wait $sort2
 cat /tmp/sort1.out /tmp/sort2.out
@@ -32,8 +53,15 @@ check "pages went out to memx ($out, at least twice RAM's worth)" test "$out" -g
 check "nobody was OOM-killed" test "$(vmstat oom_kill)" -eq "$oom0"
 cat $dbg/memx0/stats $dbg/memx0/servers /sys/kernel/debug/rmap/stats
 check "no I/O errors" grep -qx 'errors 0' $dbg/memx0/stats
-check "swap spread over both servers" \
-	test "$(awk '!/^#/ && $4 > 0' $dbg/memx0/servers | wc -l)" -eq 2
+check "srv3's copies made again on the others within 120 s" \
+	lab_within 120 grep -qx 'extents_degraded 0' $dbg/memx0/stats
+cat $dbg/memx0/stats $dbg/memx0/servers
+echo "memx-lab: copies made $(stat copies_made), pages copied $(stat pages_copied), copies dropped $(stat copies_dropped), read fallbacks $(stat read_fallbacks)"
+check "copies were made again ($(stat copies_made))" test "$(stat copies_made)" -gt 0
+check "no extent is left on srv3" test "$(on_server srv3)" -eq 0
+check "no extent lost" grep -qx 'extents_lost 0' $dbg/memx0/stats
+check "every extent has a copy on srv1 and srv2 (both hold all: $(on_server srv1), $(on_server srv2))" \
+	test "$(on_server srv1)" -eq "$(on_server srv2)" -a "$(on_server srv1)" -gt 0
 check "swapoff /dev/memx0" swapoff /dev/memx0
 check "rmmod memx_client" memx_rmmod memx_client
 lab_signal cli-done

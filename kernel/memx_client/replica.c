@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copies of extents: a device keeps each extent on dev->replicas servers.
+ * A copy is lost with its server (killed, restarted, gone from the LAN)
+ * or left behind by a write it missed; the repair work then makes a new
+ * one on another server from a copy that survives, an extent at a time,
+ * between the device's own I/O. While an extent is copied its writes
+ * wait (they are counted in memx_extent.state), so the copy misses none;
+ * its reads go on. An extent with no copy left fails its I/O, never
+ * reads zeroes, and is named once.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include <memx/compat.h>
+
+#include "memx_client.h"
+
+/* Pages copied at once. */
+#define MEMX_COPY_BATCH		8
+/* A batch's bound: RMAP fails each request well before. */
+#define MEMX_COPY_WAIT_MS	60000
+/* Writes in flight to an extent end within their resend time. */
+#define MEMX_DRAIN_WAIT_MS	(MEMX_IO_RETRY_MS + 30000)
+/* Between two extents' copies, the device's own I/O has the link. */
+#define MEMX_REPAIR_PAUSE_MS	5
+/* How soon extents still short of copies are looked at again. */
+#define MEMX_REPAIR_AGAIN_MS	2000
+/* A server silent this long has lost its copies, as far as we know. */
+#define MEMX_DOWN_GRACE_MS	10000
+/* A copy taking longer is given up, and its extent's writes go again. */
+#define MEMX_COPY_DEADLINE_MS	30000
+
+/* repair_work's buffers, preallocated: a copy needs no memory. */
+struct memx_copy {
+	struct page *pages[MEMX_COPY_BATCH];
+	struct rmap_req reqs[MEMX_COPY_BATCH];
+	bool sent[MEMX_COPY_BATCH];
+	atomic_t pending;
+	struct completion done;
+};
+
+/**
+ * memx_extent_hold() - count a write or discard in flight to an extent
+ * @dev: the device
+ * @ext: the extent
+ *
+ * Context: any; never sleeps.
+ * Return: true, or false (nothing counted) while the extent is copied.
+ */
+bool memx_extent_hold(struct memx_dev *dev, u64 ext)
+{
+	atomic_t *state = &dev->extents[ext].state;
+
+	/* Fully ordered: the copier sets COPYING, then reads the count. */
+	if (!(atomic_inc_return(state) & MEMX_EXT_COPYING))
+		return true;
+	atomic_dec(state);
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_extent_hold);
+
+/**
+ * memx_extent_unhold() - a write or discard counted by memx_extent_hold() ended
+ * @dev: the device
+ * @ext: the extent
+ */
+void memx_extent_unhold(struct memx_dev *dev, u64 ext)
+{
+	/* What the writer did to the copies is seen by a copier that sees it gone. */
+	smp_mb__before_atomic();
+	atomic_dec(&dev->extents[ext].state);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_extent_unhold);
+
+static void memx_copy_done(struct rmap_req *req)
+{
+	struct memx_copy *c = req->priv;
+
+	if (atomic_dec_and_test(&c->pending))
+		complete(&c->done);
+}
+
+/*
+ * Send @nr prepared requests of @c on @s and wait for them, within a
+ * bound past which they are taken back. Return: 0 or the first error.
+ */
+static int memx_copy_batch(struct memx_copy *c, struct memx_session *s, int nr)
+{
+	int i, err;
+
+	reinit_completion(&c->done);
+	atomic_set(&c->pending, nr + 1);
+	for (i = 0; i < nr; i++) {
+		c->reqs[i].priv = c;
+		c->reqs[i].done = memx_copy_done;
+		err = memx_session_submit(s, &c->reqs[i]);
+		c->sent[i] = !err;
+		if (err) {
+			c->reqs[i].status = err;
+			memx_copy_done(&c->reqs[i]);
+		}
+	}
+	memx_copy_done(&c->reqs[0]);	/* the submitter's count */
+	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(MEMX_COPY_WAIT_MS))) {
+		for (i = 0; i < nr; i++) {
+			if (c->sent[i] && rmap_cancel(&c->reqs[i])) {
+				c->reqs[i].status = -ETIMEDOUT;
+				memx_copy_done(&c->reqs[i]);
+			}
+		}
+		wait_for_completion(&c->done);
+	}
+	for (i = 0; i < nr; i++) {
+		if (c->reqs[i].status) {
+			memx_session_check(s, &c->reqs[i]);
+			return c->reqs[i].status;
+		}
+	}
+	return 0;
+}
+
+/* Prepare request @i of @c: a page of @s at @page, to or from pages[i]. */
+static void memx_copy_req(struct memx_copy *c, int i, struct memx_session *s, u8 type,
+			  u64 page)
+{
+	struct rmap_req *req = &c->reqs[i];
+
+	memset(req, 0, offsetof(struct rmap_req, status));
+	req->type = type;
+	req->session = s->id;
+	req->body.page.offset = cpu_to_be64(page << PAGE_SHIFT);
+	req->body.page.size = cpu_to_be32(PAGE_SIZE);
+	req->len = PAGE_SIZE;
+	if (type == RMAP_WRITE) {
+		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
+		req->page = c->pages[i];
+	} else {
+		req->resp_page = c->pages[i];
+	}
+}
+
+/* Copy the extent at @from to @to, a batch at a time. Writes are held. */
+static int memx_copy_extent(struct memx_dev *dev, unsigned long from, unsigned long to)
+{
+	struct memx_session *src = memx_where_session(dev, from);
+	struct memx_session *dst = memx_where_session(dev, to);
+	unsigned long until = jiffies + msecs_to_jiffies(MEMX_COPY_DEADLINE_MS);
+	struct memx_copy *c = dev->copy;
+	u64 p;
+	int i, err;
+
+	for (p = 0; p < MEMX_EXTENT_PAGES; p += MEMX_COPY_BATCH) {
+		if (time_after(jiffies, until))
+			return -ETIMEDOUT;
+		for (i = 0; i < MEMX_COPY_BATCH; i++)
+			memx_copy_req(c, i, src, RMAP_READ, memx_where_page(from, p + i));
+		err = memx_copy_batch(c, src, MEMX_COPY_BATCH);
+		if (err)
+			return err;
+		for (i = 0; i < MEMX_COPY_BATCH; i++)
+			memx_copy_req(c, i, dst, RMAP_WRITE, memx_where_page(to, p + i));
+		err = memx_copy_batch(c, dst, MEMX_COPY_BATCH);
+		if (err)
+			return err;
+	}
+	atomic64_add(MEMX_EXTENT_PAGES, &dev->stat[MEMX_DEV_PAGES_COPIED]);
+	return 0;
+}
+
+/**
+ * memx_extent_freeze() - hold an extent's writes back, and wait for those in flight
+ * @e: the extent
+ *
+ * Writes and discards that come meanwhile wait in the device's waiting
+ * list. Always undone with memx_extent_thaw(), whatever it returns.
+ *
+ * Context: process; sleeps, within MEMX_DRAIN_WAIT_MS.
+ * Return: true once none is in flight; false if some still are.
+ */
+bool memx_extent_freeze(struct memx_extent *e)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(MEMX_DRAIN_WAIT_MS);
+
+	atomic_or(MEMX_EXT_COPYING, &e->state);
+	/* Pairs with memx_extent_hold(): a writer sees COPYING, or we see it. */
+	smp_mb__after_atomic();
+	/* Acquire: what the last writer did (a dropped copy) is seen after. */
+	while (atomic_read_acquire(&e->state) & MEMX_EXT_WRITERS) {
+		if (time_after(jiffies, until))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_extent_freeze);
+
+/**
+ * memx_extent_thaw() - let an extent's writes go again
+ * @dev: the device
+ * @e: the extent, frozen by memx_extent_freeze()
+ */
+void memx_extent_thaw(struct memx_dev *dev, struct memx_extent *e)
+{
+	/* Writers that see COPYING gone see the copies as they are now. */
+	smp_mb__before_atomic();
+	atomic_andnot(MEMX_EXT_COPYING, &e->state);
+	memx_place_kick(dev);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_extent_thaw);
+
+/*
+ * Whether the copy @where names serves I/O: its session is not lost, and
+ * its server is alive, or went silent less than MEMX_DOWN_GRACE_MS ago
+ * (@grace is then set: look again later). @up caches the answer per slot
+ * for one pass (0: not asked yet, 1: up, 2: down).
+ */
+static bool memx_copy_up(struct memx_dev *dev, unsigned long where, u8 *up, bool *grace)
+{
+	unsigned int slot = where & MEMX_MAX_SESSIONS;
+	struct memx_session *s;
+
+	if (!where)
+		return false;
+	if (!up[slot]) {
+		s = memx_where_session(dev, where);
+		up[slot] = 2;
+		if (atomic_read(&s->lost)) {
+			/* Gone for good: nothing to wait for. */
+		} else if (rmap_server_alive(s->mac, dev->tenant)) {
+			s->down_since = 0;
+			up[slot] = 1;
+		} else if (!s->down_since) {
+			s->down_since = jiffies | 1;
+			up[slot] = 1;
+		} else if (time_before(jiffies, s->down_since +
+				       msecs_to_jiffies(MEMX_DOWN_GRACE_MS))) {
+			up[slot] = 1;
+		}
+		if (up[slot] == 1 && s->down_since)
+			*grace = true;
+	}
+	return up[slot] == 1;
+}
+
+/*
+ * Make one more copy of extent @ext, short of copies: place it, hold the
+ * extent's writes, copy from a copy that serves, publish it in place of
+ * the one that is gone. Return: 0, or a negative errno.
+ */
+static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace)
+{
+	struct memx_extent *e = &dev->extents[ext];
+	u32 ids[MEMX_MAX_REPLICAS];
+	unsigned long from = 0, to, old;
+	unsigned int r, slot = dev->replicas;
+	int n = 0, err;
+
+	for (r = 0; r < dev->replicas; r++) {
+		unsigned long w = READ_ONCE(e->where[r]);
+
+		if (memx_copy_up(dev, w, up, grace)) {
+			ids[n++] = memx_where_session(dev, w)->server_id;
+			from = w;
+		} else if (slot == dev->replicas) {
+			slot = r;
+		}
+	}
+	if (!from || slot == dev->replicas)
+		return 0;
+	mutex_lock(&dev->map_lock);
+	err = memx_place_replica(dev, ids, n, &to);
+	mutex_unlock(&dev->map_lock);
+	if (err)
+		return err;
+
+	err = -EAGAIN;
+	if (!memx_extent_freeze(e))
+		goto thaw;
+	/* A write that ended meanwhile may have left @from behind, or a discard the extent. */
+	old = READ_ONCE(e->where[slot]);
+	for (r = 0; r < dev->replicas; r++) {
+		if (READ_ONCE(e->where[r]) == from)
+			break;
+	}
+	if (r == dev->replicas || !(atomic_read(&e->state) & MEMX_EXT_PLACED))
+		goto thaw;
+	err = memx_copy_extent(dev, from, to);
+	if (err)
+		goto thaw;
+	/* Readers that see the new copy see it whole. */
+	smp_store_release(&e->where[slot], to);
+	if (old)
+		atomic64_sub(MEMX_EXTENT_PAGES, &memx_where_session(dev, old)->used);
+	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_MADE]);
+	memx_extent_thaw(dev, e);
+	return 0;
+thaw:
+	memx_extent_thaw(dev, e);
+	/* Those offsets are never used again; the room counts as free. */
+	atomic64_sub(MEMX_EXTENT_PAGES, &memx_where_session(dev, to)->used);
+	return err;
+}
+
+/*
+ * Whether every copy of the extent is on a session its server lost: the
+ * data is gone, not merely out of reach for now.
+ */
+static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
+{
+	unsigned int r;
+
+	for (r = 0; r < dev->replicas; r++) {
+		unsigned long w = READ_ONCE(e->where[r]);
+
+		if (w && !atomic_read(&memx_where_session(dev, w)->lost))
+			return false;
+	}
+	return true;
+}
+
+/* Servers alive now, each counted once however many NICs it has. */
+static int memx_servers_alive(struct memx_dev *dev)
+{
+	struct rmap_server_info srv[MEMX_MAX_SERVERS];
+	int i, j, n, servers = 0;
+
+	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
+			;
+		servers += j == i;
+	}
+	return servers;
+}
+
+/**
+ * memx_repair_work() - bring every extent back to its number of copies
+ * @work: the device's repair_work
+ *
+ * Runs when a server goes or restarts, when a session is lost or a copy
+ * misses a write, and again while extents stay short of copies.
+ */
+void memx_repair_work(struct work_struct *work)
+{
+	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
+	u8 up[MEMX_MAX_SESSIONS + 1] = {};
+	unsigned int degraded = 0, r;
+	bool stuck = false, grace = false;
+	int servers = memx_servers_alive(dev);
+	u64 ext;
+
+	for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++) {
+		struct memx_extent *e = &dev->extents[ext];
+		unsigned int state = atomic_read(&e->state);
+		int n = 0;
+
+		if (!(state & MEMX_EXT_PLACED))
+			continue;
+		for (r = 0; r < dev->replicas; r++)
+			n += memx_copy_up(dev, READ_ONCE(e->where[r]), up, &grace);
+		if (n == dev->replicas)
+			continue;
+		degraded++;
+		if (!n) {
+			if (!(state & MEMX_EXT_LOST) && memx_extent_gone(dev, e)) {
+				atomic_or(MEMX_EXT_LOST, &e->state);
+				atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
+				pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
+				       dev->disk->disk_name, ext, ext);
+			}
+			continue;
+		}
+		/* Every server holds a copy already, or none had room this pass. */
+		if (n >= servers || stuck)
+			continue;
+		if (memx_repair_extent(dev, ext, up, &grace)) {
+			stuck = true;
+			continue;
+		}
+		if (n + 1 == dev->replicas)
+			degraded--;
+		msleep(MEMX_REPAIR_PAUSE_MS);
+	}
+	atomic_set(&dev->degraded, degraded);
+	/* Look again for room, and once a silent server's grace is over. */
+	if (stuck || grace) {
+		spin_lock_bh(&dev->wait_lock);
+		if (!dev->stopping)
+			queue_delayed_work(memx_repair_wq, &dev->repair_work,
+					   msecs_to_jiffies(MEMX_REPAIR_AGAIN_MS));
+		spin_unlock_bh(&dev->wait_lock);
+	}
+}
+
+/**
+ * memx_repair_kick() - look for extents short of copies now
+ * @dev: the device
+ *
+ * Context: any.
+ */
+void memx_repair_kick(struct memx_dev *dev)
+{
+	spin_lock_bh(&dev->wait_lock);
+	if (!dev->stopping)
+		mod_delayed_work(memx_repair_wq, &dev->repair_work, 0);
+	spin_unlock_bh(&dev->wait_lock);
+}
+
+/**
+ * memx_repair_init() - the repair work's buffers
+ * @dev: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memx_repair_init(struct memx_dev *dev)
+{
+	struct memx_copy *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	int i;
+
+	if (!c)
+		return -ENOMEM;
+	for (i = 0; i < MEMX_COPY_BATCH; i++) {
+		c->pages[i] = alloc_page(GFP_KERNEL);
+		if (!c->pages[i]) {
+			while (i--)
+				__free_page(c->pages[i]);
+			kfree(c);
+			return -ENOMEM;
+		}
+	}
+	init_completion(&c->done);
+	dev->copy = c;
+	INIT_DELAYED_WORK(&dev->repair_work, memx_repair_work);
+	return 0;
+}
+
+/**
+ * memx_repair_exit() - stop the repair work and free its buffers
+ * @dev: the device
+ */
+void memx_repair_exit(struct memx_dev *dev)
+{
+	int i;
+
+	spin_lock_bh(&dev->wait_lock);
+	dev->stopping = true;
+	spin_unlock_bh(&dev->wait_lock);
+	cancel_delayed_work_sync(&dev->repair_work);
+	for (i = 0; i < MEMX_COPY_BATCH; i++)
+		__free_page(dev->copy->pages[i]);
+	kfree(dev->copy);
+}
