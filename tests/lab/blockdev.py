@@ -4,7 +4,9 @@ data end to end: fio crc32c verification at several queue depths, ext4
 files with checksums read back after a remount, a sort whose working set
 is three times the memory it may use (a memory cgroup) on memx swap, and
 a shared mapping twice that memory. Every extent has two copies, one on
-each server, rmmod is refused while swap is on, and every server
+each server; srv2's module restarts after the fio jobs, its copies are
+made again from srv1's, and the data verifies again. rmmod is refused
+while swap is on, and every server
 has all its memory back once the client leaves. In Debian's kernel, on
 a keyed LAN, a fourth guest attacks all the while (rmapforge.py harass):
 it diverts moments of the client's traffic, replays and alters what it
@@ -39,7 +41,7 @@ def run(lab):
     lab.guest("srv1", role="memx-server.sh", mem=1100 if stock else 384,
               capacity_mb=800 if stock else 2 * loan, attacked=1)
     lab.guest("srv2", role="memx-server.sh", mem=720 if stock else 320, capacity_mb=loan,
-              **({"attacked": 1} if stock else {"probe": "srv1"}))
+              restart=1, **({"attacked": 1} if stock else {"probe": "srv1"}))
     if stock:
         lab.guest("attacker", role="blockdev-attacker.sh", mem=256)
     # The debug kernel's KASAN shadow and debug objects need more room.

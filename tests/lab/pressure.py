@@ -5,9 +5,11 @@ extent. Every page the kernel evicts to make room goes out through
 rmap_proto while the machine has almost nothing free: the swap path must
 make progress on what it set aside. Mid-job, srv3 is killed (its QEMU,
 as a machine that loses power): its copies are made again on the other
-two from the copies that survive, while the sorts go on. Both sorts
-finish verified, nobody is OOM-killed, no I/O fails, no extent is left
-short of copies or on srv3. The LAN is trusted (no key) and another
+two from the copies that survive, while the sorts go on; then srv1's
+module restarts, losing what it held, and its copies are made again
+from srv2's. Both sorts finish verified, nobody is OOM-killed, no I/O
+fails, no extent is left short of copies, on srv3, or on a lost
+session. The LAN is trusted (no key) and another
 guest attacks all the while (rmapforge.py harass): it diverts moments
 of the client's traffic and replays it, floods the servers with JOINs
 and sends reads that wrap. On a keyless LAN none of that needs forging,
@@ -25,7 +27,7 @@ def run(lab):
     # Any two servers lend more than the swap device holds, twice over (two
     # copies): swap spreads over the whole device (docs/memx.md, "Sizing"),
     # and srv3 goes.
-    lab.guest("srv1", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1)
+    lab.guest("srv1", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1, restart=1)
     lab.guest("srv2", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1)
     lab.guest("srv3", role="memx-server.sh", mem=680, capacity_mb=420)
     lab.guest("attacker", role="blockdev-attacker.sh", mem=256)

@@ -1,7 +1,8 @@
 # Global memory pressure with memx as the only swap: two sorts that
 # together need three times the machine's RAM, no memory cgroup to
-# contain them, two copies of every extent on three servers; srv3 is
-# killed mid-job (pressure.py) and its copies are made again.
+# contain them, two copies of every extent on three servers. Mid-job,
+# srv3 is killed (pressure.py) and its copies are made again; then
+# srv1's module restarts, and its copies are made again too.
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 memx_modprobe rmap_proto
@@ -43,6 +44,17 @@ check "srv3 holds copies of the job within 300 s" lab_within 300 holds srv3 4096
 echo "memx-lab: srv3 holds $(on_server srv3) pages; killing it, $(($(date +%s) - start)) s into the job"
 lab_signal kill-srv3
 lab_wait srv3-killed 60
+# whole: no copy on srv3 any more, and no extent short of copies.
+whole() {
+	[ "$(on_server srv3)" -eq 0 ] && grep -qx 'extents_degraded 0' $dbg/memx0/stats
+}
+check "srv3's copies made again on srv1 and srv2 within 120 s, mid-job" lab_within 120 whole
+echo "memx-lab: $(stat copies_made) copies made, $(($(date +%s) - start)) s into the job"
+made=$(stat copies_made)
+# Then srv1's module restarts: the sessions it held are lost, and its
+# copies are made again from srv2's, on srv1 afresh (the only other).
+lab_signal srv1-restart
+lab_wait srv1-restarted 120
 check "sort 1 ($job_mb MiB) completes, verified" wait $sort1
 check "sort 2 ($job_mb MiB) completes, verified" wait $sort2
 cat /tmp/sort1.out /tmp/sort2.out
@@ -53,12 +65,15 @@ check "pages went out to memx ($out, at least twice RAM's worth)" test "$out" -g
 check "nobody was OOM-killed" test "$(vmstat oom_kill)" -eq "$oom0"
 cat $dbg/memx0/stats $dbg/memx0/servers /sys/kernel/debug/rmap/stats
 check "no I/O errors" grep -qx 'errors 0' $dbg/memx0/stats
-check "srv3's copies made again on the others within 120 s" \
+check "srv1's lost copies made again within 120 s" \
 	lab_within 120 grep -qx 'extents_degraded 0' $dbg/memx0/stats
 cat $dbg/memx0/stats $dbg/memx0/servers
 echo "memx-lab: copies made $(stat copies_made), pages copied $(stat pages_copied), copies dropped $(stat copies_dropped), read fallbacks $(stat read_fallbacks)"
-check "copies were made again ($(stat copies_made))" test "$(stat copies_made)" -gt 0
-check "no extent is left on srv3" test "$(on_server srv3)" -eq 0
+check "copies were made again after the restart too ($made, then $(stat copies_made))" \
+	test "$(stat copies_made)" -gt "$made"
+check "srv1's sessions from before its restart are lost, and hold nothing" \
+	test "$(awk '!/^#/ && $11 == 1 && $4 > 0' $dbg/memx0/servers | wc -l)" -eq 0 -a \
+	"$(awk '!/^#/ && $11 == 1' $dbg/memx0/servers | wc -l)" -ge 1
 check "no extent lost" grep -qx 'extents_lost 0' $dbg/memx0/stats
 check "every extent has a copy on srv1 and srv2 (both hold all: $(on_server srv1), $(on_server srv2))" \
 	test "$(on_server srv1)" -eq "$(on_server srv2)" -a "$(on_server srv1)" -gt 0
