@@ -28,6 +28,8 @@
 #define MEMX_DRAIN_WAIT_MS	(MEMX_IO_RETRY_MS + 30000)
 /* Between two extents' copies, the device's own I/O has the link. */
 #define MEMX_REPAIR_PAUSE_MS	5
+/* How soon a pass follows a kick. */
+#define MEMX_REPAIR_KICK_MS	100
 /* How soon extents still short of copies are looked at again. */
 #define MEMX_REPAIR_AGAIN_MS	2000
 /* A server silent this long has lost its copies, as far as we know. */
@@ -142,6 +144,28 @@ static void memx_copy_req(struct memx_copy *c, int i, struct memx_session *s, u8
 	} else {
 		req->resp_page = c->pages[i];
 	}
+}
+
+/*
+ * A copy replaced by a new one: its server, if it answers again (it was
+ * silent past the grace), frees that MiB; a lost session's is gone anyway.
+ */
+static void memx_copy_forget(struct memx_dev *dev, unsigned long where)
+{
+	struct memx_session *s = memx_where_session(dev, where);
+	struct memx_copy *c = dev->copy;
+	struct rmap_req *req = &c->reqs[0];
+
+	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
+	if (atomic_read(&s->lost) || !rmap_server_alive(s->mac, dev->tenant))
+		return;
+	memset(req, 0, offsetof(struct rmap_req, status));
+	req->type = RMAP_DISCARD;
+	req->session = s->id;
+	req->body.page.offset = cpu_to_be64(memx_where_page(where, 0) << PAGE_SHIFT);
+	req->body.page.size = cpu_to_be32(MEMX_EXTENT_PAGES << PAGE_SHIFT);
+	req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
+	memx_copy_batch(c, s, 1);
 }
 
 /* Copy the extent at @from to @to, a batch at a time. Writes are held. */
@@ -294,10 +318,10 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 		goto thaw;
 	/* Readers that see the new copy see it whole. */
 	smp_store_release(&e->where[slot], to);
-	if (old)
-		atomic64_sub(MEMX_EXTENT_PAGES, &memx_where_session(dev, old)->used);
 	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_MADE]);
 	memx_extent_thaw(dev, e);
+	if (old)
+		memx_copy_forget(dev, old);
 	return 0;
 thaw:
 	memx_extent_thaw(dev, e);
@@ -406,8 +430,10 @@ void memx_repair_work(struct work_struct *work)
 void memx_repair_kick(struct memx_dev *dev)
 {
 	spin_lock_bh(&dev->wait_lock);
+	/* Kicks that come together make one pass. */
 	if (!dev->stopping)
-		mod_delayed_work(memx_repair_wq, &dev->repair_work, 0);
+		queue_delayed_work(memx_repair_wq, &dev->repair_work,
+				   msecs_to_jiffies(MEMX_REPAIR_KICK_MS));
 	spin_unlock_bh(&dev->wait_lock);
 }
 
