@@ -28,6 +28,8 @@
 #define MEMX_DRAIN_WAIT_MS	(MEMX_IO_RETRY_MS + 30000)
 /* Between two extents' copies, the device's own I/O has the link. */
 #define MEMX_REPAIR_PAUSE_MS	5
+/* Extents lost in one pass that the log names one by one. */
+#define MEMX_LOST_NAMED		8
 /* How soon a pass follows a kick. */
 #define MEMX_REPAIR_KICK_MS	100
 /* How soon extents still short of copies are looked at again. */
@@ -373,7 +375,7 @@ void memx_repair_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
 	u8 up[MEMX_MAX_SESSIONS + 1] = {};
-	unsigned int degraded = 0, r;
+	unsigned int degraded = 0, lost = 0, r;
 	bool stuck = false, grace = false;
 	int servers = memx_servers_alive(dev);
 	u64 ext;
@@ -394,8 +396,9 @@ void memx_repair_work(struct work_struct *work)
 			if (!(state & MEMX_EXT_LOST) && memx_extent_gone(dev, e)) {
 				atomic_or(MEMX_EXT_LOST, &e->state);
 				atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
-				pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
-				       dev->disk->disk_name, ext, ext);
+				if (++lost <= MEMX_LOST_NAMED)
+					pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
+					       dev->disk->disk_name, ext, ext);
 			}
 			continue;
 		}
@@ -410,6 +413,9 @@ void memx_repair_work(struct work_struct *work)
 			degraded--;
 		msleep(MEMX_REPAIR_PAUSE_MS);
 	}
+	if (lost > MEMX_LOST_NAMED)
+		pr_err("%s: %u more extents lost every copy (%u in this pass)\n",
+		       dev->disk->disk_name, lost - MEMX_LOST_NAMED, lost);
 	atomic_set(&dev->degraded, degraded);
 	/* Look again for room, and once a silent server's grace is over. */
 	if (stuck || grace) {

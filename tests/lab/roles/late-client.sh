@@ -175,6 +175,13 @@ lab_wait srv1-restarted 300
 check "the sessions srv1 lost (memx0's, memx1's) are said lost within 8 s" lab_within 8 lost_said
 check "memx0's first data, on srv1, now reads as an I/O error, not zeroes" \
 	sh -c "! dd if=/dev/memx0 bs=1M count=$first iflag=direct of=/dev/null status=none 2>/dev/null"
+# lost_named: memx0's extents with no copy left are counted, and named
+# in the log (one copy each: all those on srv1's lost sessions).
+lost_named() {
+	[ "$(awk '$1 == "extents_lost" { print $2 }' $dbg/memx0/stats)" -ge "$first" ] &&
+		dmesg | grep -q "memx0: extent 0 (MiB 0 of the device): every copy is lost"
+}
+check "memx0's extents on srv1 are counted lost, and named, within 8 s" lab_within 8 lost_named
 at=$((first + later))
 check "8 MiB written to memx0 where no extent was placed yet" put memx0 8 $at d
 check "... and reads back" same memx0 8 $at d
