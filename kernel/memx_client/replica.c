@@ -21,7 +21,7 @@
 #include "memx_client.h"
 
 /* Pages copied at once. */
-#define MEMX_COPY_BATCH		8
+#define MEMX_COPY_BATCH		16
 /* A batch's bound: RMAP fails each request well before. */
 #define MEMX_COPY_WAIT_MS	60000
 /* Writes in flight to an extent end within their resend time. */
