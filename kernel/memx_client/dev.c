@@ -425,6 +425,8 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 				return BLK_STS_IOERR;
 			memx_cmd_add(cmd, page, r, where, RMAP_DISCARD,
 				     (stop - page) << PAGE_SHIFT, 0, NULL, 0);
+			/* Forgotten here already: the servers free it as they can. */
+			cmd->to[cmd->nr - 1].ok = whole;
 		}
 		page = stop;
 	}

@@ -276,27 +276,31 @@ EXPORT_SYMBOL_IF_KUNIT(memx_where_page);
  * repair work makes a new one. The last copy is never dropped: a write
  * that missed it failed. Context: any; never sleeps.
  *
- * Return: false when @where is the extent's last copy (kept).
+ * Return: false when @where is the extent's last copy (kept); true when
+ * it was dropped, or no longer names a copy of the extent.
  */
 bool memx_extent_drop(struct memx_dev *dev, u64 ext, unsigned int r, unsigned long where)
 {
 	struct memx_extent *e = &dev->extents[ext];
 	struct memx_session *s = memx_where_session(dev, where);
-	bool last = true, dropped = false;
+	bool others = false;
 	unsigned int i;
 
 	spin_lock_bh(&dev->copies_lock);
+	if (READ_ONCE(e->where[r]) != where) {
+		/* Replaced by a new copy, or given back by a discard: nothing to drop. */
+		spin_unlock_bh(&dev->copies_lock);
+		return true;
+	}
 	for (i = 0; i < dev->replicas; i++) {
 		if (i != r && READ_ONCE(e->where[i]))
-			last = false;
+			others = true;
 	}
-	if (!last && READ_ONCE(e->where[r]) == where) {
+	if (others)
 		WRITE_ONCE(e->where[r], 0);
-		dropped = true;
-	}
 	spin_unlock_bh(&dev->copies_lock);
-	if (!dropped)
-		return !last;
+	if (!others)
+		return false;
 	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
 	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_DROPPED]);
 	pr_warn_ratelimited("%s: extent %llu: the copy on %pM missed a write; copying it again\n",

@@ -3,7 +3,8 @@
  * KUnit: memx_client's copies of an extent. A copy that missed a write
  * is left behind, but never the extent's last one (two writes failing
  * crosswise on two copies must not leave the extent with none, reading
- * as zeroes); a stale word is left alone. While an extent is copied its
+ * as zeroes); a word that no longer names the copy (replaced, or given
+ * back by a discard) is left alone, and the write did not fail. While an extent is copied its
  * writes are held back, and they go again once the copy is done.
  */
 #include <kunit/test.h>
@@ -86,6 +87,12 @@ static void memx_copies_stale_word_left_alone(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, memx_extent_drop(&f->dev, 0, 0, f->where[0]));
 	KUNIT_EXPECT_EQ(test, f->extent.where[0], made_again);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->sessions[0].used), (s64)MEMX_EXTENT_PAGES);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->dev.stat[MEMX_DEV_REPLICAS_DROPPED]), 0LL);
+	/* A whole-extent discard gave both back: a copy that missed it is no failure. */
+	f->extent.where[0] = 0;
+	f->extent.where[1] = 0;
+	KUNIT_EXPECT_TRUE(test, memx_extent_drop(&f->dev, 0, 1, f->where[1]));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->sessions[1].used), (s64)MEMX_EXTENT_PAGES);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->dev.stat[MEMX_DEV_REPLICAS_DROPPED]), 0LL);
 }
 
