@@ -62,10 +62,14 @@ cat /sys/kernel/debug/rmap/peers
 made() {
 	awk '$1 == "copies_made" { s += $2 } END { print s + 0 }' $dbg/memx0/stats $dbg/memx1/stats
 }
-# repaired: copies made since the restart, and no extent of either
-# device short of copies.
+# repaired: srv2's restart is known to both devices (a lost session
+# each), the copies those held are made again (the lost sessions hold
+# nothing), and no extent of either device is short of copies.
 repaired() {
-	[ "$(made)" -gt "$made0" ] && grep -qx 'extents_degraded 0' $dbg/memx0/stats &&
+	lost=$(cat $dbg/memx0/servers $dbg/memx1/servers | awk '!/^#/ && $11 == 1' | wc -l)
+	held=$(cat $dbg/memx0/servers $dbg/memx1/servers | awk '!/^#/ && $11 == 1 { s += $4 } END { print s + 0 }')
+	[ "$lost" -ge 2 ] && [ "$held" -eq 0 ] && [ "$(made)" -gt "$made0" ] &&
+		grep -qx 'extents_degraded 0' $dbg/memx0/stats &&
 		grep -qx 'extents_degraded 0' $dbg/memx1/stats
 }
 made0=$(made)
