@@ -33,8 +33,8 @@ check "a tenant without a key refused" refused add "$mb tenant=green"
 check "a malformed add refused" refused add "$mb colour=blue"
 check "an empty tenant refused" refused add "$mb tenant="
 cat /sys/class/memx/devices
-check "devices listed with their tenants" sh -c \
-	"grep -qx 'memx0 $mb blue' /sys/class/memx/devices && grep -qx 'memx1 $mb red' /sys/class/memx/devices"
+check "devices listed with their tenants and copies" sh -c \
+	"grep -qx 'memx0 $mb blue 2' /sys/class/memx/devices && grep -qx 'memx1 $mb red 2' /sys/class/memx/devices"
 check "blue's and red's devices appear" lab_within 10 test -b /dev/memx1
 head -c ${mb}M /dev/urandom >/tmp/blue
 head -c ${mb}M /dev/urandom >/tmp/red
