@@ -414,8 +414,13 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 		for (r = 0; r < dev->replicas; r++) {
 			unsigned long where = READ_ONCE(e->where[r]);
 
-			if (whole)
-				where = xchg(&e->where[r], 0);
+			if (whole) {
+				/* Against memx_extent_drop(): one of us takes the word. */
+				spin_lock_bh(&dev->copies_lock);
+				where = READ_ONCE(e->where[r]);
+				WRITE_ONCE(e->where[r], 0);
+				spin_unlock_bh(&dev->copies_lock);
+			}
 			if (!where)
 				continue;
 			if (whole)
@@ -684,9 +689,10 @@ void memx_dev_destroy(struct memx_dev *dev)
 {
 	debugfs_remove_recursive(dev->debugfs);
 	del_gendisk(dev->disk);
+	/* No I/O is left; the repair work and the LEAVEs still name the disk. */
+	memx_map_exit(dev);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
-	memx_map_exit(dev);
 	kfree(dev);
 }
 

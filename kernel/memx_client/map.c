@@ -399,6 +399,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		ids[n++] = memx_where_session(dev, where)->server_id;
 	}
 	if (n) {
+		dev->full_since = 0;
 		atomic_andnot(MEMX_EXT_LOST, &e->state);
 		/* Writers see every copy once they see PLACED. */
 		smp_mb__before_atomic();
@@ -448,9 +449,7 @@ void memx_place_work(struct work_struct *work)
 				break;
 		}
 		list_del_init(&cmd->wait);
-		if (!err) {
-			dev->full_since = 0;
-		} else if (err == -ENOSPC && !dev->full_since) {
+		if (err == -ENOSPC && !dev->full_since) {
 			dev->full_since = jiffies | 1;
 			pr_warn("%s: no server has room for another extent (%lld placed so far, %u %s each); writes to new extents fail after %u ms\n",
 				dev->disk->disk_name, atomic64_read(&dev->stat[MEMX_DEV_PLACED]),
@@ -507,12 +506,13 @@ void memx_room_check(struct memx_dev *dev)
 		if (j == i)
 			room += srv[i].free_pages;
 	}
-	if (n && room < dev->pages * dev->replicas)
-		pr_warn("%s: %llu MiB with %u %s needs up to %llu MiB; the servers known now have %llu MiB free: writes past that fail\n",
-			dev->disk->disk_name, dev->pages >> (20 - PAGE_SHIFT), dev->replicas,
-			dev->replicas == 1 ? "copy" : "copies",
-			(dev->pages * dev->replicas) >> (20 - PAGE_SHIFT),
-			room >> (20 - PAGE_SHIFT));
+	if (!n || room >= dev->pages * dev->replicas)
+		return;
+	pr_warn("%s: %llu MiB with %u %s needs up to %llu MiB; known servers have %llu MiB free: %s\n",
+		dev->disk->disk_name, dev->pages >> (20 - PAGE_SHIFT), dev->replicas,
+		dev->replicas == 1 ? "copy" : "copies",
+		(dev->pages * dev->replicas) >> (20 - PAGE_SHIFT), room >> (20 - PAGE_SHIFT),
+		room < dev->pages ? "writes past that fail" : "some extents get fewer copies");
 }
 
 /**

@@ -327,8 +327,8 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 	return 0;
 thaw:
 	memx_extent_thaw(dev, e);
-	/* Those offsets are never used again; the room counts as free. */
-	atomic64_sub(MEMX_EXTENT_PAGES, &memx_where_session(dev, to)->used);
+	/* Those offsets are never used again: the server frees them. */
+	memx_copy_forget(dev, to);
 	return err;
 }
 
@@ -338,15 +338,20 @@ thaw:
  */
 static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
 {
+	bool copies = false;
 	unsigned int r;
 
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
 
-		if (w && !atomic_read(&memx_where_session(dev, w)->lost))
+		if (!w)
+			continue;
+		if (!atomic_read(&memx_where_session(dev, w)->lost))
 			return false;
+		copies = true;
 	}
-	return true;
+	/* None at all: a whole-extent discard gave it back just now. */
+	return copies;
 }
 
 /* Servers alive now, each counted once however many NICs it has. */
@@ -377,7 +382,7 @@ void memx_repair_work(struct work_struct *work)
 	u8 up[MEMX_MAX_SESSIONS + 1] = {};
 	unsigned int degraded = 0, lost = 0, r;
 	bool stuck = false, grace = false;
-	int servers = memx_servers_alive(dev);
+	int servers = memx_servers_alive(dev), err;
 	u64 ext;
 
 	for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++) {
@@ -405,8 +410,11 @@ void memx_repair_work(struct work_struct *work)
 		/* Every server holds a copy already, or none had room this pass. */
 		if (n >= servers || stuck)
 			continue;
-		if (memx_repair_extent(dev, ext, up, &grace)) {
-			stuck = true;
+		err = memx_repair_extent(dev, ext, up, &grace);
+		if (err) {
+			/* No room anywhere (stop this pass), or the extent changed. */
+			stuck |= err != -EAGAIN;
+			grace |= err == -EAGAIN;
 			continue;
 		}
 		if (n + 1 == dev->replicas)

@@ -17,7 +17,7 @@
 static DEFINE_SPINLOCK(rmap_adv_lock);
 static struct rmap_advert rmap_adv;	/* what we advertise, under the lock */
 static bool rmap_advertising;
-static u32 rmap_server_id;
+static u32 rmap_server_id;		/* new each time lending starts */
 static struct delayed_work rmap_adv_work;
 static ATOMIC_NOTIFIER_HEAD(rmap_server_chain);
 
@@ -67,7 +67,7 @@ static void rmap_advert_send(struct net_device *dev, const u8 *dst, unsigned int
 {
 	struct rmap_hdr h;
 
-	rmap_hdr_init(&h, RMAP_ADVERTISE, rmap_server_id, 0);
+	rmap_hdr_init(&h, RMAP_ADVERTISE, READ_ONCE(rmap_server_id), 0);
 	spin_lock_bh(&rmap_adv_lock);
 	h.adv = rmap_adv;
 	spin_unlock_bh(&rmap_adv_lock);
@@ -156,6 +156,12 @@ void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
 	rmap_adv.interval_ms = cpu_to_be16(rmap_advert_ms);
 	rmap_adv.window = cpu_to_be16(RMAP_MAX_WINDOW);
 	start = !rmap_advertising;
+	/*
+	 * Each time lending starts, a new instance: clients learn that what
+	 * a server module that was reloaded held for them is gone.
+	 */
+	if (start)
+		WRITE_ONCE(rmap_server_id, get_random_u32() | 1);
 	rmap_advertising = true;
 	spin_unlock_bh(&rmap_adv_lock);
 	if (start)
@@ -261,7 +267,6 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, unsigned int tenant
 
 int rmap_discover_init(void)
 {
-	rmap_server_id = get_random_u32() | 1;
 	INIT_DELAYED_WORK(&rmap_adv_work, rmap_advert_work);
 	rmap_solicit();
 	return 0;
