@@ -488,6 +488,31 @@ void memx_place_work(struct work_struct *work)
 }
 
 /**
+ * memx_servers_known() - the servers of the device's tenant alive now
+ * @dev: the device
+ * @room: set to their free pages
+ *
+ * Return: how many, each counted once however many NICs it has.
+ */
+int memx_servers_known(struct memx_dev *dev, u64 *room)
+{
+	struct rmap_server_info srv[MEMX_MAX_SERVERS];
+	int i, j, n, servers = 0;
+
+	*room = 0;
+	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
+			;
+		if (j < i)
+			continue;
+		servers++;
+		*room += srv[i].free_pages;
+	}
+	return servers;
+}
+
+/**
  * memx_room_check() - say when the servers known now cannot hold a device
  * @dev: a new device
  *
@@ -495,17 +520,9 @@ void memx_place_work(struct work_struct *work)
  */
 void memx_room_check(struct memx_dev *dev)
 {
-	struct rmap_server_info srv[MEMX_MAX_SERVERS];
-	u64 room = 0;
-	int i, j, n;
+	u64 room;
+	int n = memx_servers_known(dev, &room);
 
-	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
-			;
-		if (j == i)
-			room += srv[i].free_pages;
-	}
 	if (!n || room >= dev->pages * dev->replicas)
 		return;
 	pr_warn("%s: %llu MiB with %u %s needs up to %llu MiB; known servers have %llu MiB free: %s\n",

@@ -209,6 +209,7 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 void memx_place_work(struct work_struct *work);
 void memx_place_kick(struct memx_dev *dev);
 void memx_room_check(struct memx_dev *dev);
+int memx_servers_known(struct memx_dev *dev, u64 *room);
 void memx_renew_work(struct work_struct *work);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
 struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);

@@ -354,21 +354,6 @@ static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
 	return copies;
 }
 
-/* Servers alive now, each counted once however many NICs it has. */
-static int memx_servers_alive(struct memx_dev *dev)
-{
-	struct rmap_server_info srv[MEMX_MAX_SERVERS];
-	int i, j, n, servers = 0;
-
-	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
-			;
-		servers += j == i;
-	}
-	return servers;
-}
-
 /**
  * memx_repair_work() - bring every extent back to its number of copies
  * @work: the device's repair_work
@@ -382,7 +367,8 @@ void memx_repair_work(struct work_struct *work)
 	u8 up[MEMX_MAX_SESSIONS + 1] = {};
 	unsigned int degraded = 0, lost = 0, r;
 	bool stuck = false, grace = false;
-	int servers = memx_servers_alive(dev), err;
+	u64 room;
+	int servers = memx_servers_known(dev, &room), err;
 	u64 ext;
 
 	for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++) {
