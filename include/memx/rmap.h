@@ -132,7 +132,7 @@ void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 sta
  * @id: the server instance's id, the same on each of its interfaces: a
  *	server reached through two NICs is two peers with one id and one
  *	memory to lend
- * @capacity_pages: pages it lends in all
+ * @capacity_pages: pages it lends in all; 0 when it is leaving
  * @free_pages: pages not yet given to a session
  * @load: requests it served per second, recent average
  */
@@ -154,6 +154,9 @@ bool rmap_server_alive(const u8 *mac, unsigned int tenant);
  * @RMAP_SERVER_RESTARTED: a server advertises a new instance id: whatever
  *	it held for its clients is gone
  * @RMAP_SERVER_DOWN: a server left the peer table (silent too long)
+ * @RMAP_SERVER_LEAVING: a server advertises no capacity: it is leaving,
+ *	and its clients move what it holds for them elsewhere (one that
+ *	lends again is told as @RMAP_SERVER_UP)
  *
  * Callbacks get a const struct rmap_server_info * and run in atomic
  * context (the receive path or the ageing work): they must not sleep.
@@ -162,6 +165,7 @@ enum rmap_server_event {
 	RMAP_SERVER_UP,
 	RMAP_SERVER_RESTARTED,
 	RMAP_SERVER_DOWN,
+	RMAP_SERVER_LEAVING,
 };
 
 int rmap_server_notifier_register(struct notifier_block *nb);

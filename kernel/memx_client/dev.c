@@ -551,6 +551,7 @@ static const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
 	[MEMX_DEV_REPLICAS_MADE] = "copies_made",
 	[MEMX_DEV_PAGES_COPIED] = "pages_copied",
 	[MEMX_DEV_EXTENTS_LOST] = "extents_lost",
+	[MEMX_DEV_EXTENTS_MOVED] = "extents_moved",
 };
 
 static int memx_stats_show(struct seq_file *m, void *v)
@@ -562,6 +563,7 @@ static int memx_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "extents %u\n", dev->nr_extents);
 	seq_printf(m, "replicas %u\n", dev->replicas);
 	seq_printf(m, "extents_degraded %d\n", atomic_read(&dev->degraded));
+	seq_printf(m, "extents_leaving %d\n", atomic_read(&dev->leaving));
 	for (i = 0; i < MEMX_DEV_STAT_NR; i++)
 		seq_printf(m, "%s %lld\n", memx_dev_stat_names[i], atomic64_read(&dev->stat[i]));
 	return 0;

@@ -167,6 +167,9 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 		u64 own = s ? atomic64_read(&s->used) : 0;
 		u64 placed, room;
 
+		/* Leaving: it takes nothing new. */
+		if (!srv[i].capacity_pages || (s && atomic_read(&s->leaving)))
+			continue;
 		/* Cannot take an extent: no room left beyond what we hold. */
 		if (srv[i].free_pages < MEMX_EXTENT_PAGES &&
 		    (!s || s->pages - s->next < MEMX_EXTENT_PAGES))
@@ -206,6 +209,8 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 		}
 		/* A server that restarted before we knew: a new session, then. */
 		memx_session_check(s, &dev->ctl.req);
+		if (atomic_read(&s->leaving))
+			return ERR_PTR(-ESHUTDOWN);
 		if (!atomic_read(&s->lost))
 			return ERR_PTR(err);
 	}
@@ -488,7 +493,7 @@ void memx_place_work(struct work_struct *work)
 }
 
 /**
- * memx_servers_known() - the servers of the device's tenant alive now
+ * memx_servers_known() - the servers of the device's tenant alive and lending now
  * @dev: the device
  * @room: set to their free pages
  *
@@ -504,7 +509,8 @@ int memx_servers_known(struct memx_dev *dev, u64 *room)
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && srv[j].id != srv[i].id; j++)
 			;
-		if (j < i)
+		/* Counted already (another NIC), or leaving. */
+		if (j < i || !srv[i].capacity_pages)
 			continue;
 		servers++;
 		*room += srv[i].free_pages;
@@ -550,20 +556,28 @@ void memx_place_kick(struct memx_dev *dev)
 }
 
 /**
- * memx_session_check() - notice a server that answers it forgot a session
+ * memx_session_check() - notice a server that forgot a session, or is leaving
  * @s: the session
  * @req: a finished request of @s
  *
- * The pages the server held for it are gone: say so once, loudly. Its
- * extents' other copies serve their I/O and are copied again; an extent
- * with no other copy keeps failing with I/O errors (never zeroes). New
- * extents go to a new session.
+ * A server that forgot it lost the pages it held: say so once, loudly.
+ * Its extents' other copies serve their I/O and are copied again; an
+ * extent with no other copy keeps failing with I/O errors (never zeroes).
+ * New extents go to a new session.
+ *
+ * A server that is leaving still serves the session: its extents are
+ * moved elsewhere (the repair work), then the session is left.
  */
 void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 {
-	if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_SESSION)
+	if (req->status != -EREMOTEIO)
 		return;
-	if (atomic_xchg(&s->lost, 1))
+	if (req->resp_status == RMAP_E_LEAVING && !atomic_xchg(&s->leaving, 1)) {
+		pr_info("session %08x on %pM: the server is leaving; moving the %lld pages there elsewhere\n",
+			s->id, s->mac, atomic64_read(&s->used));
+		memx_repair_kick(s->dev);
+	}
+	if (req->resp_status != RMAP_E_SESSION || atomic_xchg(&s->lost, 1))
 		return;
 	pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
 	       s->id, s->mac, atomic64_read(&s->used));
@@ -575,7 +589,10 @@ static void memx_renew_done(struct rmap_req *req)
 	struct memx_session *s = container_of(req, struct memx_session, renew.req);
 
 	memx_session_check(s, req);
-	if (req->status)
+	/* Renewed: its server lends again, if it was leaving. */
+	if (!req->status)
+		atomic_set(&s->leaving, 0);
+	else if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_LEAVING)
 		pr_warn("session %08x on %pM: lease not renewed: %d (status %u)\n", s->id,
 			s->mac, req->status, req->resp_status);
 	atomic_set(&s->renewing, 0);
@@ -633,6 +650,56 @@ int memx_map_init(struct memx_dev *dev)
 	return 0;
 }
 
+/*
+ * End a session: its server takes its memory back. It is never used or
+ * renewed again (it counts as lost). map_lock held; no extent names it.
+ */
+static void memx_session_leave(struct memx_dev *dev, struct memx_session *s)
+{
+	bool lost = atomic_xchg(&s->lost, 1);
+	int err;
+
+	lockdep_assert_held(&dev->map_lock);
+	/*
+	 * A renewal in flight still uses the session: take it back, or wait
+	 * for it if it is completing now.
+	 */
+	if (atomic_read(&s->renewing) && rmap_cancel(&s->renew.req))
+		atomic_set(&s->renewing, 0);
+	while (atomic_read(&s->renewing))
+		msleep(20);
+	if (lost)
+		return;
+	err = memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
+	if (err)
+		pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
+			s->id, s->mac, err);
+}
+
+/**
+ * memx_sessions_leave_moved() - end the sessions whose extents all moved away
+ * @dev: the device
+ *
+ * Their servers are leaving: once nothing of ours is there, they may go.
+ *
+ * Context: process (the repair work); sleeps.
+ */
+void memx_sessions_leave_moved(struct memx_dev *dev)
+{
+	struct memx_session *s;
+
+	mutex_lock(&dev->map_lock);
+	list_for_each_entry(s, &dev->sessions, list) {
+		if (!atomic_read(&s->leaving) || atomic_read(&s->lost) ||
+		    atomic64_read(&s->used))
+			continue;
+		memx_session_leave(dev, s);
+		pr_info("%s: left session %08x on %pM: all its extents moved\n",
+			dev->disk->disk_name, s->id, s->mac);
+	}
+	mutex_unlock(&dev->map_lock);
+}
+
 /**
  * memx_map_exit() - leave every session: servers take their memory back
  * @dev: a device without I/O
@@ -640,25 +707,13 @@ int memx_map_init(struct memx_dev *dev)
 void memx_map_exit(struct memx_dev *dev)
 {
 	struct memx_session *s, *tmp;
-	int err;
 
 	memx_repair_exit(dev);
 	cancel_work_sync(&dev->place_work);
 	cancel_delayed_work_sync(&dev->renew_work);
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry_safe(s, tmp, &dev->sessions, list) {
-		/*
-		 * A renewal in flight still uses the session: take it back, or
-		 * wait for it if it is completing now.
-		 */
-		if (atomic_read(&s->renewing) && rmap_cancel(&s->renew.req))
-			atomic_set(&s->renewing, 0);
-		while (atomic_read(&s->renewing))
-			msleep(20);
-		err = atomic_read(&s->lost) ? 0 : memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
-		if (err)
-			pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
-				s->id, s->mac, err);
+		memx_session_leave(dev, s);
 		list_del(&s->list);
 		rmap_peer_put(s->peer);
 	}
@@ -672,18 +727,18 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us lost\n");
+	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us lost leaving\n");
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry(s, &dev->sessions, list) {
 		u64 n = atomic64_read(&s->answered);
 
-		seq_printf(m, "%pM %08x %llu %lld %lld %lld %lld %lld %lld %llu %d\n",
+		seq_printf(m, "%pM %08x %llu %lld %lld %lld %lld %lld %lld %llu %d %d\n",
 			   s->mac, s->id, memx_session_held(s), atomic64_read(&s->used),
 			   atomic64_read(&s->reads),
 			   atomic64_read(&s->writes), atomic64_read(&s->discards),
 			   atomic64_read(&s->errors), atomic64_read(&s->resends),
 			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0,
-			   atomic_read(&s->lost));
+			   atomic_read(&s->lost), atomic_read(&s->leaving));
 	}
 	mutex_unlock(&dev->map_lock);
 }

@@ -73,7 +73,8 @@ struct memx_session {
 	atomic_t srtt_us;		/* recent round trip, for the choice of replica */
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
 	atomic_t renewing;
-	atomic_t lost;			/* the server no longer knows it */
+	atomic_t lost;			/* the server no longer knows it, or we left */
+	atomic_t leaving;		/* its server is leaving: move the extents */
 	unsigned long down_since;	/* jiffies its server went silent; repair_work's */
 };
 
@@ -113,6 +114,7 @@ enum memx_dev_stat {
 	MEMX_DEV_REPLICAS_MADE,	/* copies made again from a surviving one */
 	MEMX_DEV_PAGES_COPIED,	/* by those copies */
 	MEMX_DEV_EXTENTS_LOST,	/* extents with no copy left */
+	MEMX_DEV_EXTENTS_MOVED,	/* copies moved off a server that is leaving */
 	MEMX_DEV_STAT_NR,
 };
 
@@ -143,6 +145,7 @@ struct memx_dev {
 	struct memx_copy *copy;		/* repair_work's buffers */
 	spinlock_t copies_lock;		/* dropping a copy, never the last */
 	atomic_t degraded;		/* extents short of copies, at the last scan */
+	atomic_t leaving;		/* extents with a copy on a leaving server, then */
 	bool stopping;			/* under wait_lock: no more repair_work */
 
 	atomic64_t stat[MEMX_DEV_STAT_NR];
@@ -211,6 +214,7 @@ void memx_place_kick(struct memx_dev *dev);
 void memx_room_check(struct memx_dev *dev);
 int memx_servers_known(struct memx_dev *dev, u64 *room);
 void memx_renew_work(struct work_struct *work);
+void memx_sessions_leave_moved(struct memx_dev *dev);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
 struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);
 u64 memx_where_page(unsigned long where, u64 page);

@@ -4,7 +4,9 @@
  * A copy is lost with its server (killed, restarted, gone from the LAN)
  * or left behind by a write it missed; the repair work then makes a new
  * one on another server from a copy that survives, an extent at a time,
- * between the device's own I/O. While an extent is copied its writes
+ * between the device's own I/O. A copy on a server that is leaving is
+ * moved the same way: a new copy elsewhere, then the old one given back,
+ * and the session there is left once it holds nothing. While an extent is copied its writes
  * wait (they are counted in memx_extent.state), so the copy misses none;
  * its reads go on. An extent with no copy left fails its I/O, never
  * reads zeroes, and is named once.
@@ -273,28 +275,69 @@ static bool memx_copy_up(struct memx_dev *dev, unsigned long where, u8 *up, bool
 	return up[slot] == 1;
 }
 
+/* Whether the copy @where names (one that serves) is on a server that is leaving. */
+static bool memx_copy_leaving(struct memx_dev *dev, unsigned long where)
+{
+	return atomic_read(&memx_where_session(dev, where)->leaving);
+}
+
 /*
- * Make one more copy of extent @ext, short of copies: place it, hold the
- * extent's writes, copy from a copy that serves, publish it in place of
- * the one that is gone. Return: 0, or a negative errno.
+ * Count an extent's copies that serve (@n), and of those the ones that
+ * stay (@stay): not on a server that is leaving.
+ */
+static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e, u8 *up,
+			       bool *grace, unsigned int *n, unsigned int *stay)
+{
+	unsigned int r;
+
+	*n = 0;
+	*stay = 0;
+	for (r = 0; r < dev->replicas; r++) {
+		unsigned long w = READ_ONCE(e->where[r]);
+
+		if (memx_copy_up(dev, w, up, grace)) {
+			(*n)++;
+			*stay += !memx_copy_leaving(dev, w);
+		}
+	}
+}
+
+/*
+ * Make one more copy of extent @ext, short of copies that stay: place it,
+ * hold the extent's writes, copy from a copy that serves (one that stays,
+ * if any), publish it in place of one that is gone, or else of one on a
+ * server that is leaving. Return: 0, or a negative errno.
  */
 static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace)
 {
 	struct memx_extent *e = &dev->extents[ext];
 	u32 ids[MEMX_MAX_REPLICAS];
 	unsigned long from = 0, to, old;
-	unsigned int r, slot = dev->replicas;
+	unsigned int r, slot = dev->replicas, leaving = dev->replicas;
+	bool move = false;
 	int n = 0, err;
 
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
 
-		if (memx_copy_up(dev, w, up, grace)) {
-			ids[n++] = memx_where_session(dev, w)->server_id;
-			from = w;
-		} else if (slot == dev->replicas) {
-			slot = r;
+		if (!memx_copy_up(dev, w, up, grace)) {
+			if (slot == dev->replicas)
+				slot = r;
+			continue;
 		}
+		ids[n++] = memx_where_session(dev, w)->server_id;
+		if (!memx_copy_leaving(dev, w)) {
+			from = w;
+			continue;
+		}
+		if (!from)
+			from = w;
+		if (leaving == dev->replicas)
+			leaving = r;
+	}
+	if (slot == dev->replicas) {
+		slot = leaving;
+		move = true;
 	}
 	if (!from || slot == dev->replicas)
 		return 0;
@@ -320,7 +363,7 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 		goto thaw;
 	/* Readers that see the new copy see it whole. */
 	smp_store_release(&e->where[slot], to);
-	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_MADE]);
+	atomic64_inc(&dev->stat[move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE]);
 	memx_extent_thaw(dev, e);
 	if (old)
 		memx_copy_forget(dev, old);
@@ -358,14 +401,15 @@ static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
  * memx_repair_work() - bring every extent back to its number of copies
  * @work: the device's repair_work
  *
- * Runs when a server goes or restarts, when a session is lost or a copy
- * misses a write, and again while extents stay short of copies.
+ * Runs when a server goes, restarts or is leaving, when a session is lost
+ * or a copy misses a write, and again while extents stay short of copies
+ * and a server may have room.
  */
 void memx_repair_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
 	u8 up[MEMX_MAX_SESSIONS + 1] = {};
-	unsigned int degraded = 0, lost = 0, r;
+	unsigned int degraded = 0, leaving = 0, lost = 0;
 	bool stuck = false, grace = false;
 	u64 room;
 	int servers = memx_servers_known(dev, &room), err;
@@ -374,16 +418,15 @@ void memx_repair_work(struct work_struct *work)
 	for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++) {
 		struct memx_extent *e = &dev->extents[ext];
 		unsigned int state = atomic_read(&e->state);
-		int n = 0;
+		unsigned int n, stay;
 
 		if (!(state & MEMX_EXT_PLACED))
 			continue;
-		for (r = 0; r < dev->replicas; r++)
-			n += memx_copy_up(dev, READ_ONCE(e->where[r]), up, &grace);
-		if (n == dev->replicas)
+		memx_extent_copies(dev, e, up, &grace, &n, &stay);
+		if (stay == dev->replicas)
 			continue;
-		degraded++;
 		if (!n) {
+			degraded++;
 			if (!(state & MEMX_EXT_LOST) && memx_extent_gone(dev, e)) {
 				atomic_or(MEMX_EXT_LOST, &e->state);
 				atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
@@ -393,24 +436,31 @@ void memx_repair_work(struct work_struct *work)
 			}
 			continue;
 		}
-		/* Every server holds a copy already, or none had room this pass. */
-		if (n >= servers || stuck)
-			continue;
-		err = memx_repair_extent(dev, ext, up, &grace);
-		if (err) {
-			/* No room anywhere (stop this pass), or the extent changed. */
-			stuck |= err != -EAGAIN;
-			grace |= err == -EAGAIN;
-			continue;
+		/* Unless every server that stays holds a copy, or none had room this pass. */
+		if (stay < servers && !stuck) {
+			err = memx_repair_extent(dev, ext, up, &grace);
+			if (err) {
+				/* No room anywhere (stop this pass), or the extent changed. */
+				stuck |= err != -EAGAIN;
+				grace |= err == -EAGAIN;
+			} else {
+				msleep(MEMX_REPAIR_PAUSE_MS);
+				memx_extent_copies(dev, e, up, &grace, &n, &stay);
+			}
 		}
-		if (n + 1 == dev->replicas)
-			degraded--;
-		msleep(MEMX_REPAIR_PAUSE_MS);
+		degraded += n < dev->replicas;
+		leaving += stay < n;
 	}
 	if (lost > MEMX_LOST_NAMED)
 		pr_err("%s: %u more extents lost every copy (%u in this pass)\n",
 		       dev->disk->disk_name, lost - MEMX_LOST_NAMED, lost);
+	if (leaving && !stuck && !grace)
+		pr_warn("%s: %u extents wait to leave a server that is leaving: every other server holds a copy, or has no room\n",
+			dev->disk->disk_name, leaving);
 	atomic_set(&dev->degraded, degraded);
+	atomic_set(&dev->leaving, leaving);
+	if (!READ_ONCE(dev->stopping))
+		memx_sessions_leave_moved(dev);
 	/* Look again for room, and once a silent server's grace is over. */
 	if (stuck || grace) {
 		spin_lock_bh(&dev->wait_lock);

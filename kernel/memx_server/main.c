@@ -4,6 +4,11 @@
  * Loading it advertises the capacity; clients' sessions then set memory
  * aside (store.c) and their requests are answered from the receive path
  * (serve.c). Counters are in /sys/kernel/debug/memx_server/.
+ *
+ * While clients' pages are here the module is in use: rmmod is refused.
+ * To leave, write 1 to the drain parameter: the server advertises no
+ * capacity and answers renewals with E_LEAVING, its clients move their
+ * extents elsewhere and end their sessions, and rmmod may then go ahead.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,11 +25,59 @@
 /* By default a server lends this share of the memory available at load. */
 #define MEMX_SERVER_DEFAULT_SHARE_PCT	50
 #define MEMX_HOUSEKEEPING_MS		1000
+/* While leaving, how often to say what still has nowhere to go. */
+#define MEMX_DRAIN_REPORT_MS		60000
 
 static uint capacity_mb;
 module_param(capacity_mb, uint, 0444);
 MODULE_PARM_DESC(capacity_mb,
 		 "MiB of RAM to lend (default: half of the memory available at load)");
+
+static bool drain;
+/* The parameter's writes and the housekeeping's report of them. */
+static DEFINE_MUTEX(memx_drain_lock);
+static bool memx_running;	/* between init and exit: drain acts at once */
+static unsigned long memx_drain_since;	/* jiffies the held memory last changed */
+static u64 memx_drain_held;
+
+static void memx_advertise(void);
+
+/* Start leaving (1) or lend again (0), from the drain parameter. */
+static int memx_drain_set(const char *val, const struct kernel_param *kp)
+{
+	bool leave;
+	int err = kstrtobool(val, &leave);
+
+	if (err)
+		return err;
+	mutex_lock(&memx_drain_lock);
+	drain = leave;
+	if (!memx_running) {
+		mutex_unlock(&memx_drain_lock);
+		return 0;
+	}
+	memx_store_leave(leave);
+	memx_drain_held = memx_store_granted();
+	memx_drain_since = jiffies;
+	if (leave && memx_drain_held)
+		pr_info("leaving: clients are asked to move the %llu MiB they hold here; rmmod is refused until they have\n",
+			memx_drain_held >> (20 - PAGE_SHIFT));
+	else if (leave)
+		pr_info("leaving: no client data here; rmmod memx_server may go ahead\n");
+	else
+		pr_info("lending again\n");
+	memx_advertise();
+	mutex_unlock(&memx_drain_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops memx_drain_ops = {
+	.set = memx_drain_set,
+	.get = param_get_bool,
+};
+module_param_cb(drain, &memx_drain_ops, &drain, 0644);
+MODULE_PARM_DESC(drain,
+		 "1: leave: clients move their pages elsewhere, then rmmod may go ahead; 0: lend again");
 
 static atomic64_t memx_srv_stats[MEMX_SRV_STAT_NR];
 static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
@@ -37,6 +90,7 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_EXPIRED] = "expired",
 	[MEMX_SRV_RELEASED] = "released_chunks",
 	[MEMX_SRV_FULL] = "refused_full",
+	[MEMX_SRV_LEAVING] = "refused_leaving",
 	[MEMX_SRV_ERRORS] = "errors",
 	[MEMX_SRV_CTL_BUSY] = "ctl_busy",
 };
@@ -67,7 +121,34 @@ static void memx_advertise(void)
 {
 	u64 cap = memx_store_capacity();
 
-	rmap_advertise(cap, cap - memx_store_granted(), memx_load);
+	/* Nothing to lend: clients move what they hold here elsewhere. */
+	if (memx_store_leaving())
+		rmap_advertise(0, 0, memx_load);
+	else
+		rmap_advertise(cap, cap - memx_store_granted(), memx_load);
+}
+
+/* While leaving: say when the last client page is gone, or what stays. */
+static void memx_drain_report(void)
+{
+	u64 held = memx_store_granted();
+
+	mutex_lock(&memx_drain_lock);
+	if (!memx_store_leaving() || !memx_drain_held) {
+		mutex_unlock(&memx_drain_lock);
+		return;
+	}
+	if (!held) {
+		pr_info("left: no client data here any more; rmmod memx_server may go ahead\n");
+	} else if (held != memx_drain_held) {
+		memx_drain_since = jiffies;
+	} else if (time_after(jiffies, memx_drain_since + msecs_to_jiffies(MEMX_DRAIN_REPORT_MS))) {
+		pr_warn("leaving: the %llu MiB clients hold here have had nowhere to go for %u s; rmmod stays refused\n",
+			held >> (20 - PAGE_SHIFT), MEMX_DRAIN_REPORT_MS / 1000);
+		memx_drain_since = jiffies;
+	}
+	memx_drain_held = held;
+	mutex_unlock(&memx_drain_lock);
 }
 
 /* Every second: end expired sessions, update the load, advertise what changed. */
@@ -79,6 +160,7 @@ static void memx_housekeeping_work(struct work_struct *work)
 	memx_served_before = served;
 	memx_load = (3 * memx_load + rate) / 4;
 	memx_sessions_expire();
+	memx_drain_report();
 	memx_advertise();
 	schedule_delayed_work(&memx_housekeeping, msecs_to_jiffies(MEMX_HOUSEKEEPING_MS));
 }
@@ -111,6 +193,10 @@ static int __init memx_server_init(void)
 	unsigned long cap = capacity_mb;
 	int err;
 
+	if (drain) {
+		pr_err("drain=1 at load: nothing to drain; write 1 to /sys/module/memx_server/parameters/drain to leave\n");
+		return -EINVAL;
+	}
 	if (!cap)
 		cap = avail_mb * MEMX_SERVER_DEFAULT_SHARE_PCT / 100;
 	if (!cap || cap > avail_mb) {
@@ -135,12 +221,21 @@ static int __init memx_server_init(void)
 	INIT_DELAYED_WORK(&memx_housekeeping, memx_housekeeping_work);
 	memx_advertise();
 	schedule_delayed_work(&memx_housekeeping, msecs_to_jiffies(MEMX_HOUSEKEEPING_MS));
+	mutex_lock(&memx_drain_lock);
+	memx_running = true;
+	mutex_unlock(&memx_drain_lock);
 	pr_info("lending up to %lu MiB\n", cap);
 	return 0;
 }
 
+/* Reached only with no client page here: the module was not in use. */
 static void __exit memx_server_exit(void)
 {
+	/* A JOIN that comes meanwhile takes nothing; the parameter does nothing. */
+	mutex_lock(&memx_drain_lock);
+	memx_running = false;
+	mutex_unlock(&memx_drain_lock);
+	memx_store_leave(true);
 	cancel_delayed_work_sync(&memx_housekeeping);
 	rmap_advertise_stop();
 	memx_serve_exit();

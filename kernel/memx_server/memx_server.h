@@ -95,6 +95,7 @@ enum memx_srv_stat {
 	MEMX_SRV_EXPIRED,
 	MEMX_SRV_RELEASED,	/* chunks given back by whole-chunk DISCARDs */
 	MEMX_SRV_FULL,		/* JOINs refused for want of room (E_NOSPC) */
+	MEMX_SRV_LEAVING,	/* JOINs refused while leaving (E_LEAVING) */
 	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
 	MEMX_SRV_CTL_BUSY,	/* JOINs and LEAVEs refused: too many waiting */
 	MEMX_SRV_STAT_NR,
@@ -141,6 +142,8 @@ bool memx_session_release(struct memx_session *s, u64 index);
 u64 memx_store_capacity(void);
 u64 memx_store_granted(void);
 unsigned int memx_store_sessions(void);
+void memx_store_leave(bool leave);
+bool memx_store_leaving(void);
 void memx_store_show(struct seq_file *m);
 
 /* serve.c */

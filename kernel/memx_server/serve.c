@@ -71,6 +71,8 @@ static u8 memx_status(int err)
 		return RMAP_E_NOSPC;
 	case -ENOMEM:
 		return RMAP_E_BUSY;
+	case -ESHUTDOWN:
+		return RMAP_E_LEAVING;
 	default:
 		return RMAP_E_INVAL;
 	}
@@ -189,7 +191,11 @@ static void memx_ctl_trim(void)
 	}
 }
 
-/* JOIN renewing a session's lease: answered at once. */
+/*
+ * JOIN renewing a session's lease: answered at once. While this server
+ * is leaving, the answer says so (E_LEAVING): the session and its lease
+ * stay, and its client moves what it holds here elsewhere.
+ */
 static void memx_serve_renew(const struct rmap_msg *msg)
 {
 	const struct rmap_hdr *h = msg->hdr;
@@ -206,7 +212,7 @@ static void memx_serve_renew(const struct rmap_msg *msg)
 	ans = h->join;
 	ans.pages = cpu_to_be64(memx_session_pages(s));
 	ans.lease_ms = cpu_to_be32(s->lease_ms);
-	rmap_reply(msg, RMAP_OK, &ans, NULL, 0, 0);
+	rmap_reply(msg, memx_store_leaving() ? RMAP_E_LEAVING : RMAP_OK, &ans, NULL, 0, 0);
 }
 
 static void memx_serve_control(const struct rmap_msg *msg)
@@ -298,9 +304,11 @@ static void memx_ctl_apply(struct memx_ctl *c)
 		memx_srv_count(MEMX_SRV_JOINS);
 	}
 	c->status = memx_status(err);
-	/* A full server saying so is doing its job, not failing. */
+	/* A full or leaving server saying so is doing its job, not failing. */
 	if (err == -ENOSPC)
 		memx_srv_count(MEMX_SRV_FULL);
+	else if (err == -ESHUTDOWN)
+		memx_srv_count(MEMX_SRV_LEAVING);
 	else if (err)
 		memx_srv_count(MEMX_SRV_ERRORS);
 }

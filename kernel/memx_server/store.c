@@ -12,6 +12,7 @@
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/rculist.h>
@@ -28,6 +29,21 @@ static DEFINE_MUTEX(memx_store_lock);	/* writers of the above, and the totals */
 static u64 memx_capacity;		/* pages, in whole chunks */
 static u64 memx_granted;		/* pages set aside for sessions */
 static unsigned int memx_nr_sessions;
+static bool memx_leaving;		/* no new memory for anyone */
+
+/*
+ * Set what is set aside for sessions. While any is, the module is in
+ * use: rmmod is refused rather than dropping pages clients trusted us
+ * with (they move them away when we leave). Store lock held.
+ */
+static void memx_granted_set(u64 pages)
+{
+	if (!memx_granted && pages)
+		__module_get(THIS_MODULE);
+	else if (memx_granted && !pages)
+		module_put(THIS_MODULE);
+	WRITE_ONCE(memx_granted, pages);
+}
 
 static void memx_release_worker(struct work_struct *work);
 static DECLARE_WORK(memx_release_work, memx_release_worker);
@@ -99,6 +115,8 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 	struct memx_chunk *c;
 	int err;
 
+	if (memx_leaving)
+		return -ESHUTDOWN;
 	if ((u64)n * MEMX_CHUNK_PAGES > memx_capacity - memx_granted)
 		return -ENOSPC;
 	for (i = 0; i < n; i++) {
@@ -117,7 +135,7 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 	/* Offsets below the end are in range once the chunks are there. */
 	smp_store_release(&s->end_chunks, end + n);
 	s->held_chunks += n;
-	memx_granted += (u64)n * MEMX_CHUNK_PAGES;
+	memx_granted_set(memx_granted + (u64)n * MEMX_CHUNK_PAGES);
 	return 0;
 undo:
 	/* Not published yet: no reader can have seen them. */
@@ -131,7 +149,7 @@ static void memx_session_unlink(struct memx_session *s)
 {
 	hash_del_rcu(&s->hnode);
 	list_del(&s->list);
-	memx_granted -= (u64)s->held_chunks * MEMX_CHUNK_PAGES;
+	memx_granted_set(memx_granted - (u64)s->held_chunks * MEMX_CHUNK_PAGES);
 	memx_nr_sessions--;
 }
 
@@ -173,7 +191,7 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
  * @out: the new session
  *
  * Context: process; may sleep.
- * Return: 0, -EINVAL, -ENOSPC or -ENOMEM.
+ * Return: 0, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving.
  */
 int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out)
@@ -238,7 +256,7 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_create);
  * @total: the session's pages afterwards
  *
  * Context: process; may sleep.
- * Return: 0, -ENOENT, -EINVAL, -ENOSPC or -ENOMEM.
+ * Return: 0, -ENOENT, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving.
  */
 int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total)
 {
@@ -437,7 +455,7 @@ static void memx_release_worker(struct work_struct *work)
 		llist_for_each_entry_safe(c, tmp, llist_del_all(&s->released), release) {
 			xa_erase(&s->chunks, c->index);
 			s->held_chunks--;
-			memx_granted -= MEMX_CHUNK_PAGES;
+			memx_granted_set(memx_granted - MEMX_CHUNK_PAGES);
 			llist_add(&c->release, &freeing);
 			n++;
 		}
@@ -469,6 +487,28 @@ unsigned int memx_store_sessions(void)
 	return READ_ONCE(memx_nr_sessions);
 }
 
+/**
+ * memx_store_leave() - stop or start setting memory aside for anyone
+ * @leave: true to leave: JOINs are refused with -ESHUTDOWN from now on,
+ *	and sessions keep what they hold until their clients move it away
+ *
+ * Context: process; may sleep.
+ */
+void memx_store_leave(bool leave)
+{
+	mutex_lock(&memx_store_lock);
+	WRITE_ONCE(memx_leaving, leave);
+	mutex_unlock(&memx_store_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_leave);
+
+/* Whether this server is leaving: renewals say so to every client. */
+bool memx_store_leaving(void)
+{
+	return READ_ONCE(memx_leaving);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_leaving);
+
 /* debugfs: one line per session. */
 void memx_store_show(struct seq_file *m)
 {
@@ -494,6 +534,7 @@ void memx_store_show(struct seq_file *m)
  */
 int memx_store_init(u64 capacity_pages)
 {
+	memx_leaving = false;
 	memx_capacity = round_down(capacity_pages, MEMX_CHUNK_PAGES);
 	return memx_capacity ? 0 : -EINVAL;
 }

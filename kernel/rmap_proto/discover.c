@@ -143,14 +143,18 @@ static u32 rmap_pages_to_mib(u64 pages)
  * @load: requests served per second, recent average
  *
  * The first call starts periodic advertisements, sent at once. Memory is
- * advertised in whole MiB (RMAP_PAGES_PER_MIB pages), rounded down.
+ * advertised in whole MiB (RMAP_PAGES_PER_MIB pages), rounded down. A
+ * capacity of 0 says this node is leaving (clients move what it holds
+ * for them): that, and lending again, are advertised at once too.
  */
 void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
 {
-	bool start;
+	u32 capacity = rmap_pages_to_mib(capacity_pages);
+	bool start, now;
 
 	spin_lock_bh(&rmap_adv_lock);
-	rmap_adv.capacity_mib = cpu_to_be32(rmap_pages_to_mib(capacity_pages));
+	now = !capacity != !be32_to_cpu(rmap_adv.capacity_mib);
+	rmap_adv.capacity_mib = cpu_to_be32(capacity);
 	rmap_adv.free_mib = cpu_to_be32(rmap_pages_to_mib(free_pages));
 	rmap_adv.load = cpu_to_be32(load);
 	rmap_adv.interval_ms = cpu_to_be16(rmap_advert_ms);
@@ -164,7 +168,7 @@ void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
 		WRITE_ONCE(rmap_server_id, get_random_u32() | 1);
 	rmap_advertising = true;
 	spin_unlock_bh(&rmap_adv_lock);
-	if (start)
+	if (start || now)
 		mod_delayed_work(system_wq, &rmap_adv_work, 0);
 }
 EXPORT_SYMBOL_GPL(rmap_advertise);
@@ -208,6 +212,10 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
 		pr_info("server %pM (%s) appeared: %llu pages\n", src,
 			rmap_tenant_name(peer->tenant), capacity);
 		event = RMAP_SERVER_UP;
+	} else if (!capacity != !peer->capacity_pages) {
+		pr_info("server %pM (%s) %s\n", src, rmap_tenant_name(peer->tenant),
+			capacity ? "lends again" : "is leaving");
+		event = capacity ? RMAP_SERVER_UP : RMAP_SERVER_LEAVING;
 	}
 	peer->server = true;
 	peer->server_id = id;

@@ -2,17 +2,18 @@
 # in a shell that has sourced them too.
 # shellcheck shell=sh
 
-# check WHAT CMD...: run CMD, record and print a pass or a fail for WHAT.
+# check WHAT CMD...: run CMD, record and print a pass or a fail for WHAT,
+# with the guest's uptime when it ended (where TCG's time goes).
 check() {
 	what=$1
 	shift
 	if "$@"; then
-		echo "pass $what" >>/tmp/.lab-checks
-		echo "memx-lab: check pass $what"
+		verdict=pass
 	else
-		echo "fail $what" >>/tmp/.lab-checks
-		echo "memx-lab: check fail $what"
+		verdict=fail
 	fi
+	echo "$verdict $what" >>/tmp/.lab-checks
+	echo "memx-lab: check $verdict $what [$(cut -d. -f1 /proc/uptime) s]"
 }
 
 # lab_signal NAME: tell the scenario (and other guests) that NAME happened.

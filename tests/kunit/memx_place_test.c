@@ -3,9 +3,9 @@
  * KUnit: memx_client's choice of server for a new extent. A device places
  * extents one after another while servers' adverts follow what it took:
  * extents spread in proportion to free memory, a loaded server's room
- * counts for less, a full server is passed over, and a server heard
- * through two NICs (two peers, one id) is one server whose share both
- * NICs carry.
+ * counts for less, a full server is passed over, so is one that is
+ * leaving, and a server heard through two NICs (two peers, one id) is
+ * one server whose share both NICs carry.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
@@ -128,6 +128,34 @@ static void memx_place_full_server_skipped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, place_one(test, f), -1);
 }
 
+static void memx_place_leaving_server_skipped(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+
+	add_peer(f, 1, 100, 0);
+	add_peer(f, 2, 10, 0);
+	add_peer(f, 3, 10, 0);
+	place_many(test, f, 4);
+	KUNIT_ASSERT_GT(test, placed(f, 0), 0ULL);
+	/* Server 1's session there is told it is leaving: room or not, no more. */
+	f->sess[0].pages += 10 * MEMX_EXTENT_PAGES;
+	atomic_set(&f->sess[0].leaving, 1);
+	/*
+	 * Server 2 advertises it is leaving (no capacity) before our session
+	 * there, with room it was granted, knows.
+	 */
+	KUNIT_ASSERT_EQ(test, placed(f, 1), 0ULL);
+	f->sess[1].slot = 2;
+	ether_addr_copy(f->sess[1].mac, f->srv[1].mac);
+	f->sess[1].pages = 10 * MEMX_EXTENT_PAGES;
+	list_add_tail(&f->sess[1].list, &f->dev.sessions);
+	f->srv[1].capacity_pages = 0;
+	f->srv[1].free_pages = 0;
+	place_many(test, f, 10);
+	KUNIT_EXPECT_EQ(test, placed(f, 2), 10ULL);
+	KUNIT_EXPECT_EQ(test, place_one(test, f), -1);
+}
+
 static void memx_place_server_on_two_nics(struct kunit *test)
 {
 	struct place_fixture *f = fixture(test);
@@ -154,6 +182,7 @@ static struct kunit_case memx_place_cases[] = {
 	KUNIT_CASE(memx_place_by_free_memory),
 	KUNIT_CASE(memx_place_load_counts),
 	KUNIT_CASE(memx_place_full_server_skipped),
+	KUNIT_CASE(memx_place_leaving_server_skipped),
 	KUNIT_CASE(memx_place_server_on_two_nics),
 	KUNIT_CASE(memx_place_no_servers),
 	{}

@@ -7,7 +7,8 @@
  * (not while it is busy on another session), and give every page back
  * when they end, or a chunk's when a whole-chunk DISCARD releases it.
  * Also the write-ordering rule that keeps a late resend from undoing a
- * later write.
+ * later write, and a server that is leaving: it sets nothing more aside,
+ * and keeps what its sessions hold until they end.
  */
 #include <kunit/test.h>
 #include <linux/highmem.h>
@@ -281,6 +282,32 @@ static void memx_store_lease(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
 }
 
+static void memx_store_leave_refuses(struct kunit *test)
+{
+	struct memx_session *s, *t;
+	u64 total = 0, *w;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), 0);
+	id = s->id;
+	memx_store_leave(true);
+	KUNIT_EXPECT_TRUE(test, memx_store_leaving());
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_b, 2, 1, 30000, &t), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(id, &client_a, 1, &total), -ESHUTDOWN);
+	/* What it holds stays, and is served. */
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), (u64)MEMX_CHUNK_PAGES);
+	rcu_read_lock();
+	KUNIT_EXPECT_NOT_NULL(test, memx_session_page(s, 0, &w));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+	/* Lending again. */
+	memx_store_leave(false);
+	KUNIT_EXPECT_FALSE(test, memx_store_leaving());
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 1, 30000, &t), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, &client_b), 0);
+}
+
 static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_empty_at_start),
 	KUNIT_CASE(memx_store_whole_chunks),
@@ -294,6 +321,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_lease),
 	KUNIT_CASE(memx_store_write_order),
 	KUNIT_CASE(memx_store_page_range),
+	KUNIT_CASE(memx_store_leave_refuses),
 	{}
 };
 

@@ -4,10 +4,12 @@ data end to end: fio crc32c verification at several queue depths, ext4
 files with checksums read back after a remount, a sort whose working set
 is three times the memory it may use (a memory cgroup) on memx swap, and
 a shared mapping twice that memory. Every extent has two copies, one on
-each server; srv2's module restarts after the fio jobs, its copies are
-made again from srv1's, and the data verifies again. rmmod is refused
-while swap is on, and every server
-has all its memory back once the client leaves. In Debian's kernel, on
+each server. After the fio jobs, srv2 refuses rmmod while it holds
+copies, and still once asked to leave (drain), since they have nowhere
+else to go: the client says so and keeps them there. Then srv2 loses
+power and boots again: its copies are made again from srv1's, and the
+data verifies again. rmmod of memx_client is refused while swap is on,
+and every server has all its memory back once the client leaves. In Debian's kernel, on
 a keyed LAN, a fourth guest attacks all the while (rmapforge.py harass):
 it diverts moments of the client's traffic, replays and alters what it
 catches, forges answers in the servers' names, floods JOINs and reads
@@ -15,7 +17,10 @@ that wrap; nothing it sends draws an answer or a peer entry, and the
 client's data verifies. (The debug pass runs without it: under KASAN
 the diverted moments and the JOINs a keyless server takes slowed the
 job past the lab's time. There, keyless, srv2 sends srv1 reads whose
-size wraps and a broadcast ping: refused, unanswered, KASAN silent.)"""
+size wraps and a broadcast ping: refused, unanswered, KASAN silent.
+There srv2 boots Debian's kernel: KASAN watches the client, where the
+copies are made again, and srv1, which serves and is probed; srv2's
+reboot is the fault, and its host cores go to the two watched.)"""
 
 # Under the debug kernel: less data, smaller pager jobs (KASAN, lockdep
 # and kmemleak make every frame cost many times more).
@@ -40,9 +45,12 @@ def run(lab):
     # srv2 sends srv1 reads that wrap and a broadcast ping, under KASAN.
     lab.guest("srv1", role="memx-server.sh", mem=1100 if stock else 384,
               capacity_mb=800 if stock else 2 * loan, attacked=1)
-    lab.guest("srv2", role="memx-server.sh", mem=720 if stock else 320, capacity_mb=loan,
-              restart=1, **({"attacked": 1} if stock else {"probe": "srv1"}))
+    lab.guest("srv2", role="memx-server.sh", mem=720 if stock else 256, capacity_mb=loan,
+              restart=1, stuck=1, kernel="stock",
+              **({"attacked": 1} if stock else {"probe": "srv1"}))
     if stock:
         lab.guest("attacker", role="blockdev-attacker.sh", mem=256)
     # The debug kernel's KASAN shadow and debug objects need more room.
     lab.guest("cli", role="memx-client.sh", mem=160 if lab.kernel.kind == "stock" else 320)
+    if lab.wait_signal("srv2-reboot", timeout=1500):
+        lab.reboot("srv2")

@@ -6,9 +6,12 @@ to /dev/memx0 and /dev/memx1 at the same offsets at the same time; each
 reads back its own. Then a second, larger server (srv2) boots: the
 extents placed after it go there (srv1 has no room for them all), and
 every byte written before and after reads back intact. Last, srv1
-restarts its module: the client says the sessions there are lost, their
-pages read as I/O errors (never zeroes), and new extents go to new
-sessions."""
+refuses rmmod while it holds the client's pages, then loses power and
+boots again: the client says the sessions there are lost, their pages
+read as I/O errors (never zeroes), and new extents go to new
+sessions. Then every server loses power under I/O: reads and writes
+fail with EIO within the bound, no task hangs, and memx_client unloads;
+once the servers are back, a new device works."""
 
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 900, "debug": 1800}
@@ -23,4 +26,13 @@ def run(lab):
     # srv2 boots only once the client has used srv1 alone.
     if lab.check(lab.wait_signal("want-srv2", 600), "client asked for the second server"):
         lab.guest("srv2", role="memx-server.sh", mem=400, capacity_mb=128)
+    if lab.wait_signal("srv1-reboot", 600):
+        lab.reboot("srv1")
+    if lab.wait_signal("kill-all", 600):
+        lab.kill("srv1")
+        lab.kill("srv2")
+        lab.signal("all-killed")
+    if lab.wait_signal("servers-back", 600):
+        lab.reboot("srv1")
+        lab.reboot("srv2")
     lab.wait()

@@ -154,14 +154,14 @@ check "its extents were placed afresh" test "$(awk '{ s += $4 } END { print s / 
 	$dbg/memx1/servers)" -eq $((later + 1))
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
 
-# srv1 restarts its module: our sessions there are lost with the pages
-# they held. The client says so at once (the restart is advertised),
+# srv1 loses power and boots again (it refuses rmmod first: it holds our
+# pages): our sessions there are lost with the pages they held. The client says so at once (the restart is advertised),
 # reads of those pages fail rather than return zeroes, and new extents
 # go to new sessions, never to a lost one.
 srv1=$(lab_mac srv1)
 # placed_on_srv1 LOST: pages memx0 placed on srv1, on lost sessions only if LOST is 1.
 placed_on_srv1() {
-	awk -v m="$srv1" -v lost="$1" '$1 == m && $NF >= lost { s += $4 } END { print s + 0 }' \
+	awk -v m="$srv1" -v lost="$1" '$1 == m && $11 >= lost { s += $4 } END { print s + 0 }' \
 		$dbg/memx0/servers
 }
 placed_before=$(placed_on_srv1 0)
@@ -189,8 +189,39 @@ cat $dbg/memx0/servers
 check "no extent placed on a lost session since" test "$(placed_on_srv1 1)" -eq "$placed_before"
 # srv1, empty again, has the most room: the first new extents went there.
 check "a new session on srv1 took new extents" \
-	awk -v m="$srv1" '$1 == m && $NF == 0 && $4 > 0 { found = 1 } END { exit !found }' \
+	awk -v m="$srv1" '$1 == m && $11 == 0 && $4 > 0 { found = 1 } END { exit !found }' \
 	$dbg/memx0/servers
+
+# Every server loses power under I/O (late_server.py kills both): reads
+# and writes of placed extents fail with EIO within the bound (RMAP's
+# dead_ms, then MEMX_IO_RETRY_MS of resends at most: 35 s), nothing
+# hangs (a task blocked for 50 s is reported, and fails the run), and
+# memx_client unloads. Once the servers are back, a new device works.
+echo 50 >/proc/sys/kernel/hung_task_timeout_secs
+# io_fails CMD...: CMD fails (EIO) within 45 s; prints how long it took.
+io_fails() {
+	t0=$(date +%s)
+	timeout 45 "$@" 2>/tmp/io.err
+	rc=$?
+	echo "memx-lab: '$*' ended $rc in $(($(date +%s) - t0)) s: $(head -c 200 /tmp/io.err)"
+	[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'Input/output error' /tmp/io.err
+}
+lab_signal kill-all
+lab_wait all-killed 120
+check "with every server gone, a read of placed data fails with EIO within 45 s" \
+	io_fails dd if=/dev/memx1 of=/dev/null bs=1M skip="$first" count="$later" iflag=direct status=none
+check "... and so does a write" \
+	io_fails dd if=/dev/urandom of=/dev/memx1 bs=1M seek="$first" count=4 oflag=direct status=none
+cat $dbg/memx1/stats
+check "rmmod memx_client with every server gone, within 120 s" timeout 120 rmmod memx_client
+lab_signal servers-back
+lab_wait srv1-boot-2 300
+lab_wait srv2-boot-1 300
+check "both servers back" lab_within 30 rmap_servers_seen 2
+check "modprobe memx_client again: a 16 MiB device" \
+	memx_modprobe memx_client nr_devices=1 size_mb=16 replicas=1
+check "8 MiB written to the new device" put memx0 8 0 e
+check "... and read back" same memx0 8 0 e
 check "rmmod memx_client" rmmod memx_client
 lab_signal cli-done
 check "rmmod rmap_proto" memx_rmmod rmap_proto

@@ -8,15 +8,21 @@ dbg=/sys/kernel/debug/memx_client
 job_mb=${MEMX_JOB_MB:-16}
 fs_mb=256
 dev_mb=1024
+# The sort's data, in job memories: three, the 3:1 MemX measured.
+job_x=3
 # Under KASAN, lockdep and kmemleak (debug kernel) every frame costs far
-# more: the same checks on less data, and on smaller devices (mkfs and
-# ext4's lazy inode table init write in proportion to the size).
+# more: the same paths on less data, and on smaller devices (mkfs and
+# ext4's lazy inode table init write in proportion to the size). What
+# the debug kernel finds (a bad access, a lock taken in reclaim) shows
+# on the first page as on the ten thousandth: the sort there is twice
+# its memory, and fio runs at queue depths 4 and 32 only.
 mb=1
 if [ "$MEMX_KERNEL" = debug ]; then
 	mb=8
 	fs_mb=16
 	dev_mb=128
 	job_mb=${MEMX_JOB_MB:-4}
+	job_x=2
 fi
 
 memx_modprobe rmap_proto
@@ -50,14 +56,18 @@ fio_verify() {
 	[ $rc -eq 0 ]
 }
 check "fio: sequential 128k writes, verified, qd 4" fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32768 / mb))k
-check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=$((4096 / mb))k --offset=32m
+[ "$MEMX_KERNEL" = debug ] ||
+	check "fio: random 4k writes, verified, qd 1" fio_verify rand1 --rw=randwrite --bs=4k --iodepth=1 --size=4096k --offset=32m
 check "fio: random 4k writes, verified, qd 32" fio_verify rand32 --rw=randwrite --bs=4k --iodepth=32 --size=$((16384 / mb))k --offset=64m
-check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=$((16384 / mb))k --offset=96m
+[ "$MEMX_KERNEL" = debug ] ||
+	check "fio: random 4k read/write mix, verified, qd 16" fio_verify mix --rw=randrw --bs=4k --iodepth=16 --size=16384k --offset=96m
 cat /sys/kernel/debug/rmap/peers
 
-# srv2's module restarts (memx-server.sh): the copies it held are lost,
-# and made again from srv1's on srv2's new instance; the data written
-# before reads back whole all along.
+# srv2 is asked to leave (memx-server.sh): every extent has its other
+# copy on srv1 already, so its copies have nowhere to go, and stay; then
+# srv2 loses power and boots again: the copies it held are lost, and
+# made again from srv1's on srv2's new instance; the data written before
+# reads back whole all along.
 # made: copies memx0 and memx1 made again, in all.
 made() {
 	awk '$1 == "copies_made" { s += $2 } END { print s + 0 }' $dbg/memx0/stats $dbg/memx1/stats
@@ -72,10 +82,17 @@ repaired() {
 		grep -qx 'extents_degraded 0' $dbg/memx0/stats &&
 		grep -qx 'extents_degraded 0' $dbg/memx1/stats
 }
+# kept: the devices count extents waiting to leave srv2, and say why.
+kept() {
+	[ "$(cat $dbg/memx0/stats $dbg/memx1/stats | awk '$1 == "extents_leaving" { s += $2 } END { print s + 0 }')" -gt 0 ] &&
+		dmesg | grep -q 'extents wait to leave a server that is leaving'
+}
 made0=$(made)
 lab_signal srv2-restart
-lab_wait srv2-restarted 300
-check "srv2's lost copies made again within 300 s of its restart" lab_within 300 repaired
+check "srv2 leaving: its copies have nowhere to go, stay, and the client says so" lab_within 120 kept
+lab_signal srv2-stuck
+lab_wait srv2-restarted 600
+check "srv2's lost copies made again within 300 s of its reboot" lab_within 300 repaired
 echo "memx-lab: copies made again: $(($(made) - made0))"
 check "fio: the sequential data written before the restart verifies" \
 	fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32768 / mb))k --verify_only
@@ -126,12 +143,12 @@ else
 	fs_checks
 fi
 
-# The pager: a sort three times the size of the job's memory, then a
+# The pager: a sort job_x times the size of the job's memory, then a
 # shared mapping twice that size.
 pager_jobs() {
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat >/tmp/vmstat.before
-	check "a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
-		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3)) 0
+	check "a $((job_mb * job_x)) MiB sort in $job_mb MiB completes, verified, on memx swap" \
+		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * job_x)) 0
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat
 	check "the job swapped out at least its memory's worth of pages" swapped
 }

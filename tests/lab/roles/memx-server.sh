@@ -1,18 +1,41 @@
 # A memx server: lend memory until the client is done, then show that
 # every session ended and all of it came back. With MEMX_ATTACKED, a
 # hostile node attacked all along (blockdev-attacker.sh): with a key,
-# nothing it sent took a peer entry or reached the server. With
-# MEMX_RESTART, the module restarts when the client asks (NAME-restart):
-# the sessions it held are lost, as when a server's host reboots.
+# nothing it sent took a peer entry or reached the server.
+#
+# With MEMX_RESTART, when the client asks (NAME-restart): rmmod is
+# refused while clients' pages are here; with MEMX_STUCK, so it stays
+# once asked to leave (drain=1), the pages having nowhere to go (the
+# client says so: NAME-stuck); then the scenario reboots this machine
+# (NAME-reboot, lab.reboot), and the sessions it held are lost. Booted
+# again (MEMX_BOOT), it lends afresh (NAME-restarted).
+#
+# With MEMX_DRAIN, when the client asks (NAME-drain): asked to leave,
+# the server sees its clients move every page elsewhere, rmmod then
+# goes ahead, and the module is loaded again (NAME-drained).
 stats=/sys/kernel/debug/memx_server/stats
 rstats=/sys/kernel/debug/rmap/stats
+drain=/sys/module/memx_server/parameters/drain
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
+# Booted again (lab.reboot): NAME-restarted, and NAME-boot-N for the Nth.
+if [ "${MEMX_BOOT:-0}" != 0 ]; then
+	lab_signal "$MEMX_NAME-restarted"
+	lab_signal "$MEMX_NAME-boot-$MEMX_BOOT"
+fi
+# stat NAME: one of memx_server's counters.
+stat() {
+	awk -v n="$1" '$1 == n { print $2 }' $stats
+}
+# rmmod_refused: rmmod fails, and the module stays, lending.
+rmmod_refused() {
+	! rmmod memx_server 2>/dev/null && grep -q '^memx_server ' /proc/modules
+}
 # With MEMX_PROBE=NAME, on a keyless LAN, this server is also a hostile
 # node to server NAME (which runs with MEMX_ATTACKED): reads whose size
 # wraps 32 bits, and a ping to everyone. Under the debug kernel, KASAN
 # watches NAME's checks.
-if [ -n "${MEMX_PROBE:-}" ]; then
+if [ -n "${MEMX_PROBE:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
 	lab_wait "$MEMX_PROBE-up" 600
 	forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 	check "$MEMX_PROBE answers reads whose size wraps 32 bits with E_INVAL, and lives" \
@@ -20,13 +43,34 @@ if [ -n "${MEMX_PROBE:-}" ]; then
 	check "a ping to the broadcast address draws no answer" $forge bcast-ping eth0
 	lab_signal attacker-done
 fi
-if [ -n "${MEMX_RESTART:-}" ]; then
+if [ -n "${MEMX_RESTART:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
 	lab_wait "$MEMX_NAME-restart" 900
-	restart() {
-		rmmod memx_server && memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
-	}
-	check "memx_server restarts (rmmod, modprobe)" restart
-	lab_signal "$MEMX_NAME-restarted"
+	held=$(stat granted_pages)
+	check "rmmod memx_server refused while clients' pages are here ($held)" \
+		eval '[ "$held" -gt 0 ] && rmmod_refused'
+	if [ -n "${MEMX_STUCK:-}" ]; then
+		check "asked to leave (drain=1)" eval "echo 1 >$drain"
+		lab_wait "$MEMX_NAME-stuck" 300
+		check "pages with nowhere to go stay, and rmmod stays refused" \
+			eval '[ "$(stat granted_pages)" -eq "$held" ] && rmmod_refused'
+	fi
+	# The scenario reboots this machine now; this boot ends here.
+	lab_signal "$MEMX_NAME-reboot"
+	sleep 3600
+fi
+if [ -n "${MEMX_DRAIN:-}" ]; then
+	lab_wait "$MEMX_NAME-drain" 1200
+	check "rmmod memx_server refused while clients' pages are here ($(stat granted_pages))" \
+		rmmod_refused
+	check "asked to leave (drain=1)" eval "echo 1 >$drain"
+	start=$(date +%s)
+	check "clients moved every page away within 600 s" \
+		lab_within 600 grep -qx "granted_pages 0" $stats
+	echo "memx-lab: drained in $(($(date +%s) - start)) s"
+	dmesg | grep 'memx_server: le' | tail -3
+	check "rmmod memx_server once drained" rmmod memx_server
+	check "memx_server loads again, and lends" memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
+	lab_signal "$MEMX_NAME-drained"
 fi
 lab_wait cli-done 3000
 # The attacker stops within a round of the client; its counts come after.
