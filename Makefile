@@ -21,7 +21,7 @@ else
 KDIR ?= /lib/modules/$(KVER_NEWEST)/build
 endif
 
-SOURCES := $(shell find kernel include tests/kunit -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null)
+SOURCES := $(shell find kernel include tests/kunit tests/lab/provoke -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null)
 
 all: modules
 
