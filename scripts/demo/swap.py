@@ -40,8 +40,13 @@ def summary(text, names):
 
     def g(key, default="?"):
         return got.get(key, default)
+    # What the sort checked of its own result, on each swap and in RAM.
+    verified = all(re.search(r"^memx-lab: check pass the sort completes, verified, %s" % where,
+                             text["cli"], re.M)
+                   for where in ("on memx swap", "on virtual disk swap", "in RAM"))
     rows = [
-        ("job", "a %d MiB sort in %d MiB of memory (3x), verified" % (3 * JOB_MB, JOB_MB)),
+        ("job", "a %d MiB sort in %d MiB of memory (3x), %s" % (
+            3 * JOB_MB, JOB_MB, "verified" if verified else "NOT VERIFIED (see the checks)")),
         ("servers found", g("servers")),
         ("memx swap", "%s s, %s pages out, %s in" % (g("memx_s"), g("memx_out"), g("memx_in"))),
         ("  its extents", g("extents")),

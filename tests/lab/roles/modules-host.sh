@@ -64,10 +64,11 @@ lab_signal host-ready
 
 lab_wait sent 120
 cat $stats
-check "hostile frames received" test "$(stat rx_frames)" -ge 20
-check "frames of another version dropped and counted" test "$(stat drop_bad_version)" -ge 20
-check "short frames dropped and counted" test "$(stat drop_short)" -ge 5
-check "nothing hostile accepted" test "$(stat rx_unclaimed)" -eq 0
+check "hostile frames received" test "$(stat rx_frames)" -ge 25
+# modules-sender.sh sent 20 frames of another version and 5 runts: a
+# frame taken would be missing from the drops.
+check "each of the 20 frames of another version dropped and counted" test "$(stat drop_bad_version)" -eq 20
+check "each of the 5 short frames dropped and counted" test "$(stat drop_short)" -eq 5
 lab_signal host-counted
 
 lab_wait forged 300

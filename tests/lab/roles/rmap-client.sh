@@ -22,7 +22,7 @@ peer_mtu_is() {
 }
 
 gone() {
-	! awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' $peers
+	[ -r $peers ] && ! awk -v m="$1" '$1 == m { f = 1 } END { exit !f }' $peers
 }
 
 lab_wait srv1-up 240

@@ -24,7 +24,7 @@ all_reached() {
 }
 
 unknown() {
-	[ -z "$(rmap_peer_field "$1" mac)" ]
+	[ -r /sys/kernel/debug/rmap/peers ] && [ -z "$(rmap_peer_field "$1" mac)" ]
 }
 
 # tx_packets IFACE: frames the interface has sent.

@@ -24,7 +24,7 @@ def run(lab):
     # Guests' MACs follow the order they are added in: srv1's is known
     # before it boots, which is after Xen's hotplug scripts have run
     # (they time out when three guests compete for two host cores).
-    srv1_mac = "52:54:00:4d:58:02"
+    srv1_mac = lab.next_guest_mac(2)  # xhost first, then srv1
     lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
     lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=6, dev_mb=40,
              servers=2, lan_server=srv1_mac)
