@@ -201,7 +201,9 @@ static bool memx_read_elsewhere(struct memx_cmd *cmd, unsigned int i)
 	unsigned long where;
 	int r;
 
-	to->tried |= BIT(to->replica);
+	/* A copy replaced meanwhile (moved, made again) is asked anew. */
+	if (READ_ONCE(e->where[to->replica]) == to->where)
+		to->tried |= BIT(to->replica);
 	while ((r = memx_pick_copy(cmd->dev, e, to->tried, &where)) >= 0) {
 		memx_cmd_aim(cmd, i, r, where);
 		memx_count(cmd->dev, MEMX_DEV_READ_FALLBACKS);

@@ -566,15 +566,18 @@ void memx_place_kick(struct memx_dev *dev)
  * New extents go to a new session.
  *
  * A server that is leaving still serves the session: its extents are
- * moved elsewhere (the repair work), then the session is left.
+ * moved elsewhere (the repair work), then the session is left. Only the
+ * answer to a JOIN (a renewal, a grow) says so.
  */
 void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 {
 	if (req->status != -EREMOTEIO)
 		return;
-	if (req->resp_status == RMAP_E_LEAVING && !atomic_xchg(&s->leaving, 1)) {
-		pr_info("session %08x on %pM: the server is leaving; moving the %lld pages there elsewhere\n",
-			s->id, s->mac, atomic64_read(&s->used));
+	if (req->resp_status == RMAP_E_LEAVING && req->type == RMAP_JOIN) {
+		if (!atomic_xchg(&s->leaving, 1))
+			pr_info("session %08x on %pM: the server is leaving; moving the %lld pages there elsewhere\n",
+				s->id, s->mac, atomic64_read(&s->used));
+		/* At each renewal: what could not move may now, and an empty session is left. */
 		memx_repair_kick(s->dev);
 	}
 	if (req->resp_status != RMAP_E_SESSION || atomic_xchg(&s->lost, 1))
@@ -653,8 +656,10 @@ int memx_map_init(struct memx_dev *dev)
 /*
  * End a session: its server takes its memory back. It is never used or
  * renewed again (it counts as lost). map_lock held; no extent names it.
+ * Return: 0, or the LEAVE's error (the server keeps the session until
+ * its lease ends).
  */
-static void memx_session_leave(struct memx_dev *dev, struct memx_session *s)
+static int memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 {
 	bool lost = atomic_xchg(&s->lost, 1);
 	int err;
@@ -669,11 +674,14 @@ static void memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 	while (atomic_read(&s->renewing))
 		msleep(20);
 	if (lost)
-		return;
+		return 0;
 	err = memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
+	/* Forgotten there already: left all the same. */
+	if (err == -EREMOTEIO && dev->ctl.req.resp_status == RMAP_E_SESSION)
+		err = 0;
 	if (err)
-		pr_warn("session %08x on %pM: leave failed (%d), it will expire\n",
-			s->id, s->mac, err);
+		pr_warn("session %08x on %pM: leave failed (%d)\n", s->id, s->mac, err);
+	return err;
 }
 
 /**
@@ -693,7 +701,11 @@ void memx_sessions_leave_moved(struct memx_dev *dev)
 		if (!atomic_read(&s->leaving) || atomic_read(&s->lost) ||
 		    atomic64_read(&s->used))
 			continue;
-		memx_session_leave(dev, s);
+		if (memx_session_leave(dev, s)) {
+			/* Renewed, and left at a later pass (each renewal kicks one). */
+			atomic_set(&s->lost, 0);
+			continue;
+		}
 		pr_info("%s: left session %08x on %pM: all its extents moved\n",
 			dev->disk->disk_name, s->id, s->mac);
 	}

@@ -146,6 +146,7 @@ struct memx_dev {
 	spinlock_t copies_lock;		/* dropping a copy, never the last */
 	atomic_t degraded;		/* extents short of copies, at the last scan */
 	atomic_t leaving;		/* extents with a copy on a leaving server, then */
+	bool leaving_said;		/* that those wait was said; repair_work's */
 	bool stopping;			/* under wait_lock: no more repair_work */
 
 	atomic64_t stat[MEMX_DEV_STAT_NR];

@@ -397,72 +397,106 @@ static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
 	return copies;
 }
 
+/* One repair pass: what it found, and what it did. */
+struct memx_pass {
+	u8 up[MEMX_MAX_SESSIONS + 1];	/* memx_copy_up()'s, per session slot */
+	int servers;			/* lending now */
+	bool stuck;			/* no room anywhere: no more copies this pass */
+	bool grace;			/* a silent server's copies to look at again */
+	unsigned int degraded, leaving, lost, moved;
+};
+
+/*
+ * Extent @ext, at phase 0 of a pass: make a copy it lost again, or say
+ * it lost every copy. At phase 1: move a copy off a server that is
+ * leaving, and count it.
+ */
+static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
+			    unsigned int phase)
+{
+	struct memx_extent *e = &dev->extents[ext];
+	unsigned int state = atomic_read(&e->state);
+	unsigned int n, stay;
+	bool mine;
+	int err;
+
+	if (!(state & MEMX_EXT_PLACED))
+		return;
+	memx_extent_copies(dev, e, p->up, &p->grace, &n, &stay);
+	if (stay == dev->replicas)
+		return;
+	if (!n) {
+		p->degraded += phase;
+		if (phase || (state & MEMX_EXT_LOST) || !memx_extent_gone(dev, e))
+			return;
+		atomic_or(MEMX_EXT_LOST, &e->state);
+		atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
+		if (++p->lost <= MEMX_LOST_NAMED)
+			pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
+			       dev->disk->disk_name, ext, ext);
+		return;
+	}
+	/*
+	 * Short of copies at phase 0, only moving at phase 1; and unless every
+	 * server that stays holds a copy, or none has room.
+	 */
+	mine = phase ? n == dev->replicas : n < dev->replicas;
+	if (mine && stay < p->servers && !p->stuck) {
+		err = memx_repair_extent(dev, ext, p->up, &p->grace);
+		if (err) {
+			/* No room anywhere (stop this pass), or the extent changed. */
+			p->stuck |= err != -EAGAIN;
+			p->grace |= err == -EAGAIN;
+		} else {
+			p->moved += phase;
+			msleep(MEMX_REPAIR_PAUSE_MS);
+			memx_extent_copies(dev, e, p->up, &p->grace, &n, &stay);
+		}
+	}
+	if (phase) {
+		p->degraded += n < dev->replicas;
+		p->leaving += stay < n;
+	}
+}
+
 /**
  * memx_repair_work() - bring every extent back to its number of copies
  * @work: the device's repair_work
  *
  * Runs when a server goes, restarts or is leaving, when a session is lost
- * or a copy misses a write, and again while extents stay short of copies
- * and a server may have room.
+ * or a copy misses a write, at each renewal a leaving server answers, and
+ * again while extents stay short of copies and a server may have room.
  */
 void memx_repair_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
-	u8 up[MEMX_MAX_SESSIONS + 1] = {};
-	unsigned int degraded = 0, leaving = 0, lost = 0;
-	bool stuck = false, grace = false;
-	u64 room;
-	int servers = memx_servers_known(dev, &room), err;
-	u64 ext;
+	struct memx_pass pass = {}, *p = &pass;
+	unsigned int phase;
+	u64 room, ext;
 
-	for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++) {
-		struct memx_extent *e = &dev->extents[ext];
-		unsigned int state = atomic_read(&e->state);
-		unsigned int n, stay;
-
-		if (!(state & MEMX_EXT_PLACED))
-			continue;
-		memx_extent_copies(dev, e, up, &grace, &n, &stay);
-		if (stay == dev->replicas)
-			continue;
-		if (!n) {
-			degraded++;
-			if (!(state & MEMX_EXT_LOST) && memx_extent_gone(dev, e)) {
-				atomic_or(MEMX_EXT_LOST, &e->state);
-				atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
-				if (++lost <= MEMX_LOST_NAMED)
-					pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
-					       dev->disk->disk_name, ext, ext);
-			}
-			continue;
-		}
-		/* Unless every server that stays holds a copy, or none had room this pass. */
-		if (stay < servers && !stuck) {
-			err = memx_repair_extent(dev, ext, up, &grace);
-			if (err) {
-				/* No room anywhere (stop this pass), or the extent changed. */
-				stuck |= err != -EAGAIN;
-				grace |= err == -EAGAIN;
-			} else {
-				msleep(MEMX_REPAIR_PAUSE_MS);
-				memx_extent_copies(dev, e, up, &grace, &n, &stay);
-			}
-		}
-		degraded += n < dev->replicas;
-		leaving += stay < n;
+	p->servers = memx_servers_known(dev, &room);
+	/* Lost copies first: a move must not take the room one of them needs. */
+	for (phase = 0; phase < 2; phase++) {
+		for (ext = 0; ext < dev->nr_extents && !READ_ONCE(dev->stopping); ext++)
+			memx_repair_one(dev, p, ext, phase);
 	}
-	if (lost > MEMX_LOST_NAMED)
+	if (p->lost > MEMX_LOST_NAMED)
 		pr_err("%s: %u more extents lost every copy (%u in this pass)\n",
-		       dev->disk->disk_name, lost - MEMX_LOST_NAMED, lost);
-	if (leaving && !stuck && !grace)
+		       dev->disk->disk_name, p->lost - MEMX_LOST_NAMED, p->lost);
+	/* Said once while extents stay; again if they do after some moved. */
+	if (p->leaving && !p->moved && !dev->leaving_said && !READ_ONCE(dev->stopping)) {
 		pr_warn("%s: %u extents wait to leave a server that is leaving: every other server holds a copy, or has no room\n",
-			dev->disk->disk_name, leaving);
-	atomic_set(&dev->degraded, degraded);
-	atomic_set(&dev->leaving, leaving);
+			dev->disk->disk_name, p->leaving);
+		dev->leaving_said = true;
+	} else if (!p->leaving || p->moved) {
+		dev->leaving_said = false;
+	}
+	atomic_set(&dev->degraded, p->degraded);
+	atomic_set(&dev->leaving, p->leaving);
 	if (!READ_ONCE(dev->stopping))
 		memx_sessions_leave_moved(dev);
 	/* Look again for room, and once a silent server's grace is over. */
-	if (stuck || grace) {
+	if (p->stuck || p->grace) {
 		spin_lock_bh(&dev->wait_lock);
 		if (!dev->stopping)
 			queue_delayed_work(memx_repair_wq, &dev->repair_work,

@@ -79,6 +79,36 @@ module_param_cb(drain, &memx_drain_ops, &drain, 0644);
 MODULE_PARM_DESC(drain,
 		 "1: leave: clients move their pages elsewhere, then rmmod may go ahead; 0: lend again");
 
+/* End every session now, from the evict parameter: what they hold is dropped. */
+static int memx_evict_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	bool evict;
+	int err = kstrtobool(val, &evict);
+
+	if (err)
+		return err;
+	if (!evict)
+		return 0;
+	mutex_lock(&memx_drain_lock);
+	if (!memx_running) {
+		mutex_unlock(&memx_drain_lock);
+		return -EINVAL;
+	}
+	n = memx_store_evict();
+	pr_warn("evicted %u sessions: what their clients held here is dropped\n", n);
+	memx_advertise();
+	mutex_unlock(&memx_drain_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops memx_evict_ops = {
+	.set = memx_evict_set,
+};
+module_param_cb(evict, &memx_evict_ops, NULL, 0200);
+MODULE_PARM_DESC(evict,
+		 "1: end every session now, dropping what clients hold here (after drain, when one does not move its pages)");
+
 static atomic64_t memx_srv_stats[MEMX_SRV_STAT_NR];
 static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_READS] = "reads",
@@ -133,11 +163,9 @@ static void memx_drain_report(void)
 {
 	u64 held = memx_store_granted();
 
-	mutex_lock(&memx_drain_lock);
-	if (!memx_store_leaving() || !memx_drain_held) {
-		mutex_unlock(&memx_drain_lock);
+	lockdep_assert_held(&memx_drain_lock);
+	if (!memx_store_leaving() || !memx_drain_held)
 		return;
-	}
 	if (!held) {
 		pr_info("left: no client data here any more; rmmod memx_server may go ahead\n");
 	} else if (held != memx_drain_held) {
@@ -148,7 +176,6 @@ static void memx_drain_report(void)
 		memx_drain_since = jiffies;
 	}
 	memx_drain_held = held;
-	mutex_unlock(&memx_drain_lock);
 }
 
 /* Every second: end expired sessions, update the load, advertise what changed. */
@@ -160,8 +187,11 @@ static void memx_housekeeping_work(struct work_struct *work)
 	memx_served_before = served;
 	memx_load = (3 * memx_load + rate) / 4;
 	memx_sessions_expire();
+	/* What is advertised follows the drain parameter's last write. */
+	mutex_lock(&memx_drain_lock);
 	memx_drain_report();
 	memx_advertise();
+	mutex_unlock(&memx_drain_lock);
 	schedule_delayed_work(&memx_housekeeping, msecs_to_jiffies(MEMX_HOUSEKEEPING_MS));
 }
 
@@ -223,6 +253,11 @@ static int __init memx_server_init(void)
 	schedule_delayed_work(&memx_housekeeping, msecs_to_jiffies(MEMX_HOUSEKEEPING_MS));
 	mutex_lock(&memx_drain_lock);
 	memx_running = true;
+	/* Asked to leave while loading. */
+	if (drain) {
+		memx_store_leave(true);
+		memx_advertise();
+	}
 	mutex_unlock(&memx_drain_lock);
 	pr_info("lending up to %lu MiB\n", cap);
 	return 0;

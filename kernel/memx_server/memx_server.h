@@ -144,6 +144,7 @@ u64 memx_store_granted(void);
 unsigned int memx_store_sessions(void);
 void memx_store_leave(bool leave);
 bool memx_store_leaving(void);
+unsigned int memx_store_evict(void);
 void memx_store_show(struct seq_file *m);
 
 /* serve.c */

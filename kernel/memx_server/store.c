@@ -34,7 +34,8 @@ static bool memx_leaving;		/* no new memory for anyone */
 /*
  * Set what is set aside for sessions. While any is, the module is in
  * use: rmmod is refused rather than dropping pages clients trusted us
- * with (they move them away when we leave). Store lock held.
+ * with (they move them away when we leave). Store lock held; a caller
+ * that sets more aside holds a reference of its own (memx_store_enter()).
  */
 static void memx_granted_set(u64 pages)
 {
@@ -47,6 +48,28 @@ static void memx_granted_set(u64 pages)
 
 static void memx_release_worker(struct work_struct *work);
 static DECLARE_WORK(memx_release_work, memx_release_worker);
+
+/*
+ * Before setting memory aside: refused while leaving, or while the module
+ * is being unloaded (a JOIN that came as rmmod began takes nothing). On
+ * success the store lock is held, with a reference on the module, until
+ * memx_store_done().
+ */
+static int memx_store_enter(void)
+{
+	mutex_lock(&memx_store_lock);
+	if (memx_leaving || !try_module_get(THIS_MODULE)) {
+		mutex_unlock(&memx_store_lock);
+		return -ESHUTDOWN;
+	}
+	return 0;
+}
+
+static void memx_store_done(void)
+{
+	mutex_unlock(&memx_store_lock);
+	module_put(THIS_MODULE);
+}
 
 static void memx_chunk_free(struct memx_chunk *c)
 {
@@ -108,15 +131,13 @@ static void memx_session_free(struct memx_session *s)
 	kfree(s);
 }
 
-/* Add @n chunks at the end of @s; the store lock held. */
+/* Add @n chunks at the end of @s; inside memx_store_enter(). */
 static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 {
 	unsigned long i, end = s->end_chunks;
 	struct memx_chunk *c;
 	int err;
 
-	if (memx_leaving)
-		return -ESHUTDOWN;
 	if ((u64)n * MEMX_CHUNK_PAGES > memx_capacity - memx_granted)
 		return -ENOSPC;
 	for (i = 0; i < n; i++) {
@@ -213,7 +234,12 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 	s->lease_ms = lease_ms;
 	s->last_used = jiffies;
 
-	mutex_lock(&memx_store_lock);
+	/* Refused, the client's older session is kept: it is not replaced. */
+	err = memx_store_enter();
+	if (err) {
+		kfree(s);
+		return err;
+	}
 	list_for_each_entry_safe(old, tmp, &memx_session_list, list) {
 		if (memx_owner_equal(&old->owner, who) && old->client_id == client_id) {
 			memx_session_unlink(old);
@@ -229,7 +255,7 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 		list_add_tail(&s->list, &memx_session_list);
 		memx_nr_sessions++;
 	}
-	mutex_unlock(&memx_store_lock);
+	memx_store_done();
 
 	if (!list_empty(&replaced)) {
 		synchronize_rcu();
@@ -265,14 +291,16 @@ int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *tota
 
 	if (!pages || pages > memx_capacity)
 		return -EINVAL;
-	mutex_lock(&memx_store_lock);
+	err = memx_store_enter();
+	if (err)
+		return err;
 	s = memx_session_find(id, who);
 	err = s ? memx_session_add_chunks(s, DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES)) : -ENOENT;
 	if (s) {
 		s->last_used = jiffies;
 		*total = memx_session_pages(s);
 	}
-	mutex_unlock(&memx_store_lock);
+	memx_store_done();
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_grow);
@@ -501,6 +529,38 @@ void memx_store_leave(bool leave)
 	mutex_unlock(&memx_store_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_leave);
+
+/**
+ * memx_store_evict() - end every session now, dropping what clients hold here
+ *
+ * For an operator whose server must go although a client does not move
+ * its pages away: those clients learn the sessions are gone (E_SESSION)
+ * and make the copies again elsewhere, where they have other copies.
+ *
+ * Context: process; may sleep.
+ * Return: the number of sessions ended.
+ */
+unsigned int memx_store_evict(void)
+{
+	struct memx_session *s, *tmp;
+	LIST_HEAD(evicted);
+	unsigned int n = 0;
+
+	mutex_lock(&memx_store_lock);
+	list_for_each_entry_safe(s, tmp, &memx_session_list, list) {
+		memx_session_unlink(s);
+		list_add(&s->list, &evicted);
+		n++;
+	}
+	mutex_unlock(&memx_store_lock);
+	if (!n)
+		return 0;
+	synchronize_rcu();
+	list_for_each_entry_safe(s, tmp, &evicted, list)
+		memx_session_free(s);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_evict);
 
 /* Whether this server is leaving: renewals say so to every client. */
 bool memx_store_leaving(void)

@@ -205,16 +205,16 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
 
 	spin_lock_bh(&peer->lock);
 	if (peer->server && peer->server_id != id) {
-		pr_info("server %pM (%s) restarted (id %08x -> %08x)\n", src,
-			rmap_tenant_name(peer->tenant), peer->server_id, id);
+		pr_info_ratelimited("server %pM (%s) restarted (id %08x -> %08x)\n", src,
+				    rmap_tenant_name(peer->tenant), peer->server_id, id);
 		event = RMAP_SERVER_RESTARTED;
 	} else if (!peer->server) {
 		pr_info("server %pM (%s) appeared: %llu pages\n", src,
 			rmap_tenant_name(peer->tenant), capacity);
 		event = RMAP_SERVER_UP;
 	} else if (!capacity != !peer->capacity_pages) {
-		pr_info("server %pM (%s) %s\n", src, rmap_tenant_name(peer->tenant),
-			capacity ? "lends again" : "is leaving");
+		pr_info_ratelimited("server %pM (%s) %s\n", src, rmap_tenant_name(peer->tenant),
+				    capacity ? "lends again" : "is leaving");
 		event = capacity ? RMAP_SERVER_UP : RMAP_SERVER_LEAVING;
 	}
 	peer->server = true;

@@ -294,6 +294,9 @@ static void memx_store_leave_refuses(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, memx_store_leaving());
 	KUNIT_EXPECT_EQ(test, memx_session_create(&client_b, 2, 1, 30000, &t), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, memx_session_grow(id, &client_a, 1, &total), -ESHUTDOWN);
+	/* A rejoin refused replaces nothing: the session and its pages stay. */
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &t), -ESHUTDOWN);
+	KUNIT_EXPECT_TRUE(test, memx_store_has(id, &client_a));
 	/* What it holds stays, and is served. */
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), (u64)MEMX_CHUNK_PAGES);
 	rcu_read_lock();
@@ -306,6 +309,24 @@ static void memx_store_leave_refuses(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, memx_store_leaving());
 	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 1, 30000, &t), 0);
 	KUNIT_EXPECT_EQ(test, memx_session_destroy(t->id, &client_b), 0);
+}
+
+/* Every session ended at once, for a server that must go now. */
+static void memx_store_evicts(struct kunit *test)
+{
+	struct memx_session *a, *b;
+	u32 id_a, id_b;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &a), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 2 * MEMX_CHUNK_PAGES, 30000, &b),
+			0);
+	id_a = a->id;
+	id_b = b->id;
+	KUNIT_EXPECT_EQ(test, memx_store_evict(), 2U);
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_a, &client_a));
+	KUNIT_EXPECT_FALSE(test, memx_store_has(id_b, &client_b));
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_store_evict(), 0U);
 }
 
 static struct kunit_case memx_store_cases[] = {
@@ -322,6 +343,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_write_order),
 	KUNIT_CASE(memx_store_page_range),
 	KUNIT_CASE(memx_store_leave_refuses),
+	KUNIT_CASE(memx_store_evicts),
 	{}
 };
 
