@@ -582,8 +582,10 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	}
 	if (req->resp_status != RMAP_E_SESSION || atomic_xchg(&s->lost, 1))
 		return;
-	pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
-	       s->id, s->mac, atomic64_read(&s->used));
+	/* A leaving server that took a LEAVE whose answer we missed lost nothing. */
+	if (!atomic_read(&s->leaving) || atomic64_read(&s->used))
+		pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
+		       s->id, s->mac, atomic64_read(&s->used));
 	memx_repair_kick(s->dev);
 }
 

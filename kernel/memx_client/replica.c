@@ -483,8 +483,12 @@ void memx_repair_work(struct work_struct *work)
 	if (p->lost > MEMX_LOST_NAMED)
 		pr_err("%s: %u more extents lost every copy (%u in this pass)\n",
 		       dev->disk->disk_name, p->lost - MEMX_LOST_NAMED, p->lost);
-	/* Said once while extents stay; again if they do after some moved. */
-	if (p->leaving && !p->moved && !dev->leaving_said && !READ_ONCE(dev->stopping)) {
+	/*
+	 * Said once while extents stay (not while a copy was only busy, or a
+	 * server silent); again if they do after some moved.
+	 */
+	if (p->leaving && !p->moved && !p->grace && !dev->leaving_said &&
+	    !READ_ONCE(dev->stopping)) {
 		pr_warn("%s: %u extents wait to leave a server that is leaving: every other server holds a copy, or has no room\n",
 			dev->disk->disk_name, p->leaving);
 		dev->leaving_said = true;

@@ -130,6 +130,8 @@ int memx_store_init(u64 capacity_pages);
 void memx_store_exit(void);
 void memx_store_sync(void);
 struct memx_session *memx_session_find(u32 id, const struct memx_owner *who);
+int memx_session_join(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
+		      u32 *id, u64 *granted);
 int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out);
 int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total);

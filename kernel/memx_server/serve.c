@@ -275,7 +275,6 @@ static void memx_ctl_apply(struct memx_ctl *c)
 {
 	const struct rmap_join *j = &c->req.join;
 	u32 id = be32_to_cpu(c->req.session);
-	struct memx_session *s;
 	u64 total = 0;
 	int err;
 
@@ -290,16 +289,16 @@ static void memx_ctl_apply(struct memx_ctl *c)
 		u32 lease = be32_to_cpu(j->lease_ms) ?: MEMX_LEASE_DEFAULT_MS;
 
 		lease = clamp(lease, MEMX_LEASE_MIN_MS, MEMX_LEASE_MAX_MS);
-		err = memx_session_create(&c->who, be64_to_cpu(j->client_id),
-					  be64_to_cpu(j->pages), lease, &s);
+		err = memx_session_join(&c->who, be64_to_cpu(j->client_id),
+					be64_to_cpu(j->pages), lease, &id, &total);
 		if (!err) {
 			/* The answer's header carries the new session's id. */
-			c->req.session = cpu_to_be32(s->id);
-			c->ans.pages = cpu_to_be64(memx_session_pages(s));
+			c->req.session = cpu_to_be32(id);
+			c->ans.pages = cpu_to_be64(total);
 			c->ans.lease_ms = cpu_to_be32(lease);
 			pr_info_ratelimited("session %08x for %pM (%s): %llu pages, lease %u ms\n",
-					    s->id, c->who.mac, rmap_tenant_name(c->who.tenant),
-					    memx_session_pages(s), lease);
+					    id, c->who.mac, rmap_tenant_name(c->who.tenant),
+					    total, lease);
 		}
 		memx_srv_count(MEMX_SRV_JOINS);
 	}

@@ -203,19 +203,12 @@ struct memx_session *memx_session_find(u32 id, const struct memx_owner *who)
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
 
-/**
- * memx_session_create() - set memory aside for a new session
- * @who: the client, under its tenant
- * @client_id: its id; an older session of the same client and id is replaced
- * @pages: pages asked for (rounded up to whole chunks)
- * @lease_ms: the session ends after this long without a request
- * @out: the new session
- *
- * Context: process; may sleep.
- * Return: 0, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving.
+/*
+ * Set memory aside for a new session; what the caller is told of it is
+ * read under the store lock (once it is dropped, evict may end it).
  */
-int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
-			struct memx_session **out)
+static int memx_session_new(const struct memx_owner *who, u64 client_id, u64 pages,
+			    u32 lease_ms, struct memx_session **out, u32 *id, u64 *granted)
 {
 	unsigned int need = DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES);
 	struct memx_session *s, *old, *tmp;
@@ -232,7 +225,6 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 	s->owner = *who;
 	s->client_id = client_id;
 	s->lease_ms = lease_ms;
-	s->last_used = jiffies;
 
 	/* Refused, the client's older session is kept: it is not replaced. */
 	err = memx_store_enter();
@@ -251,9 +243,12 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 		do {
 			s->id = get_random_u32();
 		} while (!s->id || memx_session_lookup(s->id));
+		s->last_used = jiffies;
 		hash_add_rcu(memx_sessions, &s->hnode, s->id);
 		list_add_tail(&s->list, &memx_session_list);
 		memx_nr_sessions++;
+		*id = s->id;
+		*granted = memx_session_pages(s);
 	}
 	memx_store_done();
 
@@ -269,8 +264,46 @@ int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, 
 		memx_session_free(s);
 		return err;
 	}
-	*out = s;
+	if (out)
+		*out = s;
 	return 0;
+}
+
+/**
+ * memx_session_join() - set memory aside for a new session, for a JOIN
+ * @who: the client, under its tenant
+ * @client_id: its id; an older session of the same client and id is replaced
+ * @pages: pages asked for (rounded up to whole chunks)
+ * @lease_ms: the session ends after this long without a request
+ * @id: set to the new session's id
+ * @granted: set to its pages
+ *
+ * Context: process; may sleep.
+ * Return: 0, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving.
+ */
+int memx_session_join(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
+		      u32 *id, u64 *granted)
+{
+	return memx_session_new(who, client_id, pages, lease_ms, NULL, id, granted);
+}
+
+/**
+ * memx_session_create() - memx_session_join(), and the session itself
+ * @who: the client, under its tenant
+ * @client_id: its id
+ * @pages: pages asked for
+ * @lease_ms: its lease
+ * @out: the new session, for a caller that no evict can race (KUnit)
+ *
+ * Return: as memx_session_join().
+ */
+int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
+			struct memx_session **out)
+{
+	u32 id;
+	u64 granted;
+
+	return memx_session_new(who, client_id, pages, lease_ms, out, &id, &granted);
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_create);
 
