@@ -644,14 +644,6 @@ EXPORT_SYMBOL_IF_KUNIT(memx_store_sync);
 /* Free every session; the receive path no longer calls in. */
 void memx_store_exit(void)
 {
-	struct memx_session *s, *tmp;
-
 	memx_store_sync();
-
-	mutex_lock(&memx_store_lock);
-	list_for_each_entry_safe(s, tmp, &memx_session_list, list) {
-		memx_session_unlink(s);
-		memx_session_free(s);
-	}
-	mutex_unlock(&memx_store_lock);
+	memx_store_evict();
 }
