@@ -24,6 +24,8 @@
 
 /* By default a server lends this share of the memory available at load. */
 #define MEMX_SERVER_DEFAULT_SHARE_PCT	50
+/* By default the host keeps this share of its RAM from ever being lent. */
+#define MEMX_SERVER_DEFAULT_RESERVE_DIV	32
 #define MEMX_HOUSEKEEPING_MS		1000
 /* While leaving, how often to say what still has nowhere to go. */
 #define MEMX_DRAIN_REPORT_MS		60000
@@ -32,6 +34,13 @@ static uint capacity_mb;
 module_param(capacity_mb, uint, 0444);
 MODULE_PARM_DESC(capacity_mb,
 		 "MiB of RAM to lend (default: half of the memory available at load)");
+
+static uint reserve_mb;
+module_param(reserve_mb, uint, 0444);
+MODULE_PARM_DESC(reserve_mb,
+		 "MiB the host keeps available for itself: below it, clients are asked to move pages away (default: 1/32 of RAM)");
+static u64 memx_reserve_pages;
+static bool memx_squeezed;	/* below the reserve, clients asked to move */
 
 static bool drain;
 /* The parameter's writes and the housekeeping's report of them. */
@@ -121,6 +130,8 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_RELEASED] = "released_chunks",
 	[MEMX_SRV_FULL] = "refused_full",
 	[MEMX_SRV_LEAVING] = "refused_leaving",
+	[MEMX_SRV_RESERVE] = "refused_reserve",
+	[MEMX_SRV_SHED] = "sessions_shed",
 	[MEMX_SRV_ERRORS] = "errors",
 	[MEMX_SRV_CTL_BUSY] = "ctl_busy",
 };
@@ -149,13 +160,44 @@ static u64 memx_served(void)
 
 static void memx_advertise(void)
 {
-	u64 cap = memx_store_capacity();
+	u64 granted = memx_store_granted();
+	u64 room = memx_store_room();
 
-	/* Nothing to lend: clients move what they hold here elsewhere. */
+	/*
+	 * Nothing to lend: clients move what they hold here elsewhere. While
+	 * the host needs its memory, what it can honour is what it lends.
+	 */
 	if (memx_store_leaving())
 		rmap_advertise(0, 0, memx_load);
 	else
-		rmap_advertise(cap, cap - memx_store_granted(), memx_load);
+		rmap_advertise(min(memx_store_capacity(), granted + room), room, memx_load);
+}
+
+/*
+ * The host's own use grew into its reserve: ask clients to move sessions
+ * away until it would be whole again with half as much to spare, and
+ * tell them to stay once it is. Pages are never dropped for it.
+ */
+static void memx_squeeze_check(void)
+{
+	u64 avail = si_mem_available();
+	u64 asked, target = memx_reserve_pages + memx_reserve_pages / 2;
+
+	if (avail < memx_reserve_pages) {
+		if (!memx_squeezed)
+			pr_warn("host memory low: %llu MiB available, %u MiB kept for the host: clients are asked to move pages elsewhere\n",
+				avail >> (20 - PAGE_SHIFT), reserve_mb);
+		memx_squeezed = true;
+		asked = memx_store_shed(target - avail);
+		if (asked)
+			pr_info("asked clients to move %llu MiB elsewhere\n",
+				asked >> (20 - PAGE_SHIFT));
+	} else if (memx_squeezed && avail >= target) {
+		memx_squeezed = false;
+		memx_store_shed(0);
+		pr_info("host memory back: %llu MiB available; clients may stay\n",
+			avail >> (20 - PAGE_SHIFT));
+	}
 }
 
 /* While leaving: say when the last client page is gone, or what stays. */
@@ -187,6 +229,7 @@ static void memx_housekeeping_work(struct work_struct *work)
 	memx_served_before = served;
 	memx_load = (3 * memx_load + rate) / 4;
 	memx_sessions_expire();
+	memx_squeeze_check();
 	/* What is advertised follows the drain parameter's last write. */
 	mutex_lock(&memx_drain_lock);
 	memx_drain_report();
@@ -220,6 +263,7 @@ DEFINE_SHOW_ATTRIBUTE(memx_sessions);
 static int __init memx_server_init(void)
 {
 	unsigned long avail_mb = si_mem_available() >> (20 - PAGE_SHIFT);
+	unsigned long ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
 	unsigned long cap = capacity_mb;
 	int err;
 
@@ -234,12 +278,21 @@ static int __init memx_server_init(void)
 		       capacity_mb, avail_mb);
 		return -EINVAL;
 	}
+	if (!reserve_mb)
+		reserve_mb = max(ram_mb / MEMX_SERVER_DEFAULT_RESERVE_DIV, 1UL);
+	if (reserve_mb >= ram_mb) {
+		pr_err("reserve_mb=%u: must be less than the host's %lu MiB of RAM\n",
+		       reserve_mb, ram_mb);
+		return -EINVAL;
+	}
+	memx_reserve_pages = (u64)reserve_mb << (20 - PAGE_SHIFT);
 	err = memx_store_init((u64)cap << (20 - PAGE_SHIFT));
 	if (err) {
 		pr_err("capacity_mb=%lu: less than one %lu KiB chunk\n", cap,
 		       MEMX_CHUNK_PAGES * PAGE_SIZE / 1024);
 		return err;
 	}
+	memx_store_reserve(memx_reserve_pages);
 	err = memx_serve_init();
 	if (err) {
 		pr_err("another memory server is attached to rmap_proto\n");
@@ -259,7 +312,8 @@ static int __init memx_server_init(void)
 		memx_advertise();
 	}
 	mutex_unlock(&memx_drain_lock);
-	pr_info("lending up to %lu MiB\n", cap);
+	pr_info("lending up to %lu MiB, keeping %u MiB available for the host\n", cap,
+		reserve_mb);
 	return 0;
 }
 

@@ -66,6 +66,7 @@ struct memx_session {
 	u64 discards;
 	u64 stale;
 	u64 wseq_max;		/* highest write number taken */
+	bool shed;		/* its client is asked to move it: the host needs memory */
 };
 
 /*
@@ -96,6 +97,8 @@ enum memx_srv_stat {
 	MEMX_SRV_RELEASED,	/* chunks given back by whole-chunk DISCARDs */
 	MEMX_SRV_FULL,		/* JOINs refused for want of room (E_NOSPC) */
 	MEMX_SRV_LEAVING,	/* JOINs refused while leaving (E_LEAVING) */
+	MEMX_SRV_RESERVE,	/* of those full: the host's reserve would be cut into */
+	MEMX_SRV_SHED,		/* sessions whose clients were asked to move them */
 	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
 	MEMX_SRV_CTL_BUSY,	/* JOINs and LEAVEs refused: too many waiting */
 	MEMX_SRV_STAT_NR,
@@ -147,6 +150,9 @@ unsigned int memx_store_sessions(void);
 void memx_store_leave(bool leave);
 bool memx_store_leaving(void);
 unsigned int memx_store_evict(void);
+void memx_store_reserve(u64 pages);
+u64 memx_store_room(void);
+u64 memx_store_shed(u64 pages);
 void memx_store_show(struct seq_file *m);
 
 /* serve.c */

@@ -193,8 +193,9 @@ static void memx_ctl_trim(void)
 
 /*
  * JOIN renewing a session's lease: answered at once. While this server
- * is leaving, the answer says so (E_LEAVING): the session and its lease
- * stay, and its client moves what it holds here elsewhere.
+ * is leaving, or its host needs the session's memory back, the answer
+ * says so (E_LEAVING): the session and its lease stay, and its client
+ * moves what it holds here elsewhere.
  */
 static void memx_serve_renew(const struct rmap_msg *msg)
 {
@@ -212,7 +213,8 @@ static void memx_serve_renew(const struct rmap_msg *msg)
 	ans = h->join;
 	ans.pages = cpu_to_be64(memx_session_pages(s));
 	ans.lease_ms = cpu_to_be32(s->lease_ms);
-	rmap_reply(msg, memx_store_leaving() ? RMAP_E_LEAVING : RMAP_OK, &ans, NULL, 0, 0);
+	rmap_reply(msg, memx_store_leaving() || READ_ONCE(s->shed) ? RMAP_E_LEAVING : RMAP_OK,
+		   &ans, NULL, 0, 0);
 }
 
 static void memx_serve_control(const struct rmap_msg *msg)

@@ -30,6 +30,7 @@ static u64 memx_capacity;		/* pages, in whole chunks */
 static u64 memx_granted;		/* pages set aside for sessions */
 static unsigned int memx_nr_sessions;
 static bool memx_leaving;		/* no new memory for anyone */
+static u64 memx_reserve;		/* pages of the host's own never lent */
 
 /*
  * Set what is set aside for sessions. While any is, the module is in
@@ -140,6 +141,10 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 
 	if ((u64)n * MEMX_CHUNK_PAGES > memx_capacity - memx_granted)
 		return -ENOSPC;
+	if ((u64)n * MEMX_CHUNK_PAGES > memx_store_room()) {
+		memx_srv_count(MEMX_SRV_RESERVE);
+		return -ENOSPC;
+	}
 	for (i = 0; i < n; i++) {
 		c = memx_chunk_alloc();
 		if (!c) {
@@ -594,6 +599,82 @@ unsigned int memx_store_evict(void)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_evict);
+
+/**
+ * memx_store_reserve() - keep memory for the host's own use
+ * @pages: never lend what would leave the host less than this available
+ */
+void memx_store_reserve(u64 pages)
+{
+	WRITE_ONCE(memx_reserve, pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_reserve);
+
+/**
+ * memx_store_room() - pages that may be lent now
+ *
+ * Return: what is left of the capacity, less what the host needs to keep
+ * its reserve (its own use may have grown since the server loaded).
+ */
+u64 memx_store_room(void)
+{
+	u64 avail = si_mem_available();
+	u64 reserve = READ_ONCE(memx_reserve);
+	u64 left = memx_capacity - READ_ONCE(memx_granted);
+
+	return avail > reserve ? min(left, avail - reserve) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_room);
+
+/* The session not yet asked to move that holds the most, if any holds any. */
+static struct memx_session *memx_store_biggest_kept(void)
+{
+	struct memx_session *s, *big = NULL;
+
+	list_for_each_entry(s, &memx_session_list, list) {
+		if (!s->shed && s->held_chunks && (!big || s->held_chunks > big->held_chunks))
+			big = s;
+	}
+	return big;
+}
+
+/**
+ * memx_store_shed() - ask clients to move memory away, for the host's sake
+ * @pages: what the host needs back; 0 when it needs nothing any more
+ *
+ * Sessions are asked, those holding the most first, until the sessions
+ * asked hold @pages: their renewals are answered E_LEAVING, and their
+ * clients move what they hold elsewhere and leave them. Nothing is
+ * dropped; with 0, clients are told to stay at their next renewal.
+ *
+ * Context: process; may sleep.
+ * Return: pages held by the sessions newly asked.
+ */
+u64 memx_store_shed(u64 pages)
+{
+	struct memx_session *s;
+	u64 asked = 0, added = 0;
+
+	mutex_lock(&memx_store_lock);
+	list_for_each_entry(s, &memx_session_list, list) {
+		if (!pages)
+			WRITE_ONCE(s->shed, false);
+		else if (s->shed)
+			asked += memx_session_held(s);
+	}
+	while (asked < pages) {
+		s = memx_store_biggest_kept();
+		if (!s)
+			break;
+		WRITE_ONCE(s->shed, true);
+		memx_srv_count(MEMX_SRV_SHED);
+		asked += memx_session_held(s);
+		added += memx_session_held(s);
+	}
+	mutex_unlock(&memx_store_lock);
+	return added;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_shed);
 
 /* Whether this server is leaving: renewals say so to every client. */
 bool memx_store_leaving(void)

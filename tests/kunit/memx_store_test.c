@@ -8,10 +8,13 @@
  * when they end, or a chunk's when a whole-chunk DISCARD releases it.
  * Also the write-ordering rule that keeps a late resend from undoing a
  * later write, and a server that is leaving: it sets nothing more aside,
- * and keeps what its sessions hold until they end.
+ * and keeps what its sessions hold until they end. A host that needs its
+ * memory back lends nothing into its reserve, and asks the sessions
+ * holding the most to move, as few as cover what it needs.
  */
 #include <kunit/test.h>
 #include <linux/highmem.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 
 #include "../../kernel/memx_server/memx_server.h"
@@ -329,6 +332,47 @@ static void memx_store_evicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_store_evict(), 0U);
 }
 
+/* A host whose own use grew into its reserve lends nothing more. */
+static void memx_store_keeps_reserve(struct kunit *test)
+{
+	struct memx_session *s;
+
+	KUNIT_EXPECT_LE(test, memx_store_room(), memx_store_capacity() - memx_store_granted());
+	memx_store_reserve(totalram_pages());
+	KUNIT_EXPECT_EQ(test, memx_store_room(), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+	memx_store_reserve(0);
+	KUNIT_EXPECT_GT(test, memx_store_room(), 0ULL);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &s), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(s->id, &client_a), 0);
+}
+
+/* The sessions holding the most are asked to move first, and only as many as needed. */
+static void memx_store_sheds_biggest_first(struct kunit *test)
+{
+	struct memx_session *a, *b;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 1, 30000, &a), 0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 3 * MEMX_CHUNK_PAGES, 30000, &b),
+			0);
+	KUNIT_EXPECT_EQ(test, memx_store_shed(1), 3ULL * MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(b->shed));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(a->shed));
+	/* Already asked for: nobody more. */
+	KUNIT_EXPECT_EQ(test, memx_store_shed(3 * MEMX_CHUNK_PAGES), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_store_shed(4 * MEMX_CHUNK_PAGES), (u64)MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(a->shed));
+	KUNIT_EXPECT_EQ(test, memx_store_shed(100 * MEMX_CHUNK_PAGES), 0ULL);
+	/* Nothing was dropped for it. */
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 4ULL * MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_store_shed(0), 0ULL);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(a->shed));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(b->shed));
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(a->id, &client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(b->id, &client_b), 0);
+}
+
 static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_empty_at_start),
 	KUNIT_CASE(memx_store_whole_chunks),
@@ -344,6 +388,8 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_page_range),
 	KUNIT_CASE(memx_store_leave_refuses),
 	KUNIT_CASE(memx_store_evicts),
+	KUNIT_CASE(memx_store_keeps_reserve),
+	KUNIT_CASE(memx_store_sheds_biggest_first),
 	{}
 };
 

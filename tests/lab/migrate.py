@@ -1,26 +1,33 @@
-"""A client VM live-migrated mid-swap. The client (a standalone guest:
-QEMU does not migrate one with 9p mounts) swaps a sort three times the
-memory its job may hold onto a memx device with two copies of each
-extent, on srv1 and srv2. Once the job is deep in swap, the lab moves the
-VM to a new QEMU process on another bridge port, as a live migration
-between hosts of one LAN does: same MAC, new port, a pause of up to a
-second. The sort finishes verified, with no I/O error, no session lost
-and every extent with its copies; the servers get all their memory back
-when the client leaves."""
+"""A client VM live-migrated mid-swap, then a server's host squeezed.
+
+The client (a standalone guest: QEMU does not migrate one with 9p
+mounts) swaps a sort three times the memory its job may hold onto a
+memx device with two copies of each extent, on three servers. Once the
+job is deep in swap, the lab moves the VM to a new QEMU process on
+another bridge port, as a live migration between hosts of one LAN does:
+same MAC, new port, a pause of up to a second. Then srv1's own use grows
+into the memory its host keeps (reserve_mb): it asks the client to move
+its pages, the client moves copies to srv2 and srv3 until srv1's host is
+whole again, and nobody on srv1 is OOM-killed. The sort finishes
+verified, with no I/O error and every extent with its two copies; the
+servers get all their memory back when the client leaves."""
 
 import re
 
 KERNELS = ["stock"]
-TIMEOUT = {"stock": 900, "debug": 2400}
+TIMEOUT = {"stock": 1200, "debug": 2400}
 
 
 def run(lab):
-    lab.guest("srv1", role="memx-server.sh", mem=420, capacity_mb=300)
+    lab.guest("srv1", role="memx-server.sh", mem=420, capacity_mb=300, reserve_mb=64,
+              squeeze=1)
     lab.guest("srv2", role="memx-server.sh", mem=420, capacity_mb=300)
+    lab.guest("srv3", role="memx-server.sh", mem=420, capacity_mb=300)
     cli = lab.guest("cli", role="migrate-client.sh", mem=160, standalone=True)
     if lab.wait_signal("want-migrate", timeout=700):
         moved = lab.migrate("cli", timeout=300)
         lab.check(moved, "cli live-migrated to a new QEMU process")
         done = re.search(r"^memx-lab: sort done", cli.console_text(), re.M)
         lab.check(moved and not done, "the migration ended while the sort ran")
+        lab.signal("srv1-squeeze")
     lab.wait()

@@ -10,13 +10,19 @@
 # (NAME-reboot, lab.reboot), and the sessions it held are lost. Booted
 # again (MEMX_BOOT), it lends afresh (NAME-restarted).
 #
+# With MEMX_SQUEEZE, when the scenario asks (NAME-squeeze): the host's
+# own use grows into the memory it keeps (MEMX_RESERVE_MB), leaving 24
+# MiB available; the server asks its clients to move pages away, they
+# do until the host is whole again, and nobody is OOM-killed
+# (NAME-squeezed).
+#
 # With MEMX_DRAIN, when the client asks (NAME-drain): asked to leave,
 # the server sees its clients move every page elsewhere, rmmod then
 # goes ahead, and the module is loaded again (NAME-drained).
 stats=/sys/kernel/debug/memx_server/stats
 rstats=/sys/kernel/debug/rmap/stats
 drain=/sys/module/memx_server/parameters/drain
-memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
+memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB" ${MEMX_RESERVE_MB:+reserve_mb=$MEMX_RESERVE_MB}
 lab_signal "$MEMX_NAME-up"
 # Booted again (lab.reboot): NAME-restarted, and NAME-boot-N for the Nth.
 if [ "${MEMX_BOOT:-0}" != 0 ]; then
@@ -57,6 +63,40 @@ if [ -n "${MEMX_RESTART:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
 	# The scenario reboots this machine now; this boot ends here.
 	lab_signal "$MEMX_NAME-reboot"
 	sleep 3600
+fi
+if [ -n "${MEMX_SQUEEZE:-}" ]; then
+	lab_wait "$MEMX_NAME-squeeze" 1200
+	held=$(stat granted_pages)
+	oom0=$(vmstat oom_kill)
+	avail() {
+		echo $(($(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) / 1024))
+	}
+	hog_mb=$(($(avail) - 24))
+	echo "memx-lab: $(avail) MiB available, $held pages lent; the host takes $hog_mb MiB"
+	# A tmpfs of its own: the root's holds half the RAM at most.
+	mkdir -p /tmp/hogfs
+	mount -t tmpfs -o size=$((hog_mb + 4))m hogfs /tmp/hogfs
+	check "the host's own use takes $hog_mb MiB more (a tmpfs file)" \
+		dd if=/dev/zero of=/tmp/hogfs/hog bs=1M count=$hog_mb status=none
+	shed() {
+		[ "$(stat sessions_shed)" -gt 0 ]
+	}
+	check "clients asked to move pages away" lab_within 30 shed
+	echo "memx-lab: $(avail) MiB available, $(stat granted_pages) pages lent"
+	# whole: the server saw its host whole again (its reserve and half as
+	# much again available), by pages moved.
+	whole() {
+		dmesg | grep -q 'memx_server: host memory back' && [ "$(stat granted_pages)" -lt "$held" ]
+	}
+	start=$(date +%s)
+	check "clients moved pages away until the host had its memory back, within 600 s" \
+		lab_within 600 whole
+	echo "memx-lab: $(avail) MiB available after $(($(date +%s) - start)) s, $(stat granted_pages) pages lent"
+	dmesg | grep -E 'memx_server: (host|asked)' | tail -4
+	check "nobody was OOM-killed" test "$(vmstat oom_kill)" -eq "$oom0"
+	check "the host's file is whole" test "$(wc -c </tmp/hogfs/hog)" -eq $((hog_mb << 20))
+	umount /tmp/hogfs
+	lab_signal "$MEMX_NAME-squeezed"
 fi
 if [ -n "${MEMX_DRAIN:-}" ]; then
 	lab_wait "$MEMX_NAME-drain" 1200

@@ -50,6 +50,7 @@ check "ifaces=nosuch0 refused" refused rmap_proto "nosuch0 is not an Ethernet in
 check "ifaces=lo refused" refused rmap_proto "lo is not an Ethernet interface" ifaces=lo
 check "ifaces=eth0, refused" refused rmap_proto "empty or overlong" ifaces=eth0,
 check "memx_server capacity_mb beyond RAM refused" refused memx_server "must be between" capacity_mb=1000000
+check "memx_server reserve_mb beyond RAM refused" refused memx_server "must be less than" reserve_mb=1000000
 check "memx_client size_mb=0 refused" refused memx_client "must be between" size_mb=0
 check "memx_client nr_devices=1000 refused" refused memx_client "must be between" nr_devices=1000
 check "memx_client lease_ms=10 refused" refused memx_client "lease_ms=10: must be between" lease_ms=10
