@@ -575,7 +575,7 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 		return;
 	if (req->resp_status == RMAP_E_LEAVING && req->type == RMAP_JOIN) {
 		if (!atomic_xchg(&s->leaving, 1))
-			pr_info("session %08x on %pM: the server is leaving; moving the %lld pages there elsewhere\n",
+			pr_info("session %08x on %pM: the server asks for its memory back; moving the %lld pages there elsewhere\n",
 				s->id, s->mac, atomic64_read(&s->used));
 		/* At each renewal: what could not move may now, and an empty session is left. */
 		memx_repair_kick(s->dev);

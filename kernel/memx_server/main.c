@@ -38,8 +38,7 @@ MODULE_PARM_DESC(capacity_mb,
 static uint reserve_mb;
 module_param(reserve_mb, uint, 0444);
 MODULE_PARM_DESC(reserve_mb,
-		 "MiB the host keeps available for itself: below it, clients are asked to move pages away (default: 1/32 of RAM)");
-static u64 memx_reserve_pages;
+		 "MiB the host keeps available for itself: below it, clients are asked to move pages away; nothing is lent below twice it (default: 1/32 of RAM)");
 static bool memx_squeezed;	/* below the reserve, clients asked to move */
 
 static bool drain;
@@ -160,17 +159,15 @@ static u64 memx_served(void)
 
 static void memx_advertise(void)
 {
-	u64 granted = memx_store_granted();
-	u64 room = memx_store_room();
-
 	/*
 	 * Nothing to lend: clients move what they hold here elsewhere. While
-	 * the host needs its memory, what it can honour is what it lends.
+	 * the host needs its memory, it has nothing free (capacity 0 would
+	 * say it is leaving).
 	 */
 	if (memx_store_leaving())
 		rmap_advertise(0, 0, memx_load);
 	else
-		rmap_advertise(min(memx_store_capacity(), granted + room), room, memx_load);
+		rmap_advertise(memx_store_capacity(), memx_store_room(), memx_load);
 }
 
 /*
@@ -181,9 +178,13 @@ static void memx_advertise(void)
 static void memx_squeeze_check(void)
 {
 	u64 avail = si_mem_available();
-	u64 asked, target = memx_reserve_pages + memx_reserve_pages / 2;
+	u64 reserve = memx_store_reserved();
+	u64 asked, target = reserve + reserve / 2;
 
-	if (avail < memx_reserve_pages) {
+	/* Leaving, every client is asked already. */
+	if (memx_store_leaving())
+		return;
+	if (avail < reserve) {
 		if (!memx_squeezed)
 			pr_warn("host memory low: %llu MiB available, %u MiB kept for the host: clients are asked to move pages elsewhere\n",
 				avail >> (20 - PAGE_SHIFT), reserve_mb);
@@ -280,19 +281,25 @@ static int __init memx_server_init(void)
 	}
 	if (!reserve_mb)
 		reserve_mb = max(ram_mb / MEMX_SERVER_DEFAULT_RESERVE_DIV, 1UL);
-	if (reserve_mb >= ram_mb) {
-		pr_err("reserve_mb=%u: must be less than the host's %lu MiB of RAM\n",
-		       reserve_mb, ram_mb);
+	if (reserve_mb >= avail_mb) {
+		pr_err("reserve_mb=%u: must be less than the %lu MiB available\n",
+		       reserve_mb, avail_mb);
 		return -EINVAL;
 	}
-	memx_reserve_pages = (u64)reserve_mb << (20 - PAGE_SHIFT);
+	if (cap + 2 * reserve_mb > avail_mb) {
+		unsigned long floor = 2UL * reserve_mb;
+		unsigned long lendable = avail_mb > floor ? avail_mb - floor : 0;
+
+		pr_warn("capacity_mb=%lu and reserve_mb=%u: only %lu MiB can be lent while the host keeps twice its reserve available\n",
+			cap, reserve_mb, lendable);
+	}
 	err = memx_store_init((u64)cap << (20 - PAGE_SHIFT));
 	if (err) {
 		pr_err("capacity_mb=%lu: less than one %lu KiB chunk\n", cap,
 		       MEMX_CHUNK_PAGES * PAGE_SIZE / 1024);
 		return err;
 	}
-	memx_store_reserve(memx_reserve_pages);
+	memx_store_reserve((u64)reserve_mb << (20 - PAGE_SHIFT));
 	err = memx_serve_init();
 	if (err) {
 		pr_err("another memory server is attached to rmap_proto\n");

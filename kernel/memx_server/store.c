@@ -30,7 +30,7 @@ static u64 memx_capacity;		/* pages, in whole chunks */
 static u64 memx_granted;		/* pages set aside for sessions */
 static unsigned int memx_nr_sessions;
 static bool memx_leaving;		/* no new memory for anyone */
-static u64 memx_reserve;		/* pages of the host's own never lent */
+static u64 memx_reserve;		/* pages kept available for the host's own use */
 
 /*
  * Set what is set aside for sessions. While any is, the module is in
@@ -320,7 +320,8 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_create);
  * @total: the session's pages afterwards
  *
  * Context: process; may sleep.
- * Return: 0, -ENOENT, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving.
+ * Return: 0, -ENOENT, -EINVAL, -ENOSPC, -ENOMEM, or -ESHUTDOWN while leaving
+ * or while the session is asked to move away.
  */
 int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total)
 {
@@ -333,7 +334,11 @@ int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *tota
 	if (err)
 		return err;
 	s = memx_session_find(id, who);
-	err = s ? memx_session_add_chunks(s, DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES)) : -ENOENT;
+	err = -ENOENT;
+	/* A session asked to move away grows no more. */
+	if (s)
+		err = s->shed ? -ESHUTDOWN :
+		      memx_session_add_chunks(s, DIV_ROUND_UP_ULL(pages, MEMX_CHUNK_PAGES));
 	if (s) {
 		s->last_used = jiffies;
 		*total = memx_session_pages(s);
@@ -602,38 +607,79 @@ EXPORT_SYMBOL_IF_KUNIT(memx_store_evict);
 
 /**
  * memx_store_reserve() - keep memory for the host's own use
- * @pages: never lend what would leave the host less than this available
+ * @pages: below this available, clients are asked to move pages away
+ *	(memx_store_shed()); nothing is lent below twice this
+ *
+ * Return: the reserve until now.
  */
-void memx_store_reserve(u64 pages)
+u64 memx_store_reserve(u64 pages)
 {
-	WRITE_ONCE(memx_reserve, pages);
+	return xchg(&memx_reserve, pages);
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_reserve);
 
 /**
+ * memx_store_reserved() - the host's reserve, in pages
+ */
+u64 memx_store_reserved(void)
+{
+	return READ_ONCE(memx_reserve);
+}
+
+/**
  * memx_store_room() - pages that may be lent now
  *
- * Return: what is left of the capacity, less what the host needs to keep
- * its reserve (its own use may have grown since the server loaded).
+ * Lending stops at twice the reserve available: clients are asked to
+ * move pages away only below the reserve itself, so ordinary changes in
+ * the host's own use neither start that nor, once it has stopped,
+ * draw the pages straight back.
+ *
+ * Return: what is left of the capacity, less what would cut into that.
  */
 u64 memx_store_room(void)
 {
 	u64 avail = si_mem_available();
-	u64 reserve = READ_ONCE(memx_reserve);
+	u64 floor = 2 * READ_ONCE(memx_reserve);
 	u64 left = memx_capacity - READ_ONCE(memx_granted);
 
-	return avail > reserve ? min(left, avail - reserve) : 0;
+	return avail > floor ? min(left, avail - floor) : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_room);
 
-/* The session not yet asked to move that holds the most, if any holds any. */
-static struct memx_session *memx_store_biggest_kept(void)
+/* What a session's client holds here, over all its sessions. */
+static u64 memx_owner_held(const struct memx_session *s)
+{
+	struct memx_session *o;
+	u64 held = 0;
+
+	list_for_each_entry(o, &memx_session_list, list) {
+		if (memx_owner_equal(&o->owner, &s->owner))
+			held += o->held_chunks;
+	}
+	return held;
+}
+
+/*
+ * The session to ask next: of the client holding the most here, its
+ * biggest not yet asked. Many small sessions of one client (or of a
+ * forger) cannot push another client's one big session out first.
+ */
+static struct memx_session *memx_store_next_to_shed(void)
 {
 	struct memx_session *s, *big = NULL;
+	u64 big_owner = 0;
 
 	list_for_each_entry(s, &memx_session_list, list) {
-		if (!s->shed && s->held_chunks && (!big || s->held_chunks > big->held_chunks))
+		u64 owner;
+
+		if (s->shed || !s->held_chunks)
+			continue;
+		owner = memx_owner_held(s);
+		if (!big || owner > big_owner ||
+		    (owner == big_owner && s->held_chunks > big->held_chunks)) {
 			big = s;
+			big_owner = owner;
+		}
 	}
 	return big;
 }
@@ -642,8 +688,8 @@ static struct memx_session *memx_store_biggest_kept(void)
  * memx_store_shed() - ask clients to move memory away, for the host's sake
  * @pages: what the host needs back; 0 when it needs nothing any more
  *
- * Sessions are asked, those holding the most first, until the sessions
- * asked hold @pages: their renewals are answered E_LEAVING, and their
+ * Sessions are asked, those of the client holding the most first, until
+ * the sessions asked hold @pages: their renewals are answered E_LEAVING, and their
  * clients move what they hold elsewhere and leave them. Nothing is
  * dropped; with 0, clients are told to stay at their next renewal.
  *
@@ -663,7 +709,7 @@ u64 memx_store_shed(u64 pages)
 			asked += memx_session_held(s);
 	}
 	while (asked < pages) {
-		s = memx_store_biggest_kept();
+		s = memx_store_next_to_shed();
 		if (!s)
 			break;
 		WRITE_ONCE(s->shed, true);

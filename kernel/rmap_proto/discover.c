@@ -223,6 +223,7 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
 	peer->free_pages = (u64)be32_to_cpu(h->adv.free_mib) * RMAP_PAGES_PER_MIB;
 	peer->load = be32_to_cpu(h->adv.load);
 	peer->adv_window = window;
+	peer->adv_interval_ms = be16_to_cpu(h->adv.interval_ms);
 	if (window)
 		rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
 	rmap_peer_server_info(peer, &info);
@@ -257,7 +258,7 @@ void rmap_discover_rx(struct net_device *dev, const u8 *src, unsigned int tenant
 		return;
 	}
 	if (peer) {
-		rmap_peer_seen(peer);
+		rmap_peer_seen(peer, dev);
 		spin_lock_bh(&peer->lock);
 		peer->mtu = rmap_hdr_mtu(h);
 		peer->stat[RMAP_PEER_RX_FRAMES]++;

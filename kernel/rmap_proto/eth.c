@@ -149,7 +149,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int te
 		}
 		if (!rmap_peer_fresh(peer, h))
 			goto unlock;
-		rmap_peer_seen(peer);
+		rmap_peer_seen(peer, dev);
 		rmap_request_rx(peer, h, payload);
 		break;
 	default:
@@ -163,7 +163,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int te
 		}
 		if (!rmap_peer_fresh(peer, h))
 			goto unlock;
-		rmap_peer_seen(peer);
+		rmap_peer_seen(peer, dev);
 		if (h->type == RMAP_JOIN) {
 			spin_lock(&peer->lock);
 			peer->mtu = rmap_hdr_mtu(h);

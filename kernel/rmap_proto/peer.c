@@ -330,6 +330,7 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
 	peer->last_rx = jiffies;
+	peer->last_rx_here = jiffies;
 	peer->last_answer = jiffies;
 	rmap_request_init_peer(peer);
 	if (rmap_respond_init_peer(peer)) {
@@ -357,15 +358,54 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 }
 
 /**
+ * rmap_peer_should_move() - whether a peer heard elsewhere is now reached there
+ * @own_up: the interface it is reached on exists and runs
+ * @last_here: jiffies of its last frame on that interface
+ * @now: the current jiffies
+ *
+ * Return: true when its own interface is gone or down, or it has been
+ * silent there for RMAP_REBIND_MS: a frame forged on another LAN cannot
+ * pull a peer that is heard where it is away from it.
+ */
+bool rmap_peer_should_move(bool own_up, unsigned long last_here, unsigned long now)
+{
+	return !own_up || time_after(now, last_here + msecs_to_jiffies(RMAP_REBIND_MS));
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_peer_should_move);
+
+/* Its lock held, under RCU: reach @peer through @dev from now on, if it moved. */
+static void rmap_peer_heard_on(struct rmap_peer *peer, const struct net_device *dev)
+{
+	struct net_device *own;
+
+	if (dev->ifindex == peer->ifindex) {
+		peer->last_rx_here = jiffies;
+		return;
+	}
+	own = dev_get_by_index_rcu(&init_net, peer->ifindex);
+	if (!rmap_peer_should_move(own && netif_running(own), peer->last_rx_here, jiffies))
+		return;
+	pr_info_ratelimited("peer %pM (%s) is now reached on %s\n", peer->mac,
+			    rmap_tenant_name(peer->tenant), dev->name);
+	peer->ifindex = dev->ifindex;
+	peer->last_rx_here = jiffies;
+}
+
+/**
  * rmap_peer_seen() - a valid frame came from this peer
  * @peer: the peer
+ * @dev: the interface it came in on
  *
- * A peer declared dead comes back to life.
+ * A peer declared dead comes back to life; one whose interface went
+ * away, or that fell silent there, is reached where it was heard.
+ *
+ * Context: rcu_read_lock() held.
  */
-void rmap_peer_seen(struct rmap_peer *peer)
+void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev)
 {
 	spin_lock_bh(&peer->lock);
 	peer->last_rx = jiffies;
+	rmap_peer_heard_on(peer, dev);
 	if (peer->dead) {
 		peer->dead = false;
 		pr_info("peer %pM (%s) is back\n", peer->mac, rmap_tenant_name(peer->tenant));
@@ -427,7 +467,8 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
  * @timeout: how long a peer may stay silent (jiffies)
  *
  * A peer with requests queued or in flight stays: their own deadline
- * settles them first.
+ * settles them first. A server is given RMAP_ADV_MISSES of the intervals
+ * it advertises at, when that is longer.
  *
  * Return: true when the peer has been silent for longer than @timeout and
  * nothing waits on it.
@@ -435,6 +476,12 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout)
 {
+	/* A server that says it advertises less often is given its misses. */
+	if (peer->server) {
+		unsigned int ms = min(RMAP_ADV_MISSES * peer->adv_interval_ms, RMAP_MAX_SILENCE_MS);
+
+		timeout = max(timeout, msecs_to_jiffies(ms));
+	}
 	return !peer->nr_inflight && list_empty(&peer->queue) &&
 	       time_after(now, peer->last_rx + timeout);
 }

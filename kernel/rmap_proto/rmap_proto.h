@@ -205,6 +205,16 @@ extern unsigned int rmap_advert_ms;
 #define RMAP_TIMER_SLACK_NS	(50 * NSEC_PER_USEC)
 /* Tries a request gets before its deadline, at the longest backoff. */
 #define RMAP_MIN_TRIES		16
+/*
+ * A peer heard on another interface than its own moves there when its
+ * own is gone or down, or it has been silent there this long (an
+ * interface re-created, a bond or VLAN rebuilt, a cable moved).
+ */
+#define RMAP_REBIND_MS		1000
+/* A server is given this many of its advertised intervals before it ages out, */
+#define RMAP_ADV_MISSES		3
+/* but never more than this, whatever it says. */
+#define RMAP_MAX_SILENCE_MS	60000
 
 enum rmap_peer_stat {
 	RMAP_PEER_TX_FRAMES,
@@ -248,11 +258,12 @@ struct rmap_peer {
 	refcount_t ref;
 	u8 mac[ETH_ALEN];
 	u8 tenant;			/* whose key its frames are sealed under */
-	int ifindex;
 	bool unhashed;			/* out of the table: refuse new requests */
 
 	spinlock_t lock;		/* every field below */
+	int ifindex;			/* the interface it is reached on */
 	unsigned long last_rx;		/* jiffies of the last valid frame */
+	unsigned long last_rx_here;	/* of the last one on that interface */
 	unsigned long last_answer;	/* jiffies of the last answer to a request */
 	bool dead;
 	/* What its advertisements say, if it is a server. */
@@ -262,6 +273,7 @@ struct rmap_peer {
 	u64 free_pages;
 	u32 load;
 	u16 adv_window;
+	u16 adv_interval_ms;		/* it advertises at least this often */
 	u16 mtu;			/* what it says it takes; 0: not said yet */
 	/* Sealing frames to it, checking and taking its frames once only. */
 	u8 tx_key[RMAP_KEY_LEN];
@@ -291,7 +303,8 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 struct rmap_peer *rmap_peer_lookup(const u8 *mac, unsigned int tenant);
 struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
 					   unsigned int tenant, unsigned int limit);
-void rmap_peer_seen(struct rmap_peer *peer);
+void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev);
+bool rmap_peer_should_move(bool own_up, unsigned long last_here, unsigned long now);
 bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h);
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout);

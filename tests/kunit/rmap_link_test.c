@@ -2,8 +2,10 @@
 /*
  * KUnit: the per-peer reliability state of RMAP: RTT estimate and
  * retransmission timeout with backoff, the AIMD window, sequence number
- * comparison across the wrap, when a silent peer ages out, and taking
- * back a request its owner stopped waiting for.
+ * comparison across the wrap, when a silent peer ages out (a server
+ * after the misses of its advertised interval), when a peer heard on
+ * another interface is reached there, and taking back a request its
+ * owner stopped waiting for.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -224,6 +226,44 @@ static void rmap_link_cancel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 1U);
 }
 
+/* A server that advertises seldom is given RMAP_ADV_MISSES of its intervals, within a bound. */
+static void rmap_link_server_interval(struct kunit *test)
+{
+	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
+	unsigned long three = msecs_to_jiffies(3 * 2000);
+	unsigned long most = msecs_to_jiffies(RMAP_MAX_SILENCE_MS);
+
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	INIT_LIST_HEAD(&peer->queue);
+	peer->last_rx = 1000;
+	peer->adv_interval_ms = 2000;
+	/* A node's advertised interval means nothing. */
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1351, 350));
+	peer->server = true;
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1351, 350));
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1000 + three, 350));
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1001 + three, 350));
+	/* The table's own timeout when it is longer. */
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1001 + three, three + 10));
+	/* Whatever it says, never past the bound. */
+	peer->adv_interval_ms = U16_MAX;
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1001 + most, 350));
+}
+
+/* A peer heard on another interface moves there only when its own is lost or silent. */
+static void rmap_link_peer_moves(struct kunit *test)
+{
+	unsigned long quiet = msecs_to_jiffies(RMAP_REBIND_MS);
+
+	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(false, 1000, 1001));
+	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, 1000, 1001));
+	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, 1000, 1000 + quiet));
+	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(true, 1000, 1001 + quiet));
+	/* Across the jiffies wrap. */
+	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, ULONG_MAX - 10, 10));
+	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(true, ULONG_MAX - 10, quiet + 10));
+}
+
 static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_first_sample),
 	KUNIT_CASE(rmap_link_rtt_converges),
@@ -232,6 +272,8 @@ static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_window),
 	KUNIT_CASE(rmap_link_seq_wrap),
 	KUNIT_CASE(rmap_link_peer_ageing),
+	KUNIT_CASE(rmap_link_server_interval),
+	KUNIT_CASE(rmap_link_peer_moves),
 	KUNIT_CASE(rmap_link_cancel),
 	{}
 };

@@ -1,5 +1,6 @@
 # A client with a short lease: writes, sits idle while the server checks
-# that renewals keep its sessions, reads back, then waits to be killed.
+# that renewals keep its sessions, reads back, has its NIC's driver
+# reloaded and works through the new interface, then waits to be killed.
 # shellcheck shell=sh
 dbg=/sys/kernel/debug/memx_client
 
@@ -28,6 +29,24 @@ lab_signal cli-written
 # The server looks at its sessions after several leases of idleness.
 lab_wait srv-saw-idle 120
 check "memx0 and memx1 read back after idle leases" same_both
+# The NIC's driver is reloaded: eth0 comes back as another interface (a
+# new ifindex). srv, heard on it, is reached on it; bound for good to the
+# one that went, every send to it would fail.
+old_if=$(cat /sys/class/net/eth0/ifindex)
+reload_nic() {
+	modprobe -r virtio_net && modprobe virtio_net &&
+		lab_within 10 test -e /sys/class/net/eth0 &&
+		ip link set eth0 mtu "$MEMX_MTU" up &&
+		[ "$(cat /sys/class/net/eth0/ifindex)" != "$old_if" ]
+}
+srv_on_new_nic() {
+	[ "$(rmap_peer_field "$(lab_mac srv)" ifindex)" = "$(cat /sys/class/net/eth0/ifindex)" ]
+}
+check "virtio_net reloaded: eth0 is a new interface" reload_nic
+check "srv is reached on the new eth0 within 10 s" lab_within 10 srv_on_new_nic
+check "memx0 and memx1 read back through it" same_both
+check "8 MiB written to memx0 and memx1 through it, and read back" sh -c \
+	"$(type put | tail -n +2); $(type same | tail -n +2); put memx0 && put memx1 && same memx0 && same memx1"
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
 lab_signal cli-idle-done
 # Power is cut here (lease.py): no LEAVE reaches the server.

@@ -9,10 +9,13 @@
 job_mb=48
 dbg=/sys/kernel/debug/memx_client
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
-# shellcheck disable=SC2086
-modprobe rmap_proto ${MEMX_KEY_FILE:+key_file=$MEMX_KEY_FILE}
+if [ "$MEMX_KERNEL" = debug ]; then
+	memx_modprobe rmap_proto
+else
+	modprobe rmap_proto ${MEMX_KEY_FILE:+key_file="$MEMX_KEY_FILE"}
+fi
 check "three servers discovered" lab_within 120 rmap_servers_seen 3
-check "modprobe memx_client size_mb=256 replicas=2" modprobe memx_client size_mb=256 replicas=2
+check "modprobe memx_client size_mb=256 replicas=2" memx_modprobe memx_client size_mb=256 replicas=2
 test -b /dev/memx0 || exit 1
 check "mkswap /dev/memx0 && swapon" sh -c "mkswap /dev/memx0 >/dev/null && swapon /dev/memx0"
 stat() {
@@ -52,6 +55,6 @@ extents=$(($(stat extents_placed) - $(stat extents_released)))
 check "every extent has its 2 copies ($copies pages for $extents extents), none short" \
 	test "$copies" -eq $((extents * 256 * 2)) -a "$(stat extents_degraded)" -eq 0
 check "swapoff /dev/memx0" swapoff /dev/memx0
-check "rmmod memx_client" modprobe -r memx_client
+check "rmmod memx_client" memx_rmmod memx_client
 lab_signal cli-done
-check "rmmod rmap_proto" modprobe -r rmap_proto
+check "rmmod rmap_proto" memx_rmmod rmap_proto
