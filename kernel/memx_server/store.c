@@ -646,40 +646,18 @@ u64 memx_store_room(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_room);
 
-/* What a session's client holds here, over all its sessions. */
-static u64 memx_owner_held(const struct memx_session *s)
-{
-	struct memx_session *o;
-	u64 held = 0;
-
-	list_for_each_entry(o, &memx_session_list, list) {
-		if (memx_owner_equal(&o->owner, &s->owner))
-			held += o->held_chunks;
-	}
-	return held;
-}
-
 /*
- * The session to ask next: of the client holding the most here, its
- * biggest not yet asked. Many small sessions of one client (or of a
- * forger) cannot push another client's one big session out first.
+ * The session to ask next: the biggest not yet asked, so that as few
+ * clients as can be are disturbed. (Which client may hold how much is
+ * fair share's business, at JOIN.)
  */
 static struct memx_session *memx_store_next_to_shed(void)
 {
 	struct memx_session *s, *big = NULL;
-	u64 big_owner = 0;
 
 	list_for_each_entry(s, &memx_session_list, list) {
-		u64 owner;
-
-		if (s->shed || !s->held_chunks)
-			continue;
-		owner = memx_owner_held(s);
-		if (!big || owner > big_owner ||
-		    (owner == big_owner && s->held_chunks > big->held_chunks)) {
+		if (!s->shed && s->held_chunks && (!big || s->held_chunks > big->held_chunks))
 			big = s;
-			big_owner = owner;
-		}
 	}
 	return big;
 }
@@ -688,8 +666,8 @@ static struct memx_session *memx_store_next_to_shed(void)
  * memx_store_shed() - ask clients to move memory away, for the host's sake
  * @pages: what the host needs back; 0 when it needs nothing any more
  *
- * Sessions are asked, those of the client holding the most first, until
- * the sessions asked hold @pages: their renewals are answered E_LEAVING, and their
+ * Sessions are asked, the biggest first, until the sessions asked hold
+ * @pages: their renewals are answered E_LEAVING, and their
  * clients move what they hold elsewhere and leave them. Nothing is
  * dropped; with 0, clients are told to stay at their next renewal.
  *

@@ -186,7 +186,7 @@ unlock:
  * sender's key if we know it; an encrypted payload is then decrypted in
  * place.
  */
-static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, int tenant, struct rmap_hdr *h)
+static enum rmap_drop rmap_rx_auth(const u8 *src, const u8 *dst, int tenant, struct rmap_hdr *h)
 {
 	u8 key[RMAP_KEY_LEN];
 	struct rmap_peer *peer = NULL;
@@ -195,7 +195,7 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, int tenant, struct 
 
 	rcu_read_lock();
 	if (tenant >= 0)
-		peer = rmap_peer_lookup(eth->h_source, tenant);
+		peer = rmap_peer_lookup(src, tenant);
 	if (peer && rmap_auth_on()) {
 		spin_lock_bh(&peer->lock);
 		known = peer->replay.epoch && peer->replay.epoch == be64_to_cpu(h->epoch);
@@ -204,11 +204,24 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, int tenant, struct 
 		spin_unlock_bh(&peer->lock);
 	}
 	rcu_read_unlock();
-	why = rmap_auth_check(h, tenant, known ? key : NULL, eth->h_dest, eth->h_source,
-			      (u8 *)h + RMAP_HDR_LEN);
+	why = rmap_auth_check(h, tenant, known ? key : NULL, dst, src, (u8 *)h + RMAP_HDR_LEN);
 	memzero_explicit(key, sizeof(key));
 	return why;
 }
+
+/*
+ * Each CPU takes a frame into a buffer of its own, set aside at load:
+ * the receive path, which swap-ins wait on, allocates nothing. (Pulling
+ * a frame into one piece, or copying it to decrypt it, would be an
+ * atomic allocation per frame, the first thing to fail under memory
+ * pressure; and the kernel lets only ARP, IP and VLAN frames use the
+ * emergency reserves on receive.)
+ */
+struct rmap_rx_buf {
+	u8 frame[RMAP_HDR_LEN + RMAP_MAX_PAYLOAD];
+};
+
+static struct rmap_rx_buf __percpu *rmap_rx_bufs;
 
 /*
  * Up the stack, one way: namespace and interface, the frame's own checks
@@ -218,8 +231,11 @@ static enum rmap_drop rmap_rx_auth(const struct ethhdr *eth, int tenant, struct 
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
-	const struct rmap_hdr *h;
+	u8 src[ETH_ALEN], dst[ETH_ALEN];
+	bool unicast, own;
+	struct rmap_hdr *h;
 	enum rmap_drop why;
+	unsigned int len;
 	int tenant = -1;
 
 	/* Counted, never looked into: not even its sender is trusted. */
@@ -228,64 +244,56 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		kfree_skb(skb);
 		return NET_RX_DROP;
 	}
-	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev))
-		goto ignore;
-	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
-	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
-
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (!skb)
-		return NET_RX_DROP;
-	/*
-	 * The CRC covers the payload too: look at the frame in one piece.
-	 * This may move the frame, so its addresses are read only after.
-	 */
-	if (skb_linearize(skb)) {
-		why = RMAP_DROP_SHORT;
-		goto drop;
+	if (skb->pkt_type == PACKET_OTHERHOST || !rmap_iface_allowed(dev)) {
+		consume_skb(skb);
+		return NET_RX_SUCCESS;
 	}
-	h = (const struct rmap_hdr *)skb->data;
-	why = rmap_frame_check(h, skb->len);
+	len = skb->len;
+	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
+	rmap_stat_add(RMAP_STAT_RX_BYTES, len);
+	ether_addr_copy(src, eth_hdr(skb)->h_source);
+	ether_addr_copy(dst, eth_hdr(skb)->h_dest);
+	unicast = skb->pkt_type == PACKET_HOST;
+	/* Ours, sent back to us: taken, it would make us our own peer. */
+	own = ether_addr_equal(src, dev->dev_addr);
+	if (len > sizeof(struct rmap_rx_buf)) {
+		rmap_rx_drop(src, tenant, RMAP_DROP_LENGTH);
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
+
+	local_bh_disable();
+	h = (struct rmap_hdr *)this_cpu_ptr(rmap_rx_bufs)->frame;
+	why = skb_copy_bits(skb, 0, h, len) ? RMAP_DROP_SHORT : RMAP_DROP_NONE;
+	/* The frame is in our buffer: its memory goes back at once. */
+	if (why == RMAP_DROP_NONE)
+		consume_skb(skb);
+	else
+		kfree_skb(skb);
+	if (why == RMAP_DROP_NONE)
+		why = rmap_frame_check(h, len);
 	if (why == RMAP_DROP_VERSION)
 		pr_notice_once("frames of RMAP version %u from %pM dropped: this node speaks version %u\n",
-			       h->version, eth_hdr(skb)->h_source, RMAP_VERSION);
-	if (why != RMAP_DROP_NONE)
-		goto drop;
+			       h->version, src, RMAP_VERSION);
 	/*
 	 * Only discovery is broadcast. A request to a group address would
 	 * draw an answer from every node: one frame, a LAN's worth of replies.
 	 */
-	if (skb->pkt_type != PACKET_HOST && !rmap_type_is_discovery(h->type)) {
+	if (why == RMAP_DROP_NONE && !unicast && !rmap_type_is_discovery(h->type))
 		why = RMAP_DROP_NOT_UNICAST;
-		goto drop;
-	}
-	/* Ours, sent back to us: taken, it would make us our own peer. */
-	if (ether_addr_equal(eth_hdr(skb)->h_source, dev->dev_addr)) {
+	if (why == RMAP_DROP_NONE && own)
 		why = RMAP_DROP_OWN;
-		goto drop;
+	if (why == RMAP_DROP_NONE) {
+		tenant = rmap_auth_tenant(h);
+		/* An encrypted payload is decrypted in place, in our buffer. */
+		why = rmap_rx_auth(src, dst, tenant, h);
 	}
-	/* An encrypted payload is decrypted in place: in our own copy. */
-	if ((h->flags & RMAP_F_ENCRYPTED) && rmap_auth_on()) {
-		if (skb_ensure_writable(skb, skb->len)) {
-			why = RMAP_DROP_SHORT;
-			goto drop;
-		}
-		h = (const struct rmap_hdr *)skb->data;
-	}
-	tenant = rmap_auth_tenant(h);
-	why = rmap_rx_auth(eth_hdr(skb), tenant, (struct rmap_hdr *)skb->data);
-	if (why != RMAP_DROP_NONE)
-		goto drop;
-	rmap_rx_frame(dev, eth_hdr(skb)->h_source, tenant, h, skb->len);
-	consume_skb(skb);
-	return NET_RX_SUCCESS;
-drop:
-	rmap_rx_drop(eth_hdr(skb)->h_source, tenant, why);
-	kfree_skb(skb);
-	return NET_RX_DROP;
-ignore:
-	consume_skb(skb);
-	return NET_RX_SUCCESS;
+	if (why == RMAP_DROP_NONE)
+		rmap_rx_frame(dev, src, tenant, h, len);
+	else
+		rmap_rx_drop(src, tenant, why);
+	local_bh_enable();
+	return why == RMAP_DROP_NONE ? NET_RX_SUCCESS : NET_RX_DROP;
 }
 
 /*
@@ -573,13 +581,18 @@ int rmap_eth_init(u16 ethertype, const char *ifaces)
 {
 	int err;
 
+	rmap_rx_bufs = alloc_percpu(struct rmap_rx_buf);
+	if (!rmap_rx_bufs)
+		return -ENOMEM;
 	strscpy(rmap_ifaces, ifaces, sizeof(rmap_ifaces));
 	rmap_ethertype = htons(ethertype);
 	rmap_packet_type.type = rmap_ethertype;
 	dev_add_pack(&rmap_packet_type);
 	err = register_netdevice_notifier(&rmap_netdev_notifier);
-	if (err)
+	if (err) {
 		dev_remove_pack(&rmap_packet_type);
+		free_percpu(rmap_rx_bufs);
+	}
 	return err;
 }
 
@@ -589,5 +602,7 @@ int rmap_eth_init(u16 ethertype, const char *ifaces)
 void rmap_eth_exit(void)
 {
 	unregister_netdevice_notifier(&rmap_netdev_notifier);
+	/* Waits for the handlers running: none uses the buffers after. */
 	dev_remove_pack(&rmap_packet_type);
+	free_percpu(rmap_rx_bufs);
 }

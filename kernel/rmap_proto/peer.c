@@ -330,7 +330,6 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 	refcount_set(&peer->ref, 1);
 	spin_lock_init(&peer->lock);
 	peer->last_rx = jiffies;
-	peer->last_rx_here = jiffies;
 	peer->last_answer = jiffies;
 	rmap_request_init_peer(peer);
 	if (rmap_respond_init_peer(peer)) {
@@ -358,37 +357,38 @@ struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u
 }
 
 /**
- * rmap_peer_should_move() - whether a peer heard elsewhere is now reached there
- * @own_up: the interface it is reached on exists and runs
- * @last_here: jiffies of its last frame on that interface
- * @now: the current jiffies
+ * rmap_peer_next_ifindex() - the interface to reach a peer on, once heard
+ * @own: the one it is reached on
+ * @own_up: that one exists and runs
+ * @heard: the one a valid frame of it came in on
  *
- * Return: true when its own interface is gone or down, or it has been
- * silent there for RMAP_REBIND_MS: a frame forged on another LAN cannot
- * pull a peer that is heard where it is away from it.
+ * A peer moves only when its own interface is gone or down (a driver
+ * reloaded, a VLAN or bond rebuilt): a frame in its name from another
+ * LAN cannot pull it away while its own works.
+ *
+ * Return: @heard or @own.
  */
-bool rmap_peer_should_move(bool own_up, unsigned long last_here, unsigned long now)
+int rmap_peer_next_ifindex(int own, bool own_up, int heard)
 {
-	return !own_up || time_after(now, last_here + msecs_to_jiffies(RMAP_REBIND_MS));
+	return own_up ? own : heard;
 }
-EXPORT_SYMBOL_IF_KUNIT(rmap_peer_should_move);
+EXPORT_SYMBOL_IF_KUNIT(rmap_peer_next_ifindex);
 
-/* Its lock held, under RCU: reach @peer through @dev from now on, if it moved. */
+/* Its lock held, under RCU: reach @peer through @dev from now on, if its own went. */
 static void rmap_peer_heard_on(struct rmap_peer *peer, const struct net_device *dev)
 {
 	struct net_device *own;
+	int next;
 
-	if (dev->ifindex == peer->ifindex) {
-		peer->last_rx_here = jiffies;
+	if (dev->ifindex == peer->ifindex)
 		return;
-	}
 	own = dev_get_by_index_rcu(&init_net, peer->ifindex);
-	if (!rmap_peer_should_move(own && netif_running(own), peer->last_rx_here, jiffies))
+	next = rmap_peer_next_ifindex(peer->ifindex, own && netif_running(own), dev->ifindex);
+	if (next == peer->ifindex)
 		return;
 	pr_info_ratelimited("peer %pM (%s) is now reached on %s\n", peer->mac,
 			    rmap_tenant_name(peer->tenant), dev->name);
-	peer->ifindex = dev->ifindex;
-	peer->last_rx_here = jiffies;
+	peer->ifindex = next;
 }
 
 /**
@@ -397,7 +397,7 @@ static void rmap_peer_heard_on(struct rmap_peer *peer, const struct net_device *
  * @dev: the interface it came in on
  *
  * A peer declared dead comes back to life; one whose interface went
- * away, or that fell silent there, is reached where it was heard.
+ * away or down is reached where it was heard.
  *
  * Context: rcu_read_lock() held.
  */
@@ -467,8 +467,8 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
  * @timeout: how long a peer may stay silent (jiffies)
  *
  * A peer with requests queued or in flight stays: their own deadline
- * settles them first. A server is given RMAP_ADV_MISSES of the intervals
- * it advertises at, when that is longer.
+ * settles them first. A server that has answered a request is given
+ * RMAP_ADV_MISSES of the intervals it advertises at, when that is longer.
  *
  * Return: true when the peer has been silent for longer than @timeout and
  * nothing waits on it.
@@ -476,8 +476,12 @@ static void rmap_peer_release(struct rmap_peer *peer, int status)
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout)
 {
-	/* A server that says it advertises less often is given its misses. */
-	if (peer->server) {
+	/*
+	 * A server that says it advertises less often is given its misses,
+	 * once it has answered us: a forged advertisement alone keeps no
+	 * entry longer.
+	 */
+	if (peer->server && peer->stat[RMAP_PEER_ANSWERED]) {
 		unsigned int ms = min(RMAP_ADV_MISSES * peer->adv_interval_ms, RMAP_MAX_SILENCE_MS);
 
 		timeout = max(timeout, msecs_to_jiffies(ms));

@@ -206,15 +206,12 @@ extern unsigned int rmap_advert_ms;
 /* Tries a request gets before its deadline, at the longest backoff. */
 #define RMAP_MIN_TRIES		16
 /*
- * A peer heard on another interface than its own moves there when its
- * own is gone or down, or it has been silent there this long (an
- * interface re-created, a bond or VLAN rebuilt, a cable moved).
+ * A server that has answered us is given this many of its advertised
+ * intervals (at most the longest a server may advertise at) before it
+ * ages out.
  */
-#define RMAP_REBIND_MS		1000
-/* A server is given this many of its advertised intervals before it ages out, */
 #define RMAP_ADV_MISSES		3
-/* but never more than this, whatever it says. */
-#define RMAP_MAX_SILENCE_MS	60000
+#define RMAP_MAX_SILENCE_MS	(RMAP_ADV_MISSES * 60000)
 
 enum rmap_peer_stat {
 	RMAP_PEER_TX_FRAMES,
@@ -263,7 +260,6 @@ struct rmap_peer {
 	spinlock_t lock;		/* every field below */
 	int ifindex;			/* the interface it is reached on */
 	unsigned long last_rx;		/* jiffies of the last valid frame */
-	unsigned long last_rx_here;	/* of the last one on that interface */
 	unsigned long last_answer;	/* jiffies of the last answer to a request */
 	bool dead;
 	/* What its advertisements say, if it is a server. */
@@ -304,7 +300,7 @@ struct rmap_peer *rmap_peer_lookup(const u8 *mac, unsigned int tenant);
 struct rmap_peer *rmap_peer_find_or_create(const struct net_device *dev, const u8 *mac,
 					   unsigned int tenant, unsigned int limit);
 void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev);
-bool rmap_peer_should_move(bool own_up, unsigned long last_here, unsigned long now);
+int rmap_peer_next_ifindex(int own, bool own_up, int heard);
 bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h);
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout);

@@ -226,7 +226,10 @@ static void rmap_link_cancel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 1U);
 }
 
-/* A server that advertises seldom is given RMAP_ADV_MISSES of its intervals, within a bound. */
+/*
+ * A server that advertises seldom and has answered us is given
+ * RMAP_ADV_MISSES of its intervals, within a bound.
+ */
 static void rmap_link_server_interval(struct kunit *test)
 {
 	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
@@ -239,7 +242,10 @@ static void rmap_link_server_interval(struct kunit *test)
 	peer->adv_interval_ms = 2000;
 	/* A node's advertised interval means nothing. */
 	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1351, 350));
+	/* Nor a server's that never answered: a forged advertisement. */
 	peer->server = true;
+	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1351, 350));
+	peer->stat[RMAP_PEER_ANSWERED] = 1;
 	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1351, 350));
 	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1000 + three, 350));
 	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1001 + three, 350));
@@ -247,21 +253,16 @@ static void rmap_link_server_interval(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1001 + three, three + 10));
 	/* Whatever it says, never past the bound. */
 	peer->adv_interval_ms = U16_MAX;
+	KUNIT_EXPECT_FALSE(test, rmap_peer_expired(peer, 1000 + most, 350));
 	KUNIT_EXPECT_TRUE(test, rmap_peer_expired(peer, 1001 + most, 350));
 }
 
-/* A peer heard on another interface moves there only when its own is lost or silent. */
+/* A peer heard on another interface moves there only when its own is gone or down. */
 static void rmap_link_peer_moves(struct kunit *test)
 {
-	unsigned long quiet = msecs_to_jiffies(RMAP_REBIND_MS);
-
-	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(false, 1000, 1001));
-	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, 1000, 1001));
-	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, 1000, 1000 + quiet));
-	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(true, 1000, 1001 + quiet));
-	/* Across the jiffies wrap. */
-	KUNIT_EXPECT_FALSE(test, rmap_peer_should_move(true, ULONG_MAX - 10, 10));
-	KUNIT_EXPECT_TRUE(test, rmap_peer_should_move(true, ULONG_MAX - 10, quiet + 10));
+	KUNIT_EXPECT_EQ(test, rmap_peer_next_ifindex(2, true, 3), 2);
+	KUNIT_EXPECT_EQ(test, rmap_peer_next_ifindex(2, false, 3), 3);
+	KUNIT_EXPECT_EQ(test, rmap_peer_next_ifindex(2, true, 2), 2);
 }
 
 static struct kunit_case rmap_link_cases[] = {
