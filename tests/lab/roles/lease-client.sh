@@ -45,8 +45,10 @@ srv_on_new_nic() {
 check "virtio_net reloaded: eth0 is a new interface" reload_nic
 check "srv is reached on the new eth0 within 10 s" lab_within 10 srv_on_new_nic
 check "memx0 and memx1 read back through it" same_both
-check "8 MiB written to memx0 and memx1 through it, and read back" sh -c \
-	"$(type put | tail -n +2); $(type same | tail -n +2); put memx0 && put memx1 && same memx0 && same memx1"
+rewrite_both() {
+	put_both && same_both
+}
+check "8 MiB written to memx0 and memx1 through it, and read back" rewrite_both
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
 lab_signal cli-idle-done
 # Power is cut here (lease.py): no LEAVE reaches the server.

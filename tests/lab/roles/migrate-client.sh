@@ -2,7 +2,8 @@
 # (two copies of each extent, on three servers) and is live-migrated to
 # another QEMU process mid-job (migrate.py), while srv1's host then
 # wants memory back: the job ends verified, with no I/O error, copies
-# moved off srv1 as it asked, every extent with its two. Runs from its initramfs
+# moved off srv1 as it asked, every extent with its two. MEMX_FAULTS=0
+# and MEMX_REPLICAS (migrate.py) are for measurements. Runs from its initramfs
 # (QEMU does not migrate a guest with 9p mounts): its signals go through
 # the console.
 # shellcheck shell=sh
@@ -15,7 +16,9 @@ else
 	modprobe rmap_proto ${MEMX_KEY_FILE:+key_file="$MEMX_KEY_FILE"}
 fi
 check "three servers discovered" lab_within 120 rmap_servers_seen 3
-check "modprobe memx_client size_mb=256 replicas=2" memx_modprobe memx_client size_mb=256 replicas=2
+replicas=${MEMX_REPLICAS:-2}
+check "modprobe memx_client size_mb=256 replicas=$replicas" \
+	memx_modprobe memx_client size_mb=256 replicas="$replicas"
 test -b /dev/memx0 || exit 1
 check "mkswap /dev/memx0 && swapon" sh -c "mkswap /dev/memx0 >/dev/null && swapon /dev/memx0"
 stat() {
@@ -45,15 +48,17 @@ moved() {
 	[ "$(stat extents_moved)" -gt 0 ] && grep -qx 'extents_leaving 0' $dbg/memx0/stats &&
 		[ "$(awk '!/^#/ && $12 == 1' $dbg/memx0/servers | wc -l)" -eq 0 ]
 }
-check "copies moved off the squeezed server, and it asks for no more, within 600 s" \
-	lab_within 600 moved
+if [ "${MEMX_FAULTS:-1}" = 1 ]; then
+	check "copies moved off the squeezed server, and it asks for no more, within 600 s" \
+		lab_within 600 moved
+fi
 cat $dbg/memx0/stats $dbg/memx0/servers
 check "no extent lost" grep -qx "extents_lost 0" $dbg/memx0/stats
 # copies: pages of memx0 on sessions that are not over, in all.
 copies=$(awk '!/^#/ && $11 == 0 { s += $4 } END { print s + 0 }' $dbg/memx0/servers)
 extents=$(($(stat extents_placed) - $(stat extents_released)))
-check "every extent has its 2 copies ($copies pages for $extents extents), none short" \
-	test "$copies" -eq $((extents * 256 * 2)) -a "$(stat extents_degraded)" -eq 0
+check "every extent has its $replicas copies ($copies pages for $extents extents), none short" \
+	test "$copies" -eq $((extents * 256 * replicas)) -a "$(stat extents_degraded)" -eq 0
 check "swapoff /dev/memx0" swapoff /dev/memx0
 check "rmmod memx_client" memx_rmmod memx_client
 lab_signal cli-done
