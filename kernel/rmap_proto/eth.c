@@ -232,7 +232,7 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
 	u8 src[ETH_ALEN], dst[ETH_ALEN];
-	bool unicast, own;
+	bool encrypted = false;
 	struct rmap_hdr *h;
 	enum rmap_drop why;
 	unsigned int len;
@@ -248,30 +248,19 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-	len = skb->len;
 	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
-	rmap_stat_add(RMAP_STAT_RX_BYTES, len);
+	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
 	ether_addr_copy(src, eth_hdr(skb)->h_source);
 	ether_addr_copy(dst, eth_hdr(skb)->h_dest);
-	unicast = skb->pkt_type == PACKET_HOST;
-	/* Ours, sent back to us: taken, it would make us our own peer. */
-	own = ether_addr_equal(src, dev->dev_addr);
-	if (len > sizeof(struct rmap_rx_buf)) {
-		rmap_rx_drop(src, tenant, RMAP_DROP_LENGTH);
-		kfree_skb(skb);
-		return NET_RX_DROP;
-	}
+	/*
+	 * What lies past a whole page's message (a frame check sequence the
+	 * NIC kept) is not RMAP's: the checks below see only what they need.
+	 */
+	len = min_t(unsigned int, skb->len, sizeof(struct rmap_rx_buf));
 
 	local_bh_disable();
 	h = (struct rmap_hdr *)this_cpu_ptr(rmap_rx_bufs)->frame;
-	why = skb_copy_bits(skb, 0, h, len) ? RMAP_DROP_SHORT : RMAP_DROP_NONE;
-	/* The frame is in our buffer: its memory goes back at once. */
-	if (why == RMAP_DROP_NONE)
-		consume_skb(skb);
-	else
-		kfree_skb(skb);
-	if (why == RMAP_DROP_NONE)
-		why = rmap_frame_check(h, len);
+	why = skb_copy_bits(skb, 0, h, len) ? RMAP_DROP_SHORT : rmap_frame_check(h, len);
 	if (why == RMAP_DROP_VERSION)
 		pr_notice_once("frames of RMAP version %u from %pM dropped: this node speaks version %u\n",
 			       h->version, src, RMAP_VERSION);
@@ -279,19 +268,29 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	 * Only discovery is broadcast. A request to a group address would
 	 * draw an answer from every node: one frame, a LAN's worth of replies.
 	 */
-	if (why == RMAP_DROP_NONE && !unicast && !rmap_type_is_discovery(h->type))
+	if (why == RMAP_DROP_NONE && skb->pkt_type != PACKET_HOST &&
+	    !rmap_type_is_discovery(h->type))
 		why = RMAP_DROP_NOT_UNICAST;
-	if (why == RMAP_DROP_NONE && own)
+	/* Ours, sent back to us: taken, it would make us our own peer. */
+	if (why == RMAP_DROP_NONE && ether_addr_equal(src, dev->dev_addr))
 		why = RMAP_DROP_OWN;
 	if (why == RMAP_DROP_NONE) {
 		tenant = rmap_auth_tenant(h);
+		encrypted = h->flags & RMAP_F_ENCRYPTED;
 		/* An encrypted payload is decrypted in place, in our buffer. */
 		why = rmap_rx_auth(src, dst, tenant, h);
 	}
-	if (why == RMAP_DROP_NONE)
+	/* The frame's memory goes back before it is acted on. */
+	if (why == RMAP_DROP_NONE) {
+		consume_skb(skb);
 		rmap_rx_frame(dev, src, tenant, h, len);
-	else
+	} else {
+		kfree_skb(skb);
 		rmap_rx_drop(src, tenant, why);
+	}
+	/* A tenant's page, in clear, does not stay behind. */
+	if (encrypted)
+		memzero_explicit(h, len);
 	local_bh_enable();
 	return why == RMAP_DROP_NONE ? NET_RX_SUCCESS : NET_RX_DROP;
 }
