@@ -35,6 +35,11 @@ module_param(capacity_mb, uint, 0444);
 MODULE_PARM_DESC(capacity_mb,
 		 "MiB of RAM to lend (default: half of the memory available at load)");
 
+static uint client_max_mb;
+module_param(client_max_mb, uint, 0444);
+MODULE_PARM_DESC(client_max_mb,
+		 "MiB one client may hold here (default 0: no cap; clients competing for the last memory get a fair share)");
+
 static uint reserve_mb;
 module_param(reserve_mb, uint, 0444);
 MODULE_PARM_DESC(reserve_mb,
@@ -130,6 +135,7 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_FULL] = "refused_full",
 	[MEMX_SRV_LEAVING] = "refused_leaving",
 	[MEMX_SRV_RESERVE] = "refused_reserve",
+	[MEMX_SRV_SHARE] = "refused_share",
 	[MEMX_SRV_SHED] = "sessions_shed",
 	[MEMX_SRV_ERRORS] = "errors",
 	[MEMX_SRV_CTL_BUSY] = "ctl_busy",
@@ -299,7 +305,13 @@ static int __init memx_server_init(void)
 		       MEMX_CHUNK_PAGES * PAGE_SIZE / 1024);
 		return err;
 	}
+	if (client_max_mb > cap) {
+		pr_err("client_max_mb=%u: must be at most the capacity (%lu MiB)\n", client_max_mb,
+		       cap);
+		return -EINVAL;
+	}
 	memx_store_reserve((u64)reserve_mb << (20 - PAGE_SHIFT));
+	memx_store_client_max((u64)client_max_mb << (20 - PAGE_SHIFT));
 	err = memx_serve_init();
 	if (err) {
 		pr_err("another memory server is attached to rmap_proto\n");

@@ -42,6 +42,17 @@ static inline bool memx_owner_equal(const struct memx_owner *a, const struct mem
 }
 
 /*
+ * What one client (an address under a tenant) holds here over all its
+ * sessions, for its fair share. Under the store lock.
+ */
+struct memx_holder {
+	struct hlist_node node;
+	struct memx_owner owner;
+	u64 held;			/* pages */
+	unsigned int sessions;
+};
+
+/*
  * A client's memory here. Found under RCU from the receive path; the
  * control path (process context) creates, grows and frees sessions.
  * A session's offsets only ever grow (end_chunks); a chunk inside them
@@ -53,6 +64,7 @@ struct memx_session {
 	struct list_head list;
 	u32 id;
 	struct memx_owner owner;
+	struct memx_holder *holder;	/* its client's totals */
 	u64 client_id;
 	u32 lease_ms;
 	unsigned long last_used;	/* jiffies; written by the receive path */
@@ -98,6 +110,7 @@ enum memx_srv_stat {
 	MEMX_SRV_FULL,		/* JOINs refused for want of room (E_NOSPC) */
 	MEMX_SRV_LEAVING,	/* JOINs refused while leaving (E_LEAVING) */
 	MEMX_SRV_RESERVE,	/* of those full: the host's reserve would be cut into */
+	MEMX_SRV_SHARE,		/* of those full: the client holds its share already */
 	MEMX_SRV_SHED,		/* sessions whose clients were asked to move them */
 	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
 	MEMX_SRV_CTL_BUSY,	/* JOINs and LEAVEs refused: too many waiting */
@@ -152,6 +165,9 @@ bool memx_store_leaving(void);
 unsigned int memx_store_evict(void);
 u64 memx_store_reserve(u64 pages);
 u64 memx_store_reserved(void);
+u64 memx_store_client_max(u64 pages);
+bool memx_share_ok(u64 held, u64 pages, u64 room, u64 capacity, unsigned int clients,
+		   u64 client_max);
 u64 memx_store_room(void);
 u64 memx_store_shed(u64 pages);
 void memx_store_show(struct seq_file *m);

@@ -31,6 +31,9 @@ static u64 memx_granted;		/* pages set aside for sessions */
 static unsigned int memx_nr_sessions;
 static bool memx_leaving;		/* no new memory for anyone */
 static u64 memx_reserve;		/* pages kept available for the host's own use */
+static DEFINE_HASHTABLE(memx_holders, 6);	/* by client, under the store lock */
+static unsigned int memx_nr_holding;	/* clients holding pages here */
+static u64 memx_client_max;		/* pages one client may hold; 0: no cap */
 
 /*
  * Set what is set aside for sessions. While any is, the module is in
@@ -46,6 +49,81 @@ static void memx_granted_set(u64 pages)
 		module_put(THIS_MODULE);
 	WRITE_ONCE(memx_granted, pages);
 }
+
+static u64 memx_owner_key(const struct memx_owner *who)
+{
+	return ether_addr_to_u64(who->mac) ^ ((u64)who->tenant << 48);
+}
+
+/* The totals of @who's sessions, made for its first; store lock held. */
+static struct memx_holder *memx_holder_get(const struct memx_owner *who)
+{
+	u64 key = memx_owner_key(who);
+	struct memx_holder *h;
+
+	hash_for_each_possible(memx_holders, h, node, key) {
+		if (memx_owner_equal(&h->owner, who))
+			goto found;
+	}
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->owner = *who;
+	hash_add(memx_holders, &h->node, key);
+found:
+	h->sessions++;
+	return h;
+}
+
+/* What @h holds changed by @pages; store lock held. */
+static void memx_holder_add(struct memx_holder *h, s64 pages)
+{
+	bool had = h->held;
+
+	h->held += pages;
+	if (had && !h->held)
+		memx_nr_holding--;
+	else if (!had && h->held)
+		memx_nr_holding++;
+}
+
+/* One session of @h less; store lock held. */
+static void memx_holder_put(struct memx_holder *h)
+{
+	if (--h->sessions)
+		return;
+	hash_del(&h->node);
+	kfree(h);
+}
+
+/**
+ * memx_share_ok() - whether a client may take more memory here
+ * @held: pages it holds here now
+ * @pages: pages it asks for
+ * @room: pages that may be lent now
+ * @capacity: pages this server lends in all
+ * @clients: clients holding memory here, the asker counted
+ * @client_max: pages one client may hold (0: no cap)
+ *
+ * Clients compete for the last of the memory when what would be left is
+ * less than a fair share (the capacity split evenly among them): then
+ * only one below its share may take it. A client alone takes what it
+ * needs.
+ *
+ * Return: true when it may.
+ */
+bool memx_share_ok(u64 held, u64 pages, u64 room, u64 capacity, unsigned int clients,
+		   u64 client_max)
+{
+	u64 fair = capacity / max(clients, 1U);
+
+	if (client_max && held + pages > client_max)
+		return false;
+	if (clients < 2 || pages > room)
+		return true;	/* room itself is checked by the caller */
+	return held + pages <= fair || room - pages >= fair;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_share_ok);
 
 static void memx_release_worker(struct work_struct *work);
 static DECLARE_WORK(memx_release_work, memx_release_worker);
@@ -145,6 +223,14 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 		memx_srv_count(MEMX_SRV_RESERVE);
 		return -ENOSPC;
 	}
+	if (!memx_share_ok(s->holder->held, (u64)n * MEMX_CHUNK_PAGES, memx_store_room(),
+			   memx_capacity, memx_nr_holding + !s->holder->held, memx_client_max)) {
+		memx_srv_count(MEMX_SRV_SHARE);
+		pr_info_ratelimited("client %pM (%s) holds %llu MiB, its share here while others compete for the rest\n",
+				    s->owner.mac, rmap_tenant_name(s->owner.tenant),
+				    s->holder->held >> (20 - PAGE_SHIFT));
+		return -ENOSPC;
+	}
 	for (i = 0; i < n; i++) {
 		c = memx_chunk_alloc();
 		if (!c) {
@@ -161,6 +247,7 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 	/* Offsets below the end are in range once the chunks are there. */
 	smp_store_release(&s->end_chunks, end + n);
 	s->held_chunks += n;
+	memx_holder_add(s->holder, (u64)n * MEMX_CHUNK_PAGES);
 	memx_granted_set(memx_granted + (u64)n * MEMX_CHUNK_PAGES);
 	return 0;
 undo:
@@ -176,6 +263,9 @@ static void memx_session_unlink(struct memx_session *s)
 	hash_del_rcu(&s->hnode);
 	list_del(&s->list);
 	memx_granted_set(memx_granted - (u64)s->held_chunks * MEMX_CHUNK_PAGES);
+	memx_holder_add(s->holder, -(s64)s->held_chunks * MEMX_CHUNK_PAGES);
+	memx_holder_put(s->holder);
+	s->holder = NULL;
 	memx_nr_sessions--;
 }
 
@@ -243,7 +333,12 @@ static int memx_session_new(const struct memx_owner *who, u64 client_id, u64 pag
 			list_add(&old->list, &replaced);
 		}
 	}
-	err = memx_session_add_chunks(s, need);
+	s->holder = memx_holder_get(who);
+	err = s->holder ? memx_session_add_chunks(s, need) : -ENOMEM;
+	if (err && s->holder) {
+		memx_holder_put(s->holder);
+		s->holder = NULL;
+	}
 	if (!err) {
 		do {
 			s->id = get_random_u32();
@@ -526,6 +621,7 @@ static void memx_release_worker(struct work_struct *work)
 		llist_for_each_entry_safe(c, tmp, llist_del_all(&s->released), release) {
 			xa_erase(&s->chunks, c->index);
 			s->held_chunks--;
+			memx_holder_add(s->holder, -MEMX_CHUNK_PAGES);
 			memx_granted_set(memx_granted - MEMX_CHUNK_PAGES);
 			llist_add(&c->release, &freeing);
 			n++;
@@ -699,6 +795,24 @@ u64 memx_store_shed(u64 pages)
 	return added;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_shed);
+
+/**
+ * memx_store_client_max() - cap what one client may hold here
+ * @pages: the cap; 0 for none
+ *
+ * Return: the cap until now.
+ */
+u64 memx_store_client_max(u64 pages)
+{
+	u64 old;
+
+	mutex_lock(&memx_store_lock);
+	old = memx_client_max;
+	memx_client_max = pages;
+	mutex_unlock(&memx_store_lock);
+	return old;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_client_max);
 
 /* Whether this server is leaving: renewals say so to every client. */
 bool memx_store_leaving(void)

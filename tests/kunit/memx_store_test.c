@@ -10,7 +10,8 @@
  * later write, and a server that is leaving: it sets nothing more aside,
  * and keeps what its sessions hold until they end. A host that needs its
  * memory back lends nothing into its reserve, and asks the biggest
- * sessions to move, as few as cover what it needs.
+ * sessions to move, as few as cover what it needs. Clients competing for
+ * the last memory each keep a fair share, and a cap binds any one.
  */
 #include <kunit/test.h>
 #include <linux/highmem.h>
@@ -390,6 +391,55 @@ static void memx_store_sheds_biggest_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_session_destroy(b->id, &client_b), 0);
 }
 
+/* The rule: a fair share when clients compete for the last memory, and a cap. */
+static void memx_store_share_rule(struct kunit *test)
+{
+	/* Alone, a client takes what there is. */
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(700, 300, 300, 1000, 1, 0));
+	/* Two: beyond 500 only while 500 stay for the other. */
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(0, 100, 1000, 1000, 2, 0));
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(400, 100, 600, 1000, 2, 0));
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(500, 100, 600, 1000, 2, 0));
+	KUNIT_EXPECT_FALSE(test, memx_share_ok(500, 100, 500, 1000, 2, 0));
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(300, 200, 200, 1000, 2, 0));
+	KUNIT_EXPECT_FALSE(test, memx_share_ok(300, 201, 201, 1000, 2, 0));
+	/* The cap binds even alone. */
+	KUNIT_EXPECT_FALSE(test, memx_share_ok(0, 300, 1000, 1000, 1, 200));
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(100, 100, 1000, 1000, 1, 200));
+	/* More asked than there is: the room check's, not this rule's. */
+	KUNIT_EXPECT_TRUE(test, memx_share_ok(0, 2000, 1000, 1000, 3, 0));
+}
+
+/* Two clients competing for the last of the store: each keeps its share. */
+static void memx_store_fair_share(struct kunit *test)
+{
+	struct memx_session *a, *b;
+	u64 total;
+
+	/* 8 chunks: a takes 4, b 3; with 1 left, a (at its share) may not take it. */
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 1, 4 * MEMX_CHUNK_PAGES, 30000, &a),
+			0);
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 3 * MEMX_CHUNK_PAGES, 30000, &b),
+			0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(a->id, &client_a, 1, &total), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(b->id, &client_b, 1, &total), 0);
+	KUNIT_EXPECT_EQ(test, total, 4ULL * MEMX_CHUNK_PAGES);
+	/* b gone, a is alone: it takes what is left. */
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(b->id, &client_b), 0);
+	KUNIT_EXPECT_EQ(test, memx_session_grow(a->id, &client_a, 4 * MEMX_CHUNK_PAGES, &total),
+			0);
+	/* A cap binds a client even alone. */
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(a->id, &client_a), 0);
+	memx_store_client_max(2 * MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, 3 * MEMX_CHUNK_PAGES, 30000, &a),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, memx_session_create(&client_a, 1, 2 * MEMX_CHUNK_PAGES, 30000, &a),
+			0);
+	memx_store_client_max(0);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(a->id, &client_a), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
 static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_empty_at_start),
 	KUNIT_CASE(memx_store_whole_chunks),
@@ -407,6 +457,8 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_evicts),
 	KUNIT_CASE(memx_store_keeps_reserve),
 	KUNIT_CASE(memx_store_sheds_biggest_first),
+	KUNIT_CASE(memx_store_share_rule),
+	KUNIT_CASE(memx_store_fair_share),
 	{}
 };
 

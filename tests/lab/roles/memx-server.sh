@@ -121,6 +121,11 @@ rstat() {
 }
 # The attacker's last JOINs (without a key) end with their 1 s lease.
 check "all memory returned after the client left" lab_within 30 grep -qx "granted_pages 0" "$stats"
+# With MEMX_SHARE, clients competed for the last of its memory (share.py).
+if [ -n "${MEMX_SHARE:-}" ]; then
+	check "growth past a client's fair share refused ($(stat refused_share))" \
+		test "$(stat refused_share)" -gt 0
+fi
 if [ -n "${MEMX_ATTACKED:-}" ] && [ -n "${MEMX_KEY_FILE:-}" ]; then
 	check "the attacker's unsealed frames dropped" test "$(rstat drop_unknown_key)" -ge 40
 	check "no frame of the attacker's took a peer entry (the client and the other server only)" \

@@ -51,6 +51,8 @@ check "ifaces=lo refused" refused rmap_proto "lo is not an Ethernet interface" i
 check "ifaces=eth0, refused" refused rmap_proto "empty or overlong" ifaces=eth0,
 check "memx_server capacity_mb beyond RAM refused" refused memx_server "must be between" capacity_mb=1000000
 check "memx_server reserve_mb beyond RAM refused" refused memx_server "must be less than" reserve_mb=1000000
+check "memx_server client_max_mb beyond capacity refused" refused memx_server "must be at most the capacity" \
+	client_max_mb=1000000
 check "memx_client size_mb=0 refused" refused memx_client "must be between" size_mb=0
 check "memx_client nr_devices=1000 refused" refused memx_client "must be between" nr_devices=1000
 check "memx_client lease_ms=10 refused" refused memx_client "lease_ms=10: must be between" lease_ms=10
