@@ -50,7 +50,11 @@ struct memx_holder {
 	struct memx_owner owner;
 	u64 held;			/* pages */
 	unsigned int sessions;
+	unsigned long last_want;	/* jiffies it last asked for more */
 };
+
+/* A client competes for memory for this long after it last asked for more. */
+#define MEMX_SHARE_WANT_MS	10000
 
 /*
  * A client's memory here. Found under RCU from the receive path; the
@@ -166,7 +170,7 @@ unsigned int memx_store_evict(void);
 u64 memx_store_reserve(u64 pages);
 u64 memx_store_reserved(void);
 u64 memx_store_client_max(u64 pages);
-bool memx_share_ok(u64 held, u64 pages, u64 room, u64 capacity, unsigned int clients,
+bool memx_share_ok(u64 held, u64 pages, u64 room, u64 lendable, unsigned int clients,
 		   u64 client_max);
 u64 memx_store_room(void);
 u64 memx_store_shed(u64 pages);

@@ -32,7 +32,6 @@ static unsigned int memx_nr_sessions;
 static bool memx_leaving;		/* no new memory for anyone */
 static u64 memx_reserve;		/* pages kept available for the host's own use */
 static DEFINE_HASHTABLE(memx_holders, 6);	/* by client, under the store lock */
-static unsigned int memx_nr_holding;	/* clients holding pages here */
 static u64 memx_client_max;		/* pages one client may hold; 0: no cap */
 
 /*
@@ -78,13 +77,25 @@ found:
 /* What @h holds changed by @pages; store lock held. */
 static void memx_holder_add(struct memx_holder *h, s64 pages)
 {
-	bool had = h->held;
-
 	h->held += pages;
-	if (had && !h->held)
-		memx_nr_holding--;
-	else if (!had && h->held)
-		memx_nr_holding++;
+}
+
+/*
+ * The clients competing for memory now, @h counted: those holding some
+ * that asked for more lately. One that holds memory but wants no more
+ * leaves the rest to the others.
+ */
+static unsigned int memx_holders_competing(const struct memx_holder *h)
+{
+	unsigned long since = jiffies - msecs_to_jiffies(MEMX_SHARE_WANT_MS);
+	const struct memx_holder *o;
+	unsigned int n = 1, bkt;
+
+	hash_for_each(memx_holders, bkt, o, node) {
+		if (o != h && o->held && time_after(o->last_want, since))
+			n++;
+	}
+	return n;
 }
 
 /* One session of @h less; store lock held. */
@@ -101,21 +112,21 @@ static void memx_holder_put(struct memx_holder *h)
  * @held: pages it holds here now
  * @pages: pages it asks for
  * @room: pages that may be lent now
- * @capacity: pages this server lends in all
- * @clients: clients holding memory here, the asker counted
+ * @lendable: pages lent and lendable now, in all
+ * @clients: clients competing for memory here, the asker counted
  * @client_max: pages one client may hold (0: no cap)
  *
  * Clients compete for the last of the memory when what would be left is
- * less than a fair share (the capacity split evenly among them): then
- * only one below its share may take it. A client alone takes what it
- * needs.
+ * less than a fair share (what can be lent split evenly among them):
+ * then only one below its share may take it. A client alone takes what
+ * it needs.
  *
  * Return: true when it may.
  */
-bool memx_share_ok(u64 held, u64 pages, u64 room, u64 capacity, unsigned int clients,
+bool memx_share_ok(u64 held, u64 pages, u64 room, u64 lendable, unsigned int clients,
 		   u64 client_max)
 {
-	u64 fair = capacity / max(clients, 1U);
+	u64 fair = lendable / max(clients, 1U);
 
 	if (client_max && held + pages > client_max)
 		return false;
@@ -213,18 +224,22 @@ static void memx_session_free(struct memx_session *s)
 /* Add @n chunks at the end of @s; inside memx_store_enter(). */
 static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 {
+	u64 pages = (u64)n * MEMX_CHUNK_PAGES, room;
 	unsigned long i, end = s->end_chunks;
 	struct memx_chunk *c;
 	int err;
 
-	if ((u64)n * MEMX_CHUNK_PAGES > memx_capacity - memx_granted)
+	s->holder->last_want = jiffies;
+	if (pages > memx_capacity - memx_granted)
 		return -ENOSPC;
-	if ((u64)n * MEMX_CHUNK_PAGES > memx_store_room()) {
+	room = memx_store_room();
+	if (pages > room) {
 		memx_srv_count(MEMX_SRV_RESERVE);
 		return -ENOSPC;
 	}
-	if (!memx_share_ok(s->holder->held, (u64)n * MEMX_CHUNK_PAGES, memx_store_room(),
-			   memx_capacity, memx_nr_holding + !s->holder->held, memx_client_max)) {
+	/* What can be lent now in all is what is split. */
+	if (!memx_share_ok(s->holder->held, pages, room, memx_granted + room,
+			   memx_holders_competing(s->holder), memx_client_max)) {
 		memx_srv_count(MEMX_SRV_SHARE);
 		pr_info_ratelimited("client %pM (%s) holds %llu MiB, its share here while others compete for the rest\n",
 				    s->owner.mac, rmap_tenant_name(s->owner.tenant),
