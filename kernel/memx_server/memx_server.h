@@ -54,7 +54,7 @@ struct memx_holder {
 };
 
 /* A client competes for memory for this long after it last asked for more. */
-#define MEMX_SHARE_WANT_MS	10000
+#define MEMX_SHARE_WANT_MS	2000
 
 /*
  * A client's memory here. Found under RCU from the receive path; the
