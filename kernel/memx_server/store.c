@@ -74,12 +74,6 @@ found:
 	return h;
 }
 
-/* What @h holds changed by @pages; store lock held. */
-static void memx_holder_add(struct memx_holder *h, s64 pages)
-{
-	h->held += pages;
-}
-
 /*
  * The clients competing for memory now, @h counted: those holding some
  * that asked for more lately. One that holds memory but wants no more
@@ -262,7 +256,7 @@ static int memx_session_add_chunks(struct memx_session *s, unsigned int n)
 	/* Offsets below the end are in range once the chunks are there. */
 	smp_store_release(&s->end_chunks, end + n);
 	s->held_chunks += n;
-	memx_holder_add(s->holder, (u64)n * MEMX_CHUNK_PAGES);
+	s->holder->held += (u64)n * MEMX_CHUNK_PAGES;
 	memx_granted_set(memx_granted + (u64)n * MEMX_CHUNK_PAGES);
 	return 0;
 undo:
@@ -278,7 +272,7 @@ static void memx_session_unlink(struct memx_session *s)
 	hash_del_rcu(&s->hnode);
 	list_del(&s->list);
 	memx_granted_set(memx_granted - (u64)s->held_chunks * MEMX_CHUNK_PAGES);
-	memx_holder_add(s->holder, -(s64)s->held_chunks * MEMX_CHUNK_PAGES);
+	s->holder->held -= (u64)s->held_chunks * MEMX_CHUNK_PAGES;
 	memx_holder_put(s->holder);
 	s->holder = NULL;
 	memx_nr_sessions--;
@@ -636,7 +630,7 @@ static void memx_release_worker(struct work_struct *work)
 		llist_for_each_entry_safe(c, tmp, llist_del_all(&s->released), release) {
 			xa_erase(&s->chunks, c->index);
 			s->held_chunks--;
-			memx_holder_add(s->holder, -MEMX_CHUNK_PAGES);
+			s->holder->held -= MEMX_CHUNK_PAGES;
 			memx_granted_set(memx_granted - MEMX_CHUNK_PAGES);
 			llist_add(&c->release, &freeing);
 			n++;
