@@ -228,6 +228,58 @@ static bool memx_page_taken(struct memx_cmd *cmd, unsigned int i)
 	return false;
 }
 
+/*
+ * A page answered E_SESSION: its server may have lost the session, or
+ * have it under the address we joined from, while this one took over
+ * from a NIC that failed. The renewal, sent now, says which
+ * (memx_session_check()); the page waits for it, within its time.
+ */
+static bool memx_page_park(struct memx_cmd *cmd, unsigned int i)
+{
+	struct memx_session *sess = cmd->to[i].sess;
+	struct rmap_req *req = &cmd->reqs[i];
+
+	if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_SESSION ||
+	    atomic_read(&sess->lost) || !time_before(jiffies, cmd->deadline))
+		return false;
+	llist_add(&cmd->to[i].park, &sess->parked);
+	/* Lost meanwhile: no renewal will come for it. */
+	if (atomic_read(&sess->lost))
+		memx_session_unpark(sess);
+	return true;
+}
+
+static void memx_page_done(struct rmap_req *req);
+
+/**
+ * memx_session_unpark() - send again the pages that waited on a renewal
+ * @s: the session, renewed or known lost now
+ *
+ * Context: any; never sleeps.
+ */
+void memx_session_unpark(struct memx_session *s)
+{
+	struct llist_node *parked = llist_del_all(&s->parked);
+	struct memx_target *to, *tmp;
+
+	/* As from RMAP's completions, whoever calls. */
+	local_bh_disable();
+	llist_for_each_entry_safe(to, tmp, parked, park) {
+		struct rmap_req *req = &to->cmd->reqs[to - to->cmd->to];
+		int err;
+
+		/* Lost, it fails as any page would: another copy, or an error. */
+		if (!atomic_read(&s->lost)) {
+			err = memx_session_submit(s, req);
+			if (!err)
+				continue;
+			req->status = err;
+		}
+		memx_page_done(req);
+	}
+	local_bh_enable();
+}
+
 /* One page of a request came back from one copy (softirq). */
 static void memx_page_done(struct rmap_req *req)
 {
@@ -261,6 +313,8 @@ static void memx_page_done(struct rmap_req *req)
 		/* None other answers: this copy is asked again, below. */
 		memx_cmd_aim(cmd, i, r, where);
 	}
+	if (memx_page_park(cmd, i))
+		return;
 	/*
 	 * Lost or silent server, and no copy took the page: send again while
 	 * the request has time (this VM paused, or moved).
@@ -527,9 +581,12 @@ static int memx_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			     unsigned int hctx_idx, unsigned int numa_node)
 {
 	struct memx_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	unsigned int i;
 
 	cmd->dev = set->driver_data;
 	INIT_LIST_HEAD(&cmd->wait);
+	for (i = 0; i < MEMX_MAX_REQS; i++)
+		cmd->to[i].cmd = cmd;
 	return 0;
 }
 

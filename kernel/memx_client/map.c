@@ -580,8 +580,20 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 		/* At each renewal: what could not move may now, and an empty session is left. */
 		memx_repair_kick(s->dev);
 	}
-	if (req->resp_status != RMAP_E_SESSION || atomic_xchg(&s->lost, 1))
+	if (req->resp_status != RMAP_E_SESSION)
 		return;
+	/*
+	 * A page's E_SESSION may mean the server knows the session under our
+	 * other address: a renewal, which carries our id, moves it here (or
+	 * finds it lost). A forged E_SESSION costs that renewal, no more.
+	 */
+	if (req->type != RMAP_JOIN && req->type != RMAP_LEAVE) {
+		mod_delayed_work(memx_wq, &s->dev->renew_work, 0);
+		return;
+	}
+	if (atomic_xchg(&s->lost, 1))
+		return;
+	memx_session_unpark(s);
 	/* A leaving server that took a LEAVE whose answer we missed lost nothing. */
 	if (!atomic_read(&s->leaving) || atomic64_read(&s->used))
 		pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
@@ -594,6 +606,8 @@ static void memx_renew_done(struct rmap_req *req)
 	struct memx_session *s = container_of(req, struct memx_session, renew.req);
 
 	memx_session_check(s, req);
+	/* Known lost, or known ours still: the pages waiting on it go on. */
+	memx_session_unpark(s);
 	/* Renewed: its server lends again, if it was leaving. */
 	if (!req->status)
 		atomic_set(&s->leaving, 0);
@@ -621,6 +635,8 @@ void memx_renew_work(struct work_struct *work)
 		memset(req, 0, offsetof(struct rmap_req, status));
 		req->type = RMAP_JOIN;
 		req->session = s->id;
+		/* Our id: from another address of ours, the session follows us. */
+		req->body.join.client_id = cpu_to_be64(dev->client_id);
 		req->done = memx_renew_done;
 		if (memx_session_submit(s, req))
 			atomic_set(&s->renewing, 0);
@@ -667,6 +683,7 @@ static int memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 	int err;
 
 	lockdep_assert_held(&dev->map_lock);
+	memx_session_unpark(s);
 	/*
 	 * A renewal in flight still uses the session: take it back, or wait
 	 * for it if it is completing now.

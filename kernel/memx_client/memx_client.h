@@ -74,6 +74,7 @@ struct memx_session {
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
 	atomic_t renewing;
 	atomic_t lost;			/* the server no longer knows it, or we left */
+	struct llist_head parked;	/* pages answered E_SESSION: the renewal decides */
 	atomic_t leaving;		/* its server is leaving: move the extents */
 	unsigned long down_since;	/* jiffies its server went silent; repair_work's */
 };
@@ -156,6 +157,8 @@ struct memx_dev {
 
 /* Where one RMAP request of a memx_cmd goes, and what it tried. */
 struct memx_target {
+	struct memx_cmd *cmd;		/* the request it is part of */
+	struct llist_node park;		/* on sess->parked */
 	struct memx_session *sess;
 	unsigned long where;		/* the extent's word it was sent by */
 	u64 page;			/* in the device */
@@ -205,6 +208,7 @@ int memx_map_init(struct memx_dev *dev);
 void memx_map_exit(struct memx_dev *dev);
 int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 void memx_session_check(struct memx_session *s, const struct rmap_req *req);
+void memx_session_unpark(struct memx_session *s);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
 		       unsigned long *where);

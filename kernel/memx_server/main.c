@@ -45,6 +45,7 @@ module_param(reserve_mb, uint, 0444);
 MODULE_PARM_DESC(reserve_mb,
 		 "MiB the host keeps available for itself: below it, clients are asked to move pages away; nothing is lent below twice it (default: 1/32 of RAM)");
 static bool memx_squeezed;	/* below the reserve, clients asked to move */
+static bool memx_squeeze_spent;	/* squeezed, and all that was asked has moved */
 
 static bool drain;
 /* The parameter's writes and the housekeeping's report of them. */
@@ -137,6 +138,8 @@ static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_RESERVE] = "refused_reserve",
 	[MEMX_SRV_SHARE] = "refused_share",
 	[MEMX_SRV_SHED] = "sessions_shed",
+	[MEMX_SRV_REBOUND] = "sessions_rebound",
+	[MEMX_SRV_NO_SESSION] = "no_session",
 	[MEMX_SRV_ERRORS] = "errors",
 	[MEMX_SRV_CTL_BUSY] = "ctl_busy",
 };
@@ -196,13 +199,22 @@ static void memx_squeeze_check(void)
 				avail >> (20 - PAGE_SHIFT), reserve_mb);
 		memx_squeezed = true;
 		asked = memx_store_shed(target - avail);
-		if (asked)
+		if (asked) {
+			memx_squeeze_spent = false;
 			pr_info("asked clients to move %llu MiB elsewhere\n",
 				asked >> (20 - PAGE_SHIFT));
+		}
 	} else if (memx_squeezed && avail >= target) {
 		memx_squeezed = false;
 		memx_store_shed(0);
 		pr_info("host memory back: %llu MiB available; clients may stay\n",
+			avail >> (20 - PAGE_SHIFT));
+		return;
+	}
+	/* The host's own use outgrew what clients had here: say so once. */
+	if (memx_squeezed && !memx_squeeze_spent && !memx_store_shed_held()) {
+		memx_squeeze_spent = true;
+		pr_warn("host memory still low: %llu MiB available, and clients moved away all they were asked to\n",
 			avail >> (20 - PAGE_SHIFT));
 	}
 }

@@ -41,6 +41,12 @@ static inline bool memx_owner_equal(const struct memx_owner *a, const struct mem
 	return ether_addr_equal(a->mac, b->mac) && a->tenant == b->tenant;
 }
 
+/* The owner in one word: a session's, which a rebind changes, is read at once. */
+static inline u64 memx_owner_key(const struct memx_owner *who)
+{
+	return ether_addr_to_u64(who->mac) | (u64)who->tenant << 48;
+}
+
 /*
  * What one client (an address under a tenant) holds here over all its
  * sessions, for its fair share. Under the store lock.
@@ -67,9 +73,10 @@ struct memx_session {
 	struct hlist_node hnode;
 	struct list_head list;
 	u32 id;
-	struct memx_owner owner;
+	struct memx_owner owner;	/* under the store lock */
+	u64 owner_key;			/* memx_owner_key(&owner), for the receive path */
 	struct memx_holder *holder;	/* its client's totals */
-	u64 client_id;
+	u64 client_id;			/* its client's, at JOIN: proves a rebind */
 	u32 lease_ms;
 	unsigned long last_used;	/* jiffies; written by the receive path */
 	unsigned long end_chunks;	/* published with release semantics */
@@ -116,6 +123,8 @@ enum memx_srv_stat {
 	MEMX_SRV_RESERVE,	/* of those full: the host's reserve would be cut into */
 	MEMX_SRV_SHARE,		/* of those full: the client holds its share already */
 	MEMX_SRV_SHED,		/* sessions whose clients were asked to move them */
+	MEMX_SRV_REBOUND,	/* sessions whose client now speaks from another address */
+	MEMX_SRV_NO_SESSION,	/* requests naming a session not the sender's (E_SESSION) */
 	MEMX_SRV_ERRORS,	/* other requests answered with an error status */
 	MEMX_SRV_CTL_BUSY,	/* JOINs and LEAVEs refused: too many waiting */
 	MEMX_SRV_STAT_NR,
@@ -155,6 +164,9 @@ int memx_session_join(const struct memx_owner *who, u64 client_id, u64 pages, u3
 int memx_session_create(const struct memx_owner *who, u64 client_id, u64 pages, u32 lease_ms,
 			struct memx_session **out);
 int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *total);
+bool memx_session_rebindable(u32 id, const struct memx_owner *who, u64 client_id);
+int memx_session_rebind(u32 id, const struct memx_owner *who, u64 client_id, u64 *total,
+			u32 *lease_ms, bool *leaving);
 int memx_session_destroy(u32 id, const struct memx_owner *who);
 void memx_sessions_expire(void);
 u64 memx_session_pages(const struct memx_session *s);
@@ -174,6 +186,7 @@ bool memx_share_ok(u64 held, u64 pages, u64 room, u64 lendable, unsigned int cli
 		   u64 client_max);
 u64 memx_store_room(void);
 u64 memx_store_shed(u64 pages);
+u64 memx_store_shed_held(void);
 void memx_store_show(struct seq_file *m);
 
 /* serve.c */

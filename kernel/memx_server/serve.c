@@ -80,7 +80,8 @@ static u8 memx_status(int err)
 
 static void memx_fail(const struct rmap_msg *msg, u8 status)
 {
-	memx_srv_count(MEMX_SRV_ERRORS);
+	/* Not a failure of ours: a client that moved, or a session that ended. */
+	memx_srv_count(status == RMAP_E_SESSION ? MEMX_SRV_NO_SESSION : MEMX_SRV_ERRORS);
 	rmap_reply(msg, status, NULL, NULL, 0, 0);
 }
 
@@ -196,18 +197,25 @@ static void memx_ctl_trim(void)
  * is leaving, or its host needs the session's memory back, the answer
  * says so (E_LEAVING): the session and its lease stay, and its client
  * moves what it holds here elsewhere.
+ *
+ * Return: false when the renewal comes from another address of the
+ * session's client (it knows the client's id): the control work moves
+ * the session there (memx_session_rebind()).
  */
-static void memx_serve_renew(const struct rmap_msg *msg)
+static bool memx_serve_renew(const struct rmap_msg *msg)
 {
 	const struct rmap_hdr *h = msg->hdr;
+	u32 id = be32_to_cpu(h->session);
 	struct memx_session *s;
 	struct memx_owner who;
 	struct rmap_join ans;
 
-	s = memx_session_find(be32_to_cpu(h->session), memx_msg_owner(msg, &who));
+	s = memx_session_find(id, memx_msg_owner(msg, &who));
 	if (!s) {
+		if (memx_session_rebindable(id, &who, be64_to_cpu(h->join.client_id)))
+			return false;
 		memx_fail(msg, RMAP_E_SESSION);
-		return;
+		return true;
 	}
 	WRITE_ONCE(s->last_used, jiffies);
 	ans = h->join;
@@ -215,6 +223,7 @@ static void memx_serve_renew(const struct rmap_msg *msg)
 	ans.lease_ms = cpu_to_be32(s->lease_ms);
 	rmap_reply(msg, memx_store_leaving() || READ_ONCE(s->shed) ? RMAP_E_LEAVING : RMAP_OK,
 		   &ans, NULL, 0, 0);
+	return true;
 }
 
 static void memx_serve_control(const struct rmap_msg *msg)
@@ -224,10 +233,8 @@ static void memx_serve_control(const struct rmap_msg *msg)
 	struct memx_owner who;
 	struct memx_ctl *c;
 
-	if (h->type == RMAP_JOIN && h->session && !h->join.pages) {
-		memx_serve_renew(msg);
+	if (h->type == RMAP_JOIN && h->session && !h->join.pages && memx_serve_renew(msg))
 		return;
-	}
 	memx_msg_owner(msg, &who);
 	spin_lock_bh(&memx_ctl_lock);
 	list_for_each_entry(c, &memx_ctl_log, list) {
@@ -277,20 +284,31 @@ static void memx_ctl_apply(struct memx_ctl *c)
 {
 	const struct rmap_join *j = &c->req.join;
 	u32 id = be32_to_cpu(c->req.session);
+	bool leaving = false;
 	u64 total = 0;
-	int err;
+	u32 lease = 0;
+	int err = 0;
 
 	c->ans = *j;
+	/* Its client may speak from another address now: the session follows. */
+	if (id)
+		err = memx_session_rebind(id, &c->who, be64_to_cpu(j->client_id), &total, &lease,
+					  &leaving);
 	if (c->req.type == RMAP_LEAVE) {
 		err = memx_session_destroy(id, &c->who);
 		memx_srv_count(MEMX_SRV_LEAVES);
-	} else if (id) {
+	} else if (id && !err && !j->pages) {
+		/* A renewal, from the other address. */
+		c->ans.pages = cpu_to_be64(total);
+		c->ans.lease_ms = cpu_to_be32(lease);
+		c->status = leaving ? RMAP_E_LEAVING : RMAP_OK;
+		return;
+	} else if (id && !err) {
 		err = memx_session_grow(id, &c->who, be64_to_cpu(j->pages), &total);
 		c->ans.pages = cpu_to_be64(total);
-	} else {
-		u32 lease = be32_to_cpu(j->lease_ms) ?: MEMX_LEASE_DEFAULT_MS;
-
-		lease = clamp(lease, MEMX_LEASE_MIN_MS, MEMX_LEASE_MAX_MS);
+	} else if (!id) {
+		lease = clamp(be32_to_cpu(j->lease_ms) ?: MEMX_LEASE_DEFAULT_MS,
+			      MEMX_LEASE_MIN_MS, MEMX_LEASE_MAX_MS);
 		err = memx_session_join(&c->who, be64_to_cpu(j->client_id),
 					be64_to_cpu(j->pages), lease, &id, &total);
 		if (!err) {

@@ -49,11 +49,6 @@ static void memx_granted_set(u64 pages)
 	WRITE_ONCE(memx_granted, pages);
 }
 
-static u64 memx_owner_key(const struct memx_owner *who)
-{
-	return ether_addr_to_u64(who->mac) ^ ((u64)who->tenant << 48);
-}
-
 /* The totals of @who's sessions, made for its first; store lock held. */
 static struct memx_holder *memx_holder_get(const struct memx_owner *who)
 {
@@ -303,7 +298,7 @@ struct memx_session *memx_session_find(u32 id, const struct memx_owner *who)
 {
 	struct memx_session *s = memx_session_lookup(id);
 
-	return s && memx_owner_equal(&s->owner, who) ? s : NULL;
+	return s && READ_ONCE(s->owner_key) == memx_owner_key(who) ? s : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_find);
 
@@ -327,6 +322,7 @@ static int memx_session_new(const struct memx_owner *who, u64 client_id, u64 pag
 	xa_init(&s->chunks);
 	init_llist_head(&s->released);
 	s->owner = *who;
+	s->owner_key = memx_owner_key(who);
 	s->client_id = client_id;
 	s->lease_ms = lease_ms;
 
@@ -451,6 +447,79 @@ int memx_session_grow(u32 id, const struct memx_owner *who, u64 pages, u64 *tota
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_grow);
+
+/**
+ * memx_session_rebindable() - whether @who may be session @id's client
+ * @id: the session
+ * @who: a requester that is not its owner
+ * @client_id: the id the requester says it joined with
+ *
+ * Context: rcu_read_lock() held.
+ * Return: true when @who, under the session's tenant, knows its client's id.
+ */
+bool memx_session_rebindable(u32 id, const struct memx_owner *who, u64 client_id)
+{
+	struct memx_session *s = memx_session_lookup(id);
+
+	return s && client_id && s->client_id == client_id && s->owner.tenant == who->tenant;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_session_rebindable);
+
+/**
+ * memx_session_rebind() - a session's client speaks from another address now
+ * @id: the session
+ * @who: the client at its new address, under the session's tenant
+ * @client_id: the id it joined with, which only its client was told
+ * @total: set to the session's pages
+ * @lease_ms: set to its lease
+ * @leaving: set when its client is asked to move it away
+ *
+ * A client with two NICs on a LAN sends from the other when the one it
+ * joined from fails: its session, the memory it holds and its share here
+ * follow it, and its old address may use it no more.
+ *
+ * Context: process; may sleep.
+ * Return: 0 (also from the address it has: nothing changes), -ENOENT
+ * when there is no such session of that client, or -ENOMEM.
+ */
+int memx_session_rebind(u32 id, const struct memx_owner *who, u64 client_id, u64 *total,
+			u32 *lease_ms, bool *leaving)
+{
+	struct memx_session *s;
+	struct memx_holder *h;
+	int err = -ENOENT;
+
+	mutex_lock(&memx_store_lock);
+	s = memx_session_lookup(id);
+	if (!s || s->owner.tenant != who->tenant)
+		goto out;
+	if (!memx_owner_equal(&s->owner, who)) {
+		if (!client_id || s->client_id != client_id)
+			goto out;
+		err = -ENOMEM;
+		h = memx_holder_get(who);
+		if (!h)
+			goto out;
+		s->holder->held -= memx_session_held(s);
+		memx_holder_put(s->holder);
+		h->held += memx_session_held(s);
+		s->holder = h;
+		pr_info_ratelimited("session %08x of %pM (%s) now at %pM\n", s->id,
+				    s->owner.mac, rmap_tenant_name(who->tenant), who->mac);
+		s->owner = *who;
+		WRITE_ONCE(s->owner_key, memx_owner_key(who));
+		memx_srv_count(MEMX_SRV_REBOUND);
+	}
+	WRITE_ONCE(s->last_used, jiffies);
+	*total = memx_session_pages(s);
+	*lease_ms = s->lease_ms;
+	*leaving = memx_leaving || s->shed;
+	err = 0;
+out:
+	mutex_unlock(&memx_store_lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_session_rebind);
 
 /**
  * memx_session_destroy() - end a session and return its memory
@@ -804,6 +873,26 @@ u64 memx_store_shed(u64 pages)
 	return added;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_store_shed);
+
+/**
+ * memx_store_shed_held() - what clients asked to move still hold here
+ *
+ * Return: pages held by sessions asked to move away.
+ */
+u64 memx_store_shed_held(void)
+{
+	struct memx_session *s;
+	u64 held = 0;
+
+	mutex_lock(&memx_store_lock);
+	list_for_each_entry(s, &memx_session_list, list) {
+		if (s->shed)
+			held += memx_session_held(s);
+	}
+	mutex_unlock(&memx_store_lock);
+	return held;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_store_shed_held);
 
 /**
  * memx_store_client_max() - cap what one client may hold here

@@ -122,6 +122,48 @@ static void memx_store_own_client_only(struct kunit *test)
 }
 
 /*
+ * A client that speaks from another address (its other NIC) takes its
+ * session along when it knows the id it joined with; the old address,
+ * another tenant, or a wrong id get nothing.
+ */
+static void memx_store_rebind(struct kunit *test)
+{
+	struct memx_session *s;
+	bool leaving = true;
+	u64 total = 0;
+	u32 id, lease;
+
+	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 7, MEMX_CHUNK_PAGES, 30000, &s), 0);
+	id = s->id;
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, memx_session_rebindable(id, &client_b, 7));
+	KUNIT_EXPECT_FALSE(test, memx_session_rebindable(id, &client_b, 8));
+	KUNIT_EXPECT_FALSE(test, memx_session_rebindable(id, &client_b, 0));
+	KUNIT_EXPECT_FALSE(test, memx_session_rebindable(id, &client_a_other_tenant, 7));
+	KUNIT_EXPECT_FALSE(test, memx_session_rebindable(id + 1, &client_b, 7));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_b, 8, &total, &lease, &leaving),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_a_other_tenant, 7, &total, &lease,
+						  &leaving), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_b, 7, &total, &lease, &leaving), 0);
+	KUNIT_EXPECT_EQ(test, total, (u64)MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, lease, 30000U);
+	KUNIT_EXPECT_FALSE(test, leaving);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, memx_session_find(id, &client_b), s);
+	KUNIT_EXPECT_NULL(test, memx_session_find(id, &client_a));
+	rcu_read_unlock();
+	/* Its memory counts for its new address now: the old one holds nothing. */
+	KUNIT_EXPECT_EQ(test, s->holder->held, (u64)MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_TRUE(test, memx_owner_equal(&s->holder->owner, &client_b));
+	KUNIT_EXPECT_EQ(test, memx_session_grow(id, &client_a, 1, &total), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, memx_session_destroy(id, &client_b), 0);
+	KUNIT_EXPECT_EQ(test, memx_store_granted(), 0ULL);
+}
+
+/*
  * A tenant's key sealed the JOIN: the same address under another key
  * (a tenant forging frames in a neighbour's name) can neither find,
  * grow, end nor replace the session, even knowing its id and client id.
@@ -367,7 +409,9 @@ static void memx_store_sheds_biggest_first(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, memx_session_create(&client_a, 3, 1, 30000, &a2), 0);
 	KUNIT_ASSERT_EQ(test, memx_session_create(&client_b, 2, 3 * MEMX_CHUNK_PAGES, 30000, &b),
 			0);
+	KUNIT_EXPECT_EQ(test, memx_store_shed_held(), 0ULL);
 	KUNIT_EXPECT_EQ(test, memx_store_shed(1), 3ULL * MEMX_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, memx_store_shed_held(), 3ULL * MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(b->shed));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(a1->shed));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(a2->shed));
@@ -379,10 +423,12 @@ static void memx_store_sheds_biggest_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_store_shed(100 * MEMX_CHUNK_PAGES), (u64)MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(a2->shed));
 	KUNIT_EXPECT_EQ(test, memx_store_shed(100 * MEMX_CHUNK_PAGES), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_store_shed_held(), 6ULL * MEMX_CHUNK_PAGES);
 	/* Nothing was dropped for it; a session asked to move grows no more. */
 	KUNIT_EXPECT_EQ(test, memx_store_granted(), 6ULL * MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, memx_session_grow(a2->id, &client_a, 1, &total), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, memx_store_shed(0), 0ULL);
+	KUNIT_EXPECT_EQ(test, memx_store_shed_held(), 0ULL);
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(a1->shed));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(b->shed));
 	KUNIT_EXPECT_EQ(test, memx_session_grow(a2->id, &client_a, 1, &total), 0);
@@ -457,6 +503,7 @@ static struct kunit_case memx_store_cases[] = {
 	KUNIT_CASE(memx_store_evicts),
 	KUNIT_CASE(memx_store_keeps_reserve),
 	KUNIT_CASE(memx_store_sheds_biggest_first),
+	KUNIT_CASE(memx_store_rebind),
 	KUNIT_CASE(memx_store_share_rule),
 	KUNIT_CASE(memx_store_fair_share),
 	{}

@@ -1,6 +1,7 @@
 # A client with a short lease: writes, sits idle while the server checks
-# that renewals keep its sessions, reads back, has its NIC's driver
-# reloaded and works through the new interface, then waits to be killed.
+# that renewals keep its sessions, reads back, loses the NIC the server
+# knows it by and works through its other one, has its NICs' driver
+# reloaded and works through the new interfaces, then waits to be killed.
 # shellcheck shell=sh
 dbg=/sys/kernel/debug/memx_client
 
@@ -29,25 +30,44 @@ lab_signal cli-written
 # The server looks at its sessions after several leases of idleness.
 lab_wait srv-saw-idle 120
 check "memx0 and memx1 read back after idle leases" same_both
-# The NIC's driver is reloaded: eth0 comes back as another interface (a
-# new ifindex). srv, heard on it, is reached on it; bound for good to the
-# one that went, every send to it would fail.
-old_if=$(cat /sys/class/net/eth0/ifindex)
-reload_nic() {
-	modprobe -r virtio_net && modprobe virtio_net &&
-		lab_within 10 test -e /sys/class/net/eth0 &&
-		ip link set eth0 mtu "$MEMX_MTU" up &&
-		[ "$(cat /sys/class/net/eth0/ifindex)" != "$old_if" ]
-}
-srv_on_new_nic() {
-	[ "$(rmap_peer_field "$(lab_mac srv)" ifindex)" = "$(cat /sys/class/net/eth0/ifindex)" ]
-}
-check "virtio_net reloaded: eth0 is a new interface" reload_nic
-check "srv is reached on the new eth0 within 10 s" lab_within 10 srv_on_new_nic
-check "memx0 and memx1 read back through it" same_both
 rewrite_both() {
 	put_both && same_both
 }
+# srv_via NIC: srv is reached through NIC now.
+srv_via() {
+	[ "$(rmap_peer_field "$(lab_mac srv)" ifindex)" = "$(cat "/sys/class/net/$1/ifindex")" ]
+}
+# The NIC srv knows this client by goes down. Its other NIC is on the
+# same LAN: srv is reached through it, from another address, and the
+# sessions follow (one device has one copy: were they lost, its data
+# would be).
+used=eth0
+srv_via eth1 && used=eth1
+other=eth1
+[ "$used" = eth1 ] && other=eth0
+check "$used, the NIC srv knows this client by, goes down" ip link set "$used" down
+check "srv is reached through $other within 10 s" lab_within 10 srv_via "$other"
+check "memx0 and memx1 read back through $other" same_both
+check "8 MiB written to memx0 and memx1 through $other, and read back" rewrite_both
+lab_signal cli-moved
+lab_wait srv-saw-move 60
+# The NICs' driver is reloaded: eth0 and eth1 come back as other
+# interfaces (new ifindexes). srv, heard on them, is reached on one;
+# bound for good to the one that went, every send to it would fail.
+old_if=$(cat /sys/class/net/$other/ifindex)
+reload_nic() {
+	modprobe -r virtio_net && modprobe virtio_net &&
+		lab_within 10 test -e /sys/class/net/eth1 &&
+		ip link set eth0 mtu "$MEMX_MTU" up && ip link set eth1 mtu "$MEMX_MTU" up &&
+		[ "$(cat /sys/class/net/eth0/ifindex)" -gt "$old_if" ] &&
+		[ "$(cat /sys/class/net/eth1/ifindex)" -gt "$old_if" ]
+}
+srv_on_new_nic() {
+	srv_via eth0 || srv_via eth1
+}
+check "virtio_net reloaded: eth0 and eth1 are new interfaces" reload_nic
+check "srv is reached on a new interface within 10 s" lab_within 10 srv_on_new_nic
+check "memx0 and memx1 read back through it" same_both
 check "8 MiB written to memx0 and memx1 through it, and read back" rewrite_both
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
 lab_signal cli-idle-done

@@ -20,6 +20,21 @@ cat $dbg/sessions
 check "after four idle leases both sessions remain" test "$(sessions)" -eq 2
 check "none expired" test "$(stat expired)" -eq 0
 lab_signal srv-saw-idle
+# The client's NIC that the sessions knew went down: they follow its
+# other address, and only that one.
+lab_wait cli-moved 300
+cat $dbg/sessions
+on_mac() {
+	awk -v m="$1" '$2 == m' $dbg/sessions | wc -l
+}
+moved() {
+	test "$(stat sessions_rebound)" -ge 2 && test "$(sessions)" -eq 2 &&
+		{ test "$(on_mac "$(lab_mac cli)")" -eq 2 || test "$(on_mac "$(lab_mac cli 1)")" -eq 2; }
+}
+check "both sessions followed the client to its other NIC ($(stat sessions_rebound) moves)" moved
+check "none expired meanwhile, no page given back" sh -c \
+	"test $(stat expired) -eq 0 && test $(stat granted_pages) -eq 4096"
+lab_signal srv-saw-move
 lab_wait cli-killed 300
 start=$(date +%s)
 all_back() {

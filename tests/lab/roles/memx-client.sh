@@ -6,7 +6,7 @@ dbg=/sys/kernel/debug/memx_client
 # The pager jobs run in a memory cgroup of job_mb MiB: a small machine,
 # without the cost of booting one too small for the tools themselves.
 job_mb=${MEMX_JOB_MB:-16}
-fs_mb=256
+fs_mb=128
 dev_mb=1024
 # The sort's data, in job memories: three, the 3:1 MemX measured.
 job_x=3

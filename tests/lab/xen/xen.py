@@ -26,12 +26,12 @@ def run(lab):
     # (they time out when three guests compete for two host cores).
     srv1_mac = lab.next_guest_mac(2)  # xhost first, then srv1
     lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
-    lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=6, dev_mb=40,
+    lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=4, dev_mb=40,
              servers=2, lan_server=srv1_mac)
     for i in range(1, DOMUS + 1):
         lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=4,
                  disks=["phy:/dev/memx%d,xvdb,w" % i], swap_dev="/dev/xvdb")
-    lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=6,
+    lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=4,
               du_dev_mb=24, domus=DOMUS)
     lab.wait_signal("xsrv-up", 900)
     srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
