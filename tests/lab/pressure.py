@@ -1,6 +1,7 @@
 """Swap under the whole machine's memory pressure, not a cgroup's: a
-client of 112 MiB runs a sort that needs twice its
-RAM (three times, as in blockdev and migrate, took 800 s here), with memx on three servers as its only swap, two copies of every
+client of 112 MiB runs a sort that needs one and a half times its
+RAM (three times, as in blockdev and migrate, took 800 s here, where
+the whole machine thrashes), with memx on three servers as its only swap, two copies of every
 extent. Every page the kernel evicts to make room goes out through
 rmap_proto while the machine has almost nothing free: the swap path must
 make progress on what it set aside. Mid-job, srv3 is asked to leave
@@ -32,7 +33,7 @@ def run(lab):
     lab.guest("srv2", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1)
     lab.guest("srv3", role="memx-server.sh", mem=680, capacity_mb=420, drain=1)
     lab.guest("attacker", role="blockdev-attacker.sh", mem=256)
-    # 112 MiB: the kernel keeps some 50, the sort needs twice the rest.
+    # 112 MiB: the kernel keeps some 50, the sort needs 1.5 times the rest.
     lab.guest("cli", role="pressure-client.sh", mem=112)
     if lab.wait_signal("kill-srv1", timeout=1100):
         lab.reboot("srv1")

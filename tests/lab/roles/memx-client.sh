@@ -21,7 +21,7 @@ if [ "$MEMX_KERNEL" = debug ]; then
 	mb=8
 	fs_mb=16
 	dev_mb=128
-	job_mb=${MEMX_JOB_MB:-4}
+	job_mb=${MEMX_JOB_MB:-3}
 	job_x=2
 fi
 

@@ -1,5 +1,5 @@
 # Global memory pressure with memx as the only swap: a sort that needs
-# twice the machine's RAM, no memory cgroup to
+# one and a half times the machine's RAM, no memory cgroup to
 # contain them, two copies of every extent on three servers. Mid-job,
 # srv3 is asked to leave: its copies move to srv1 and srv2, rmmod then
 # goes ahead and it loads again; then srv1 loses power and boots again
@@ -23,7 +23,7 @@ check "mkswap /dev/memx0 && swapon" sh -c "mkswap /dev/memx0 >/dev/null && swapo
 lab_signal cli-attack
 
 ram_mb=$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) / 1024))
-job_mb=$((ram_mb * 2))
+job_mb=$((ram_mb * 3 / 2))
 echo "memx-lab: RAM $ram_mb MiB, a sort of $job_mb MiB"
 out0=$(vmstat pswpout)
 oom0=$(vmstat oom_kill)

@@ -29,7 +29,7 @@ def run(lab):
     lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=4, dev_mb=40,
              servers=2, lan_server=srv1_mac)
     for i in range(1, DOMUS + 1):
-        lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=4,
+        lab.domu("xhost", "du%d" % i, role="xen-swap.sh", mem=128, job_mb=3,
                  disks=["phy:/dev/memx%d,xvdb,w" % i], swap_dev="/dev/xvdb")
     lab.guest("xhost", role="xen-dom0.sh", mem=1700, cpus=2, dom0_mb=640, job_mb=4,
               du_dev_mb=24, domus=DOMUS)
