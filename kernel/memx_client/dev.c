@@ -231,8 +231,8 @@ static bool memx_page_taken(struct memx_cmd *cmd, unsigned int i)
 /*
  * A page answered E_SESSION: its server may have lost the session, or
  * have it under the address we joined from, while this one took over
- * from a NIC that failed. The renewal, sent now, says which
- * (memx_session_check()); the page waits for it, within its time.
+ * from a NIC that failed. A renewal with our id says which
+ * (memx_recheck_work()); the page waits for it, within its time.
  */
 static bool memx_page_park(struct memx_cmd *cmd, unsigned int i)
 {
@@ -245,19 +245,24 @@ static bool memx_page_park(struct memx_cmd *cmd, unsigned int i)
 	llist_add(&cmd->to[i].park, &sess->parked);
 	/* Lost meanwhile: no renewal will come for it. */
 	if (atomic_read(&sess->lost))
-		memx_session_unpark(sess);
+		memx_session_unpark(sess, 0);
+	else
+		memx_session_recheck(sess);
 	return true;
 }
 
 static void memx_page_done(struct rmap_req *req);
 
 /**
- * memx_session_unpark() - send again the pages that waited on a renewal
- * @s: the session, renewed or known lost now
+ * memx_session_unpark() - pages that waited on a renewal go on
+ * @s: the session
+ * @status: 0 when the renewal found the session ours here (they are sent
+ *	again) or lost (they fail over to another copy, or fail); else why
+ *	no answer came (they fail as that silence would have them)
  *
  * Context: any; never sleeps.
  */
-void memx_session_unpark(struct memx_session *s)
+void memx_session_unpark(struct memx_session *s, int status)
 {
 	struct llist_node *parked = llist_del_all(&s->parked);
 	struct memx_target *to, *tmp;
@@ -265,17 +270,42 @@ void memx_session_unpark(struct memx_session *s)
 	/* As from RMAP's completions, whoever calls. */
 	local_bh_disable();
 	llist_for_each_entry_safe(to, tmp, parked, park) {
-		struct rmap_req *req = &to->cmd->reqs[to - to->cmd->to];
-		int err;
+		struct memx_cmd *cmd = to->cmd;
+		struct rmap_req *req = &cmd->reqs[to - cmd->to];
+		int err = status;
 
-		/* Lost, it fails as any page would: another copy, or an error. */
-		if (!atomic_read(&s->lost)) {
+		if (!err && atomic_read(&s->lost)) {
+			/* Every copy may be asked again: one that failed may be ours again. */
+			to->tried = 0;
+		} else if (!err && time_before(jiffies, cmd->deadline)) {
 			err = memx_session_submit(s, req);
 			if (!err)
 				continue;
-			req->status = err;
 		}
+		if (err)
+			req->status = err;
 		memx_page_done(req);
+	}
+	local_bh_enable();
+}
+
+/**
+ * memx_session_unpark_late() - pages that waited past their time fail
+ * @s: the session
+ *
+ * Context: process (recheck_work).
+ */
+void memx_session_unpark_late(struct memx_session *s)
+{
+	struct llist_node *parked = llist_del_all(&s->parked);
+	struct memx_target *to, *tmp;
+
+	local_bh_disable();
+	llist_for_each_entry_safe(to, tmp, parked, park) {
+		if (time_before(jiffies, to->cmd->deadline))
+			llist_add(&to->park, &s->parked);
+		else
+			memx_page_done(&to->cmd->reqs[to - to->cmd->to]);
 	}
 	local_bh_enable();
 }
@@ -679,7 +709,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
 	dev->pages = pages;
 	dev->tenant = tenant;
 	dev->replicas = replicas;
-	dev->client_id = get_random_u64();
+	get_random_bytes(&dev->id_key, sizeof(dev->id_key));
 	spin_lock_init(&dev->wait_lock);
 	INIT_LIST_HEAD(&dev->waiting);
 	err = memx_map_init(dev);

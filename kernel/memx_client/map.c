@@ -25,6 +25,8 @@
 #define MEMX_PLACE_RETRY_MS	200
 /* How soon a write held back by a copy of its extent tries again. */
 #define MEMX_HOLD_RETRY_MS	20
+/* Between two renewals of a session answered E_SESSION (recheck_work). */
+#define MEMX_RECHECK_MS		200
 
 static void memx_ctl_done(struct rmap_req *req)
 {
@@ -32,11 +34,23 @@ static void memx_ctl_done(struct rmap_req *req)
 }
 
 /*
- * Send the device's control request and wait for it. map_lock held.
+ * What the device is to the server of instance @server_id: an id of its
+ * own for each, so that no server learns what would move the device's
+ * sessions on another (memx_recheck_work()).
+ */
+static u64 memx_client_id(struct memx_dev *dev, u32 server_id)
+{
+	return siphash_1u32(server_id, &dev->id_key) ?: 1;
+}
+
+/*
+ * Send the device's control request and wait for it: on session @s, or
+ * a new one through @peer to the server of instance @server_id.
+ * map_lock held.
  * Return: 0 with the answer in dev->ctl.req, or a negative errno.
  */
 static int memx_ctl(struct memx_dev *dev, struct memx_session *s, struct rmap_peer *peer,
-		    u8 type, u64 pages)
+		    u32 server_id, u8 type, u64 pages)
 {
 	struct memx_ctl_req *c = &dev->ctl;
 	int err;
@@ -46,7 +60,8 @@ static int memx_ctl(struct memx_dev *dev, struct memx_session *s, struct rmap_pe
 	c->req.session = s ? s->id : 0;
 	c->req.body.join.pages = cpu_to_be64(pages);
 	c->req.body.join.lease_ms = cpu_to_be32(memx_lease_ms);
-	c->req.body.join.client_id = cpu_to_be64(dev->client_id);
+	c->req.body.join.client_id = cpu_to_be64(s ? s->client_id :
+						 memx_client_id(dev, server_id));
 	c->req.done = memx_ctl_done;
 	reinit_completion(&c->done);
 	err = s ? memx_session_submit(s, &c->req) : rmap_submit(peer, &c->req);
@@ -202,7 +217,7 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	if (s && s->pages - s->next >= MEMX_EXTENT_PAGES)
 		return s;
 	if (s) {
-		err = memx_ctl(dev, s, NULL, RMAP_JOIN, MEMX_EXTENT_PAGES);
+		err = memx_ctl(dev, s, NULL, 0, RMAP_JOIN, MEMX_EXTENT_PAGES);
 		if (!err) {
 			s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 			return s->pages - s->next >= MEMX_EXTENT_PAGES ? s : ERR_PTR(-EPROTO);
@@ -223,15 +238,16 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	peer = rmap_peer_get_by_mac(srv->mac, dev->tenant);
 	if (!peer)
 		return ERR_PTR(-EHOSTDOWN);
-	err = memx_ctl(dev, NULL, peer, RMAP_JOIN, MEMX_EXTENT_PAGES);
+	err = memx_ctl(dev, NULL, peer, srv->id, RMAP_JOIN, MEMX_EXTENT_PAGES);
 	if (err) {
 		rmap_peer_put(peer);
 		return ERR_PTR(err);
 	}
 	/* Preallocated: a swap-out's placement needs no memory. */
-	s = &dev->session_store[dev->nr_sessions++];
-	s->slot = dev->nr_sessions;
+	s = &dev->session_store[dev->nr_sessions];
+	s->slot = dev->nr_sessions + 1;
 	s->dev = dev;
+	s->client_id = memx_client_id(dev, srv->id);
 	spin_lock_init(&s->peer_lock);
 	s->peer = peer;
 	ether_addr_copy(s->mac, srv->mac);
@@ -239,6 +255,8 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	s->id = be32_to_cpu(dev->ctl.req.resp.session);
 	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
 	init_completion(&s->renew.done);
+	/* Renewals find it whole, without map_lock (memx_sessions_nr()). */
+	smp_store_release(&dev->nr_sessions, s->slot);
 	list_add_tail(&s->list, &dev->sessions);
 	pr_info("%s: session %08x on %pM (%s)\n", dev->disk->disk_name, s->id, s->mac,
 		rmap_tenant_name(dev->tenant));
@@ -583,17 +601,21 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	if (req->resp_status != RMAP_E_SESSION)
 		return;
 	/*
-	 * A page's E_SESSION may mean the server knows the session under our
-	 * other address: a renewal, which carries our id, moves it here (or
-	 * finds it lost). A forged E_SESSION costs that renewal, no more.
+	 * The server may know the session under our other address: a renewal
+	 * that carries our id for it moves it to this one, or finds it lost
+	 * (memx_recheck_work()). Only such an answer, or one to a JOIN that
+	 * carried it, ends the session. A page's E_SESSION waits for that
+	 * renewal (memx_page_park()); others' are left to the next round.
 	 */
-	if (req->type != RMAP_JOIN && req->type != RMAP_LEAVE) {
-		mod_delayed_work(memx_wq, &s->dev->renew_work, 0);
+	if (req->type != RMAP_JOIN && req->type != RMAP_LEAVE)
+		return;
+	if (req->type == RMAP_JOIN && !req->body.join.client_id) {
+		memx_session_recheck(s);
 		return;
 	}
 	if (atomic_xchg(&s->lost, 1))
 		return;
-	memx_session_unpark(s);
+	memx_session_unpark(s, 0);
 	/* A leaving server that took a LEAVE whose answer we missed lost nothing. */
 	if (!atomic_read(&s->leaving) || atomic64_read(&s->used))
 		pr_err("session %08x on %pM: the server lost it, and the %lld pages it held\n",
@@ -601,48 +623,135 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	memx_repair_kick(s->dev);
 }
 
+/**
+ * memx_session_recheck() - renew a session with our id for its server, soon
+ * @s: a session answered E_SESSION
+ *
+ * Context: any.
+ */
+void memx_session_recheck(struct memx_session *s)
+{
+	atomic_set(&s->recheck, 1);
+	queue_delayed_work(memx_wq, &s->dev->recheck_work, 0);
+}
+
 static void memx_renew_done(struct rmap_req *req)
 {
 	struct memx_session *s = container_of(req, struct memx_session, renew.req);
+	int st = req->status;
 
 	memx_session_check(s, req);
-	/* Known lost, or known ours still: the pages waiting on it go on. */
-	memx_session_unpark(s);
+	if (st == -EREMOTEIO && req->resp_status == RMAP_E_LEAVING)
+		st = 0;
 	/* Renewed: its server lends again, if it was leaving. */
 	if (!req->status)
 		atomic_set(&s->leaving, 0);
-	else if (req->status != -EREMOTEIO || req->resp_status != RMAP_E_LEAVING)
-		pr_warn("session %08x on %pM: lease not renewed: %d (status %u)\n", s->id,
-			s->mac, req->status, req->resp_status);
+	else if (st && req->resp_status != RMAP_E_SESSION)
+		pr_warn_ratelimited("session %08x on %pM: lease not renewed: %d (status %u)\n",
+				    s->id, s->mac, req->status, req->resp_status);
+	/*
+	 * Ours here (pages waiting on it go again), lost (they fail over,
+	 * memx_session_check() saw to it), or no answer (they fail as the
+	 * server's silence would have them). Refused for now (E_BUSY: the
+	 * server is busy, or heard the session's old address lately), or
+	 * E_SESSION to a renewal without our id: asked again, with it.
+	 */
+	if (req->status == -EREMOTEIO && req->resp_status == RMAP_E_BUSY)
+		atomic_set(&s->recheck, 1);
+	else if (atomic_read(&s->lost))
+		memx_session_unpark(s, 0);
+	else if (!st || req->status != -EREMOTEIO)
+		memx_session_unpark(s, st);
 	atomic_set(&s->renewing, 0);
+}
+
+/* The sessions renewals may look at, without map_lock: never fewer. */
+static unsigned int memx_sessions_nr(struct memx_dev *dev)
+{
+	/* Pairs with memx_session_for()'s release: those counted are whole. */
+	return smp_load_acquire(&dev->nr_sessions);
+}
+
+/* Send @s's renewal, with our id for its server if @with_id; renewing taken. */
+static int memx_renew_send(struct memx_session *s, bool with_id)
+{
+	struct rmap_req *req = &s->renew.req;
+	int err;
+
+	memset(req, 0, offsetof(struct rmap_req, status));
+	req->type = RMAP_JOIN;
+	req->session = s->id;
+	if (with_id)
+		req->body.join.client_id = cpu_to_be64(s->client_id);
+	req->done = memx_renew_done;
+	err = memx_session_submit(s, req);
+	if (err)
+		atomic_set(&s->renewing, 0);
+	return err;
 }
 
 /**
  * memx_renew_work() - keep every session's lease alive
  * @work: the device's renew_work
+ *
+ * Without map_lock: a JOIN waiting for its answer under it must not
+ * hold renewals back past a lease.
  */
 void memx_renew_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, renew_work);
-	struct memx_session *s;
+	unsigned int i, n = memx_sessions_nr(dev);
 
-	mutex_lock(&dev->map_lock);
-	list_for_each_entry(s, &dev->sessions, list) {
-		struct rmap_req *req = &s->renew.req;
+	for (i = 0; i < n; i++) {
+		struct memx_session *s = &dev->session_store[i];
 
 		if (atomic_read(&s->lost) || atomic_xchg(&s->renewing, 1))
 			continue;
-		memset(req, 0, offsetof(struct rmap_req, status));
-		req->type = RMAP_JOIN;
-		req->session = s->id;
-		/* Our id: from another address of ours, the session follows us. */
-		req->body.join.client_id = cpu_to_be64(dev->client_id);
-		req->done = memx_renew_done;
-		if (memx_session_submit(s, req))
-			atomic_set(&s->renewing, 0);
+		/* Our id travels only when a server may need it to find us. */
+		memx_renew_send(s, false);
 	}
-	mutex_unlock(&dev->map_lock);
 	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
+}
+
+/**
+ * memx_recheck_work() - renew, with our id, the sessions answered E_SESSION
+ * @work: the device's recheck_work
+ *
+ * A client whose NIC failed speaks from another: its servers know its
+ * sessions under the old address, and move them to this one when a
+ * renewal carries the client's id for that server (and the old address
+ * has gone quiet). Until the answer, pages answered E_SESSION wait
+ * (memx_page_park()); past their time they fail as they would have.
+ * Runs again every MEMX_RECHECK_MS while any waits.
+ */
+void memx_recheck_work(struct work_struct *work)
+{
+	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, recheck_work);
+	unsigned int i, n = memx_sessions_nr(dev);
+	bool again = false;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		struct memx_session *s = &dev->session_store[i];
+
+		if (atomic_read(&s->lost)) {
+			memx_session_unpark(s, 0);
+			continue;
+		}
+		memx_session_unpark_late(s);
+		if (!atomic_read(&s->recheck) && llist_empty(&s->parked))
+			continue;
+		again = true;
+		if (atomic_xchg(&s->renewing, 1))
+			continue;
+		atomic_set(&s->recheck, 0);
+		err = memx_renew_send(s, true);
+		/* No way to the server: what waits fails as its silence would have it. */
+		if (err)
+			memx_session_unpark(s, err);
+	}
+	if (again)
+		queue_delayed_work(memx_wq, &dev->recheck_work, msecs_to_jiffies(MEMX_RECHECK_MS));
 }
 
 /**
@@ -667,6 +776,7 @@ int memx_map_init(struct memx_dev *dev)
 	init_completion(&dev->ctl.done);
 	INIT_WORK(&dev->place_work, memx_place_work);
 	INIT_DELAYED_WORK(&dev->renew_work, memx_renew_work);
+	INIT_DELAYED_WORK(&dev->recheck_work, memx_recheck_work);
 	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
 	return 0;
 }
@@ -683,7 +793,7 @@ static int memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 	int err;
 
 	lockdep_assert_held(&dev->map_lock);
-	memx_session_unpark(s);
+	memx_session_unpark(s, 0);
 	/*
 	 * A renewal in flight still uses the session: take it back, or wait
 	 * for it if it is completing now.
@@ -694,7 +804,7 @@ static int memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 		msleep(20);
 	if (lost)
 		return 0;
-	err = memx_ctl(dev, s, NULL, RMAP_LEAVE, 0);
+	err = memx_ctl(dev, s, NULL, 0, RMAP_LEAVE, 0);
 	/* Forgotten there already: left all the same. */
 	if (err == -EREMOTEIO && dev->ctl.req.resp_status == RMAP_E_SESSION)
 		err = 0;
@@ -741,6 +851,7 @@ void memx_map_exit(struct memx_dev *dev)
 
 	memx_repair_exit(dev);
 	cancel_work_sync(&dev->place_work);
+	cancel_delayed_work_sync(&dev->recheck_work);
 	cancel_delayed_work_sync(&dev->renew_work);
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry_safe(s, tmp, &dev->sessions, list) {
@@ -749,6 +860,8 @@ void memx_map_exit(struct memx_dev *dev)
 		rmap_peer_put(s->peer);
 	}
 	mutex_unlock(&dev->map_lock);
+	/* A renewal that ended meanwhile may have asked for one: all are lost now. */
+	cancel_delayed_work_sync(&dev->recheck_work);
 	kvfree(dev->session_store);
 	kvfree(dev->extents);
 }

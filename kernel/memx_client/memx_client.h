@@ -12,6 +12,7 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -73,6 +74,8 @@ struct memx_session {
 	atomic_t srtt_us;		/* recent round trip, for the choice of replica */
 	struct memx_ctl_req renew;	/* the lease's keep-alive */
 	atomic_t renewing;
+	atomic_t recheck;		/* answered E_SESSION: renew with our id (recheck_work) */
+	u64 client_id;			/* what this server knows the device by */
 	atomic_t lost;			/* the server no longer knows it, or we left */
 	struct llist_head parked;	/* pages answered E_SESSION: the renewal decides */
 	atomic_t leaving;		/* its server is leaving: move the extents */
@@ -122,7 +125,7 @@ enum memx_dev_stat {
 struct memx_dev {
 	int index;
 	u64 pages;
-	u64 client_id;
+	siphash_key_t id_key;		/* a session's client_id, per server */
 	unsigned int tenant;		/* whose servers it uses, under whose key */
 	unsigned int replicas;		/* copies of each extent it keeps */
 	struct gendisk *disk;
@@ -142,6 +145,7 @@ struct memx_dev {
 	struct work_struct place_work;
 	unsigned long full_since;	/* jiffies: no server had room since; place_work's */
 	struct delayed_work renew_work;
+	struct delayed_work recheck_work;
 	struct delayed_work repair_work;
 	struct memx_copy *copy;		/* repair_work's buffers */
 	spinlock_t copies_lock;		/* dropping a copy, never the last */
@@ -208,7 +212,9 @@ int memx_map_init(struct memx_dev *dev);
 void memx_map_exit(struct memx_dev *dev);
 int memx_session_submit(struct memx_session *s, struct rmap_req *req);
 void memx_session_check(struct memx_session *s, const struct rmap_req *req);
-void memx_session_unpark(struct memx_session *s);
+void memx_session_recheck(struct memx_session *s);
+void memx_session_unpark(struct memx_session *s, int status);
+void memx_session_unpark_late(struct memx_session *s);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
 int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
 		       unsigned long *where);
@@ -219,6 +225,7 @@ void memx_place_kick(struct memx_dev *dev);
 void memx_room_check(struct memx_dev *dev);
 int memx_servers_known(struct memx_dev *dev, u64 *room);
 void memx_renew_work(struct work_struct *work);
+void memx_recheck_work(struct work_struct *work);
 void memx_sessions_leave_moved(struct memx_dev *dev);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
 struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);

@@ -45,7 +45,7 @@ module_param(reserve_mb, uint, 0444);
 MODULE_PARM_DESC(reserve_mb,
 		 "MiB the host keeps available for itself: below it, clients are asked to move pages away; nothing is lent below twice it (default: 1/32 of RAM)");
 static bool memx_squeezed;	/* below the reserve, clients asked to move */
-static bool memx_squeeze_spent;	/* squeezed, and all that was asked has moved */
+static bool memx_squeeze_asked;	/* squeezed, and clients asked to move pages */
 
 static bool drain;
 /* The parameter's writes and the housekeeping's report of them. */
@@ -200,20 +200,21 @@ static void memx_squeeze_check(void)
 		memx_squeezed = true;
 		asked = memx_store_shed(target - avail);
 		if (asked) {
-			memx_squeeze_spent = false;
+			memx_squeeze_asked = true;
 			pr_info("asked clients to move %llu MiB elsewhere\n",
 				asked >> (20 - PAGE_SHIFT));
 		}
 	} else if (memx_squeezed && avail >= target) {
 		memx_squeezed = false;
+		memx_squeeze_asked = false;
 		memx_store_shed(0);
 		pr_info("host memory back: %llu MiB available; clients may stay\n",
 			avail >> (20 - PAGE_SHIFT));
 		return;
 	}
 	/* The host's own use outgrew what clients had here: say so once. */
-	if (memx_squeezed && !memx_squeeze_spent && !memx_store_shed_held()) {
-		memx_squeeze_spent = true;
+	if (memx_squeezed && memx_squeeze_asked && !memx_store_shed_held()) {
+		memx_squeeze_asked = false;
 		pr_warn("host memory still low: %llu MiB available, and clients moved away all they were asked to\n",
 			avail >> (20 - PAGE_SHIFT));
 	}

@@ -59,6 +59,9 @@ struct memx_holder {
 	unsigned long last_want;	/* jiffies it last asked for more */
 };
 
+/* A session moves to another address of its client once the old one is quiet this long. */
+#define MEMX_REBIND_QUIET_MS	1000
+
 /* A client competes for memory for this long after it last asked for more. */
 #define MEMX_SHARE_WANT_MS	2000
 

@@ -70,6 +70,7 @@ static u8 memx_status(int err)
 	case -ENOSPC:
 		return RMAP_E_NOSPC;
 	case -ENOMEM:
+	case -EBUSY:
 		return RMAP_E_BUSY;
 	case -ESHUTDOWN:
 		return RMAP_E_LEAVING;
@@ -295,7 +296,9 @@ static void memx_ctl_apply(struct memx_ctl *c)
 		err = memx_session_rebind(id, &c->who, be64_to_cpu(j->client_id), &total, &lease,
 					  &leaving);
 	if (c->req.type == RMAP_LEAVE) {
-		err = memx_session_destroy(id, &c->who);
+		/* Not moved for want of memory: say busy, it is asked again. */
+		if (err != -ENOMEM && err != -EBUSY)
+			err = memx_session_destroy(id, &c->who);
 		memx_srv_count(MEMX_SRV_LEAVES);
 	} else if (id && !err && !j->pages) {
 		/* A renewal, from the other address. */
@@ -328,7 +331,9 @@ static void memx_ctl_apply(struct memx_ctl *c)
 		memx_srv_count(MEMX_SRV_FULL);
 	else if (err == -ESHUTDOWN)
 		memx_srv_count(MEMX_SRV_LEAVING);
-	else if (err)
+	else if (err == -ENOENT)
+		memx_srv_count(MEMX_SRV_NO_SESSION);
+	else if (err && err != -EBUSY)
 		memx_srv_count(MEMX_SRV_ERRORS);
 }
 

@@ -461,7 +461,9 @@ bool memx_session_rebindable(u32 id, const struct memx_owner *who, u64 client_id
 {
 	struct memx_session *s = memx_session_lookup(id);
 
-	return s && client_id && s->client_id == client_id && s->owner.tenant == who->tenant;
+	/* The tenant is the owner key's top byte, and never changes. */
+	return s && client_id && s->client_id == client_id &&
+	       READ_ONCE(s->owner_key) >> 48 == who->tenant;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_rebindable);
 
@@ -469,18 +471,20 @@ EXPORT_SYMBOL_IF_KUNIT(memx_session_rebindable);
  * memx_session_rebind() - a session's client speaks from another address now
  * @id: the session
  * @who: the client at its new address, under the session's tenant
- * @client_id: the id it joined with, which only its client was told
+ * @client_id: the id it joined with here
  * @total: set to the session's pages
  * @lease_ms: set to its lease
  * @leaving: set when its client is asked to move it away
  *
  * A client with two NICs on a LAN sends from the other when the one it
  * joined from fails: its session, the memory it holds and its share here
- * follow it, and its old address may use it no more.
+ * follow it, and its old address may use it no more. The client's id is
+ * its own for each server, so no other server can do this.
  *
  * Context: process; may sleep.
  * Return: 0 (also from the address it has: nothing changes), -ENOENT
- * when there is no such session of that client, or -ENOMEM.
+ * when there is no such session of that client, -EBUSY while its old
+ * address used it within MEMX_REBIND_QUIET_MS, or -ENOMEM.
  */
 int memx_session_rebind(u32 id, const struct memx_owner *who, u64 client_id, u64 *total,
 			u32 *lease_ms, bool *leaving)
@@ -495,6 +499,15 @@ int memx_session_rebind(u32 id, const struct memx_owner *who, u64 client_id, u64
 		goto out;
 	if (!memx_owner_equal(&s->owner, who)) {
 		if (!client_id || s->client_id != client_id)
+			goto out;
+		/*
+		 * Its old address is quiet first: a NIC that failed sends no
+		 * more, while two live holders of one id (a cloned VM) would
+		 * take the session back and forth.
+		 */
+		err = -EBUSY;
+		if (time_before(jiffies, READ_ONCE(s->last_used) +
+				msecs_to_jiffies(MEMX_REBIND_QUIET_MS)))
 			goto out;
 		err = -ENOMEM;
 		h = memx_holder_get(who);

@@ -123,8 +123,9 @@ static void memx_store_own_client_only(struct kunit *test)
 
 /*
  * A client that speaks from another address (its other NIC) takes its
- * session along when it knows the id it joined with; the old address,
- * another tenant, or a wrong id get nothing.
+ * session along when it knows the id it joined with, once the old
+ * address is quiet; the old address, another tenant, or a wrong id get
+ * nothing.
  */
 static void memx_store_rebind(struct kunit *test)
 {
@@ -146,6 +147,10 @@ static void memx_store_rebind(struct kunit *test)
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_a_other_tenant, 7, &total, &lease,
 						  &leaving), -ENOENT);
+	/* Not while its address uses it: a cloned client does not take it. */
+	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_b, 7, &total, &lease, &leaving),
+			-EBUSY);
+	WRITE_ONCE(s->last_used, jiffies - msecs_to_jiffies(2 * MEMX_REBIND_QUIET_MS));
 	KUNIT_EXPECT_EQ(test, memx_session_rebind(id, &client_b, 7, &total, &lease, &leaving), 0);
 	KUNIT_EXPECT_EQ(test, total, (u64)MEMX_CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, lease, 30000U);
