@@ -641,6 +641,7 @@ static const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
 	[MEMX_DEV_PAGES_COPIED] = "pages_copied",
 	[MEMX_DEV_EXTENTS_LOST] = "extents_lost",
 	[MEMX_DEV_EXTENTS_MOVED] = "extents_moved",
+	[MEMX_DEV_EXTENTS_BALANCED] = "extents_balanced",
 };
 
 static int memx_stats_show(struct seq_file *m, void *v)

@@ -41,6 +41,11 @@ module_param_named(replicas, memx_replicas, uint, 0444);
 MODULE_PARM_DESC(replicas,
 		 "Copies of each extent, each on its own server, where servers allow (1-2, default 2); devices added later may say otherwise");
 
+bool memx_balance = true;
+module_param_named(balance, memx_balance, bool, 0644);
+MODULE_PARM_DESC(balance,
+		 "Move copies placed earlier toward servers that came later or hold less for their room, a copy at a time (default 1)");
+
 struct workqueue_struct *memx_wq;
 struct workqueue_struct *memx_repair_wq;
 static struct dentry *memx_debugfs;

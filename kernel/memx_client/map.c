@@ -206,6 +206,54 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_pick_server);
 
+/**
+ * memx_balance_pick() - the server to move a copy off, to even the device out
+ * @dev: the device
+ * @srv: the servers known now
+ * @n: how many
+ * @to: set to the id of the server placement would choose now
+ *
+ * Placement evens out new extents only: those placed before a server
+ * came, or while another was loaded, stay where they went. A copy moves
+ * off the server furthest above its share of the room when, moved to
+ * the one placement chooses, the first would still hold more for its
+ * room than the second by an eighth: each move evens things out, and
+ * they stop short of trading an extent back and forth.
+ *
+ * Return: the id of the server to move a copy off, or 0 when none.
+ */
+u32 memx_balance_pick(struct memx_dev *dev, const struct rmap_server_info *srv, int n, u32 *to)
+{
+	u64 hi_placed = 0, hi_room = 1, lo_placed, lo_room, placed, room;
+	const struct rmap_server_info *lo = memx_pick_server(dev, srv, n);
+	u32 hi = 0;
+	int i;
+
+	if (!lo)
+		return 0;
+	memx_server_share(dev, lo, srv, n, &lo_placed, &lo_room);
+	for (i = 0; i < n; i++) {
+		if (srv[i].id == lo->id || !srv[i].capacity_pages)
+			continue;
+		memx_server_share(dev, &srv[i], srv, n, &placed, &room);
+		if (placed < MEMX_EXTENT_PAGES || !room)
+			continue;
+		/* placed / room > hi_placed / hi_room, without division. */
+		if (!hi || placed * hi_room > hi_placed * room) {
+			hi = srv[i].id;
+			hi_placed = placed;
+			hi_room = room;
+		}
+	}
+	if (!hi || !lo_room ||
+	    (hi_placed - MEMX_EXTENT_PAGES) * lo_room * 8 <=
+	    (lo_placed + MEMX_EXTENT_PAGES) * hi_room * 9)
+		return 0;
+	*to = lo->id;
+	return hi;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_balance_pick);
+
 /* A session on @srv with room for one more extent. map_lock held. */
 static struct memx_session *memx_session_for(struct memx_dev *dev,
 					     const struct rmap_server_info *srv)
@@ -710,6 +758,8 @@ void memx_renew_work(struct work_struct *work)
 		/* Our id travels only when a server may need it to find us. */
 		memx_renew_send(s, false);
 	}
+	/* Servers' load and room change between events: balance is looked at again. */
+	memx_repair_kick(dev);
 	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
 }
 

@@ -119,6 +119,7 @@ enum memx_dev_stat {
 	MEMX_DEV_PAGES_COPIED,	/* by those copies */
 	MEMX_DEV_EXTENTS_LOST,	/* extents with no copy left */
 	MEMX_DEV_EXTENTS_MOVED,	/* copies moved off a server that is leaving */
+	MEMX_DEV_EXTENTS_BALANCED,	/* copies moved to even the servers' shares out */
 	MEMX_DEV_STAT_NR,
 };
 
@@ -152,6 +153,7 @@ struct memx_dev {
 	atomic_t degraded;		/* extents short of copies, at the last scan */
 	atomic_t leaving;		/* extents with a copy on a leaving server, then */
 	bool leaving_said;		/* that those wait was said; repair_work's */
+	u64 balance_next;		/* extent the balance looks at next; repair_work's */
 	bool stopping;			/* under wait_lock: no more repair_work */
 
 	atomic64_t stat[MEMX_DEV_STAT_NR];
@@ -190,6 +192,7 @@ extern struct workqueue_struct *memx_repair_wq;
 extern unsigned int memx_place_timeout_ms;
 extern unsigned int memx_lease_ms;
 extern unsigned int memx_replicas;
+extern bool memx_balance;
 
 /* control.c */
 int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas);
@@ -220,6 +223,7 @@ int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
 		       unsigned long *where);
 const struct rmap_server_info *
 memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n);
+u32 memx_balance_pick(struct memx_dev *dev, const struct rmap_server_info *srv, int n, u32 *to);
 void memx_place_work(struct work_struct *work);
 void memx_place_kick(struct memx_dev *dev);
 void memx_room_check(struct memx_dev *dev);

@@ -6,7 +6,11 @@
  * one on another server from a copy that survives, an extent at a time,
  * between the device's own I/O. A copy on a server that is leaving is
  * moved the same way: a new copy elsewhere, then the old one given back,
- * and the session there is left once it holds nothing. While an extent is copied its writes
+ * and the session there is left once it holds nothing. With every extent
+ * whole, copies move the same way, one at a time with pauses, from the
+ * server furthest above its share of the room to the one placement would
+ * choose (a server that came after them, or one less loaded). While an
+ * extent is copied its writes
  * wait (they are counted in memx_extent.state), so the copy misses none;
  * its reads go on. An extent with no copy left fails its I/O, never
  * reads zeroes, and is named once.
@@ -40,6 +44,8 @@
 #define MEMX_DOWN_GRACE_MS	10000
 /* A copy taking longer is given up, and its extent's writes go again. */
 #define MEMX_COPY_DEADLINE_MS	30000
+/* Between two copies moved for balance: they yield to the device's I/O. */
+#define MEMX_BALANCE_PAUSE_MS	250
 
 /* repair_work's buffers, preallocated: a copy needs no memory. */
 struct memx_copy {
@@ -275,6 +281,15 @@ static bool memx_copy_up(struct memx_dev *dev, unsigned long where, u8 *up, bool
 	return up[slot] == 1;
 }
 
+/* One repair pass: what it found, and what it did. */
+struct memx_pass {
+	u8 up[MEMX_MAX_SESSIONS + 1];	/* memx_copy_up()'s, per session slot */
+	int servers;			/* lending now */
+	bool stuck;			/* no room anywhere: no more copies this pass */
+	bool grace;			/* a silent server's copies to look at again */
+	unsigned int degraded, leaving, lost, moved;
+};
+
 /* Whether the copy @where names (one that serves) is on a server that is leaving. */
 static bool memx_copy_leaving(struct memx_dev *dev, unsigned long where)
 {
@@ -303,19 +318,66 @@ static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e, u8 *
 }
 
 /*
- * Make one more copy of extent @ext, short of copies that stay: place it,
- * hold the extent's writes, copy from a copy that serves (one that stays,
- * if any), publish it in place of one that is gone, or else of one on a
- * server that is leaving. Return: 0, or a negative errno.
+ * Copy extent @e from copy @from to a new copy on a server none of @ids
+ * names, and publish it as copy @slot (the old one there is given back):
+ * place it, hold the extent's writes, copy, publish. @stat counts it.
+ * Return: 0, or a negative errno.
+ */
+static int memx_copy_to_new(struct memx_dev *dev, struct memx_extent *e, unsigned long from,
+			    unsigned int slot, const u32 *ids, int n, enum memx_dev_stat stat)
+{
+	unsigned long to, old;
+	unsigned int r;
+	int err;
+
+	mutex_lock(&dev->map_lock);
+	err = memx_place_replica(dev, ids, n, &to);
+	mutex_unlock(&dev->map_lock);
+	if (err)
+		return err;
+
+	err = -EAGAIN;
+	if (!memx_extent_freeze(e))
+		goto thaw;
+	/* A write that ended meanwhile may have left @from behind, or a discard the extent. */
+	old = READ_ONCE(e->where[slot]);
+	for (r = 0; r < dev->replicas; r++) {
+		if (READ_ONCE(e->where[r]) == from)
+			break;
+	}
+	if (r == dev->replicas || !(atomic_read(&e->state) & MEMX_EXT_PLACED))
+		goto thaw;
+	err = memx_copy_extent(dev, from, to);
+	if (err)
+		goto thaw;
+	/* Readers that see the new copy see it whole. */
+	smp_store_release(&e->where[slot], to);
+	atomic64_inc(&dev->stat[stat]);
+	memx_extent_thaw(dev, e);
+	if (old)
+		memx_copy_forget(dev, old);
+	return 0;
+thaw:
+	memx_extent_thaw(dev, e);
+	/* Those offsets are never used again: the server frees them. */
+	memx_copy_forget(dev, to);
+	return err;
+}
+
+/*
+ * Make one more copy of extent @ext, short of copies that stay, from a
+ * copy that serves (one that stays, if any), in place of one that is
+ * gone, or else of one on a server that is leaving.
+ * Return: 0, or a negative errno.
  */
 static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace)
 {
 	struct memx_extent *e = &dev->extents[ext];
 	u32 ids[MEMX_MAX_REPLICAS];
-	unsigned long from = 0, to, old;
 	unsigned int r, slot = dev->replicas, leaving = dev->replicas;
+	unsigned long from = 0;
 	bool move = false;
-	int n = 0, err;
+	int n = 0;
 
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
@@ -341,38 +403,74 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 	}
 	if (!from || slot == dev->replicas)
 		return 0;
-	mutex_lock(&dev->map_lock);
-	err = memx_place_replica(dev, ids, n, &to);
-	mutex_unlock(&dev->map_lock);
-	if (err)
-		return err;
+	return memx_copy_to_new(dev, e, from, slot, ids, n,
+				move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE);
+}
 
-	err = -EAGAIN;
-	if (!memx_extent_freeze(e))
-		goto thaw;
-	/* A write that ended meanwhile may have left @from behind, or a discard the extent. */
-	old = READ_ONCE(e->where[slot]);
-	for (r = 0; r < dev->replicas; r++) {
-		if (READ_ONCE(e->where[r]) == from)
-			break;
+/*
+ * Move one copy off server @hi, to even the device's servers out: of an
+ * extent with all its copies serving, none on @lo (where placement would
+ * put it), looked for from where the last move left off.
+ * Return: 0 when one moved, -ENOENT when no extent qualifies, or the
+ * move's negative errno.
+ */
+static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u32 lo)
+{
+	u64 i, ext;
+
+	for (i = 0; i < dev->nr_extents && !READ_ONCE(dev->stopping); i++) {
+		struct memx_extent *e;
+		u32 ids[MEMX_MAX_REPLICAS];
+		unsigned int r, slot = dev->replicas;
+		unsigned long from = 0;
+		bool any_lo = false;
+		int n = 0;
+
+		ext = (dev->balance_next + i) % dev->nr_extents;
+		e = &dev->extents[ext];
+		if (!(atomic_read(&e->state) & MEMX_EXT_PLACED))
+			continue;
+		for (r = 0; r < dev->replicas; r++) {
+			unsigned long w = READ_ONCE(e->where[r]);
+			u32 id;
+
+			if (!memx_copy_up(dev, w, p->up, &p->grace) || memx_copy_leaving(dev, w))
+				break;
+			id = memx_where_session(dev, w)->server_id;
+			any_lo |= id == lo;
+			if (id == hi && slot == dev->replicas)
+				slot = r;
+			else
+				from = w;
+			ids[n++] = id;
+		}
+		if (r < dev->replicas || any_lo || slot == dev->replicas)
+			continue;
+		/* One copy, on @hi itself: it is the copy to copy from. */
+		if (!from)
+			from = READ_ONCE(e->where[slot]);
+		dev->balance_next = ext + 1;
+		return memx_copy_to_new(dev, e, from, slot, ids, n, MEMX_DEV_EXTENTS_BALANCED);
 	}
-	if (r == dev->replicas || !(atomic_read(&e->state) & MEMX_EXT_PLACED))
-		goto thaw;
-	err = memx_copy_extent(dev, from, to);
-	if (err)
-		goto thaw;
-	/* Readers that see the new copy see it whole. */
-	smp_store_release(&e->where[slot], to);
-	atomic64_inc(&dev->stat[move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE]);
-	memx_extent_thaw(dev, e);
-	if (old)
-		memx_copy_forget(dev, old);
-	return 0;
-thaw:
-	memx_extent_thaw(dev, e);
-	/* Those offsets are never used again: the server frees them. */
-	memx_copy_forget(dev, to);
-	return err;
+	return -ENOENT;
+}
+
+/*
+ * With every extent whole and none leaving: move a copy toward the
+ * balance placement aims for (memx_balance_pick()), if the device is
+ * off it. Return: true when one moved (the next follows after a pause).
+ */
+static bool memx_balance_move(struct memx_dev *dev, struct memx_pass *p)
+{
+	struct rmap_server_info srv[MEMX_MAX_SERVERS];
+	u32 hi, lo = 0;
+	int n;
+
+	mutex_lock(&dev->map_lock);
+	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
+	hi = memx_balance_pick(dev, srv, n, &lo);
+	mutex_unlock(&dev->map_lock);
+	return hi && !memx_balance_one(dev, p, hi, lo);
 }
 
 /*
@@ -396,15 +494,6 @@ static bool memx_extent_gone(struct memx_dev *dev, struct memx_extent *e)
 	/* None at all: a whole-extent discard gave it back just now. */
 	return copies;
 }
-
-/* One repair pass: what it found, and what it did. */
-struct memx_pass {
-	u8 up[MEMX_MAX_SESSIONS + 1];	/* memx_copy_up()'s, per session slot */
-	int servers;			/* lending now */
-	bool stuck;			/* no room anywhere: no more copies this pass */
-	bool grace;			/* a silent server's copies to look at again */
-	unsigned int degraded, leaving, lost, moved;
-};
 
 /*
  * Extent @ext, at phase 0 of a pass: make a copy it lost again, or say
@@ -463,15 +552,17 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
  * memx_repair_work() - bring every extent back to its number of copies
  * @work: the device's repair_work
  *
- * Runs when a server goes, restarts or is leaving, when a session is lost
- * or a copy misses a write, at each renewal a leaving server answers, and
- * again while extents stay short of copies and a server may have room.
+ * Runs when a server comes, goes, restarts or is leaving, when a session
+ * is lost or a copy misses a write, at each renewal a leaving server
+ * answers, at each round of renewals, again while extents stay short of
+ * copies and a server may have room, and while copies move for balance.
  */
 void memx_repair_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
 	struct memx_pass pass = {}, *p = &pass;
 	unsigned int phase;
+	bool balanced;
 	u64 room, ext;
 
 	p->servers = memx_servers_known(dev, &room);
@@ -499,12 +590,20 @@ void memx_repair_work(struct work_struct *work)
 	atomic_set(&dev->leaving, p->leaving);
 	if (!READ_ONCE(dev->stopping))
 		memx_sessions_leave_moved(dev);
-	/* Look again for room, and once a silent server's grace is over. */
-	if (p->stuck || p->grace) {
+	/*
+	 * Every extent whole, none leaving: even the servers out, a copy at a
+	 * time (with no more servers than copies, each holds one of every extent).
+	 */
+	balanced = READ_ONCE(memx_balance) && p->servers > dev->replicas && !p->degraded &&
+		   !p->leaving && !p->stuck && !p->grace && !READ_ONCE(dev->stopping) &&
+		   memx_balance_move(dev, p);
+	/* Look again for room, once a silent server's grace is over, or after a pause. */
+	if (p->stuck || p->grace || balanced) {
 		spin_lock_bh(&dev->wait_lock);
 		if (!dev->stopping)
 			queue_delayed_work(memx_repair_wq, &dev->repair_work,
-					   msecs_to_jiffies(MEMX_REPAIR_AGAIN_MS));
+					   msecs_to_jiffies(balanced ? MEMX_BALANCE_PAUSE_MS :
+							    MEMX_REPAIR_AGAIN_MS));
 		spin_unlock_bh(&dev->wait_lock);
 	}
 }

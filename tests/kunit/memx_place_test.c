@@ -5,7 +5,8 @@
  * extents spread in proportion to free memory, a loaded server's room
  * counts for less, a full server is passed over, so is one that is
  * leaving, and a server heard through two NICs (two peers, one id) is
- * one server whose share both NICs carry.
+ * one server whose share both NICs carry. Copies placed before a server
+ * came move to it until the device is balanced, and no further.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
@@ -171,6 +172,52 @@ static void memx_place_server_on_two_nics(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, placed(f, 1) >= 14 && placed(f, 1) <= 16);
 }
 
+/* Peer of server @id (one NIC each here). */
+static int peer_of(struct place_fixture *f, u32 id)
+{
+	int i;
+
+	for (i = 0; i < f->n && f->srv[i].id != id; i++)
+		;
+	return i;
+}
+
+/*
+ * A server comes after the device placed its extents on the first: copies
+ * move to it, as the repair work would move them, until the two hold
+ * about alike for their room, and then no more (none moves back).
+ */
+static void memx_place_balance_after_newcomer(struct kunit *test)
+{
+	struct place_fixture *f = fixture(test);
+	int moves = 0, hi, lo;
+	u32 from, to = 0;
+
+	add_peer(f, 1, 100, 0);
+	place_many(test, f, 40);
+	KUNIT_ASSERT_EQ(test, placed(f, 0), 40ULL);
+	/* Alone, it is as balanced as can be. */
+	KUNIT_EXPECT_EQ(test, memx_balance_pick(&f->dev, f->srv, f->n, &to), 0U);
+	add_peer(f, 2, 100, 0);
+	while ((from = memx_balance_pick(&f->dev, f->srv, f->n, &to)) && moves < 100) {
+		KUNIT_ASSERT_EQ(test, from, 1U);
+		KUNIT_ASSERT_EQ(test, to, 2U);
+		hi = peer_of(f, from);
+		lo = peer_of(f, to);
+		/* The copy goes where placement puts the next extent... */
+		KUNIT_ASSERT_EQ(test, place_one(test, f), lo);
+		/* ...and the old one is given back to its server. */
+		atomic64_sub(MEMX_EXTENT_PAGES, &f->sess[hi].used);
+		f->srv[hi].free_pages += MEMX_EXTENT_PAGES;
+		moves++;
+	}
+	KUNIT_EXPECT_TRUE(test, placed(f, 0) >= 20 && placed(f, 0) <= 23);
+	KUNIT_EXPECT_EQ(test, placed(f, 0) + placed(f, 1), 40ULL);
+	KUNIT_EXPECT_EQ(test, moves, (int)placed(f, 1));
+	/* Balanced now: nothing moves, either way. */
+	KUNIT_EXPECT_EQ(test, memx_balance_pick(&f->dev, f->srv, f->n, &to), 0U);
+}
+
 static void memx_place_no_servers(struct kunit *test)
 {
 	struct place_fixture *f = fixture(test);
@@ -185,6 +232,7 @@ static struct kunit_case memx_place_cases[] = {
 	KUNIT_CASE(memx_place_leaving_server_skipped),
 	KUNIT_CASE(memx_place_server_on_two_nics),
 	KUNIT_CASE(memx_place_no_servers),
+	KUNIT_CASE(memx_place_balance_after_newcomer),
 	{}
 };
 

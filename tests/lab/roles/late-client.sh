@@ -53,10 +53,12 @@ add_device() {
 
 # Writes wait up to 5 minutes for a server with room (srv2 booting).
 # One copy of each extent: placement is what this scenario watches, and
-# a server restart then loses data, which must fail, never read zeroes.
+# a server restart then loses data, which must fail, never read zeroes;
+# so copies stay where they were placed (balance=0; pressure.py watches
+# them move to a server that came later).
 check "modprobe memx_client: one 64 MiB device, one copy of each extent" \
 	memx_modprobe memx_client nr_devices=1 size_mb=64 place_timeout_ms=300000 \
-	lease_ms=60000 replicas=1
+	lease_ms=60000 replicas=1 balance=0
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
 check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
 # refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).

@@ -3,7 +3,8 @@
 # contain them, two copies of every extent on three servers. Mid-job,
 # srv3 is asked to leave: its copies move to srv1 and srv2, rmmod then
 # goes ahead and it loads again; then srv1 loses power and boots again
-# (pressure.py), and its copies are made again. For measurements,
+# (pressure.py), and its copies are made again; copies then move toward
+# the servers that came back, to even them out. For measurements,
 # MEMX_FAULTS=0 leaves the servers alone and MEMX_REPLICAS sets the
 # copies (2).
 faults=${MEMX_FAULTS:-1}
@@ -76,6 +77,14 @@ if [ "$faults" = 1 ]; then
 	}
 	check "srv1's copies made again within 600 s of its loss" lab_within 600 whole
 	echo "memx-lab: $(stat copies_made) copies made, $(($(date +%s) - start)) s into the job"
+	# srv3, loaded again, came back empty, and srv1 with what was copied
+	# there: copies placed on srv2 meanwhile move to even them out, a
+	# copy at a time while the job goes on.
+	balanced() {
+		[ "$(stat extents_balanced)" -gt 0 ] && grep -qx 'extents_degraded 0' $dbg/memx0/stats
+	}
+	check "copies move toward the servers that came back, within 300 s" lab_within 300 balanced
+	echo "memx-lab: $(stat extents_balanced) copies moved to even the servers out, $(($(date +%s) - start)) s into the job"
 fi
 check "the sort ($job_mb MiB) completes, verified" wait $sort
 cat /tmp/sort.out
