@@ -144,7 +144,8 @@ static u64 memx_session_held(const struct memx_session *s)
  * sessions already hold), weighed by the server's load.
  */
 static void memx_server_share(struct memx_dev *dev, const struct rmap_server_info *srv,
-			      const struct rmap_server_info *all, int n, u64 *placed, u64 *room)
+			      const struct rmap_server_info *all, int n, u64 *placed, u64 *room,
+			      bool weigh)
 {
 	int i;
 
@@ -161,7 +162,8 @@ static void memx_server_share(struct memx_dev *dev, const struct rmap_server_inf
 		*placed += atomic64_read(&s->used);
 		*room += memx_session_held(s);
 	}
-	*room = div_u64(*room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
+	if (weigh)
+		*room = div_u64(*room * MEMX_LOAD_HALF, MEMX_LOAD_HALF + srv->load);
 }
 
 /*
@@ -189,7 +191,7 @@ memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n
 		if (srv[i].free_pages < MEMX_EXTENT_PAGES &&
 		    (!s || s->pages - s->next < MEMX_EXTENT_PAGES))
 			continue;
-		memx_server_share(dev, &srv[i], srv, n, &placed, &room);
+		memx_server_share(dev, &srv[i], srv, n, &placed, &room, true);
 		if (!room)
 			continue;
 		placed += MEMX_EXTENT_PAGES;
@@ -211,45 +213,53 @@ EXPORT_SYMBOL_IF_KUNIT(memx_pick_server);
  * @dev: the device
  * @srv: the servers known now
  * @n: how many
- * @to: set to the id of the server placement would choose now
+ * @to: set to the id of the server to move it to
  *
  * Placement evens out new extents only: those placed before a server
- * came, or while another was loaded, stay where they went. A copy moves
- * off the server furthest above its share of the room when, moved to
- * the one placement chooses, the first would still hold more for its
- * room than the second by an eighth: each move evens things out, and
- * they stop short of trading an extent back and forth.
+ * came stay where they went. A copy moves off the server furthest above
+ * its share of the room to the one furthest below, when after the move
+ * the first would still hold more for its room than the second by an
+ * eighth: each move evens things out, and they stop short of trading an
+ * extent back and forth. Room here is not weighed by load, as placement's
+ * is: a passing burst moves nothing.
  *
  * Return: the id of the server to move a copy off, or 0 when none.
  */
 u32 memx_balance_pick(struct memx_dev *dev, const struct rmap_server_info *srv, int n, u32 *to)
 {
-	u64 hi_placed = 0, hi_room = 1, lo_placed, lo_room, placed, room;
-	const struct rmap_server_info *lo = memx_pick_server(dev, srv, n);
-	u32 hi = 0;
+	u64 hi_placed = 0, hi_room = 1, lo_placed = 0, lo_room = 1, placed, room;
+	u32 hi = 0, lo = 0;
 	int i;
 
-	if (!lo)
-		return 0;
-	memx_server_share(dev, lo, srv, n, &lo_placed, &lo_room);
 	for (i = 0; i < n; i++) {
-		if (srv[i].id == lo->id || !srv[i].capacity_pages)
+		struct memx_session *s = memx_session_by_mac(dev, srv[i].mac);
+
+		if (!srv[i].capacity_pages || (s && atomic_read(&s->leaving)))
 			continue;
-		memx_server_share(dev, &srv[i], srv, n, &placed, &room);
-		if (placed < MEMX_EXTENT_PAGES || !room)
+		memx_server_share(dev, &srv[i], srv, n, &placed, &room, false);
+		if (!room)
 			continue;
 		/* placed / room > hi_placed / hi_room, without division. */
-		if (!hi || placed * hi_room > hi_placed * room) {
+		if (placed >= MEMX_EXTENT_PAGES && (!hi || placed * hi_room > hi_placed * room)) {
 			hi = srv[i].id;
 			hi_placed = placed;
 			hi_room = room;
 		}
+		/* Room for one more extent, as placement asks. */
+		if (srv[i].free_pages < MEMX_EXTENT_PAGES &&
+		    (!s || s->pages - s->next < MEMX_EXTENT_PAGES))
+			continue;
+		if (!lo || placed * lo_room < lo_placed * room) {
+			lo = srv[i].id;
+			lo_placed = placed;
+			lo_room = room;
+		}
 	}
-	if (!hi || !lo_room ||
+	if (!hi || !lo || hi == lo ||
 	    (hi_placed - MEMX_EXTENT_PAGES) * lo_room * 8 <=
 	    (lo_placed + MEMX_EXTENT_PAGES) * hi_room * 9)
 		return 0;
-	*to = lo->id;
+	*to = lo;
 	return hi;
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_balance_pick);
@@ -386,13 +396,14 @@ EXPORT_SYMBOL_IF_KUNIT(memx_extent_drop);
  * @dev: the device
  * @exclude: ids of servers that hold a copy already
  * @nr_exclude: how many
+ * @only: the id of the one server it may go to, or 0 for any
  * @where: set to the word that names the room
  *
  * Context: process, map_lock held; may sleep (a JOIN), allocates nothing
  * but a session's small state.
  * Return: 0, or a negative errno when no other server could take it now.
  */
-int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
+int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude, u32 only,
 		       unsigned long *where)
 {
 	struct rmap_server_info srv[MEMX_MAX_SERVERS];
@@ -403,6 +414,10 @@ int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
 	lockdep_assert_held(&dev->map_lock);
 	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
 	for (i = 0; i < n; i++) {
+		if (only && srv[i].id != only) {
+			srv[i--] = srv[--n];
+			continue;
+		}
 		for (j = 0; j < nr_exclude; j++) {
 			if (srv[i].id == exclude[j]) {
 				srv[i--] = srv[--n];
@@ -463,7 +478,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 	while (n < dev->replicas) {
 		unsigned long where;
 
-		err = memx_place_replica(dev, ids, n, &where);
+		err = memx_place_replica(dev, ids, n, 0, &where);
 		if (err)
 			break;
 		WRITE_ONCE(e->where[n], where);
@@ -704,12 +719,15 @@ static void memx_renew_done(struct rmap_req *req)
 	 * server is busy, or heard the session's old address lately), or
 	 * E_SESSION to a renewal without our id: asked again, with it.
 	 */
-	if (req->status == -EREMOTEIO && req->resp_status == RMAP_E_BUSY)
+	if (req->status == -EREMOTEIO && req->resp_status == RMAP_E_BUSY) {
 		atomic_set(&s->recheck, 1);
-	else if (atomic_read(&s->lost))
+		queue_delayed_work(memx_wq, &s->dev->recheck_work,
+				   msecs_to_jiffies(MEMX_RECHECK_MS));
+	} else if (atomic_read(&s->lost)) {
 		memx_session_unpark(s, 0);
-	else if (!st || req->status != -EREMOTEIO)
+	} else if (!st || req->status != -EREMOTEIO) {
 		memx_session_unpark(s, st);
+	}
 	atomic_set(&s->renewing, 0);
 }
 
@@ -718,6 +736,21 @@ static unsigned int memx_sessions_nr(struct memx_dev *dev)
 {
 	/* Pairs with memx_session_for()'s release: those counted are whole. */
 	return smp_load_acquire(&dev->nr_sessions);
+}
+
+/*
+ * Take @s's renewal for sending. Against memx_session_leave(), which sets
+ * lost and then waits for renewing to clear: one of the two sees the other.
+ */
+static bool memx_renew_claim(struct memx_session *s)
+{
+	if (atomic_read(&s->lost) || atomic_xchg(&s->renewing, 1))
+		return false;
+	if (atomic_read(&s->lost)) {
+		atomic_set(&s->renewing, 0);
+		return false;
+	}
+	return true;
 }
 
 /* Send @s's renewal, with our id for its server if @with_id; renewing taken. */
@@ -753,13 +786,14 @@ void memx_renew_work(struct work_struct *work)
 	for (i = 0; i < n; i++) {
 		struct memx_session *s = &dev->session_store[i];
 
-		if (atomic_read(&s->lost) || atomic_xchg(&s->renewing, 1))
+		if (!memx_renew_claim(s))
 			continue;
 		/* Our id travels only when a server may need it to find us. */
 		memx_renew_send(s, false);
 	}
 	/* Servers' load and room change between events: balance is looked at again. */
-	memx_repair_kick(dev);
+	if (READ_ONCE(memx_balance))
+		memx_repair_kick(dev);
 	queue_delayed_work(memx_wq, &dev->renew_work, msecs_to_jiffies(memx_lease_ms / 3));
 }
 
@@ -792,7 +826,7 @@ void memx_recheck_work(struct work_struct *work)
 		if (!atomic_read(&s->recheck) && llist_empty(&s->parked))
 			continue;
 		again = true;
-		if (atomic_xchg(&s->renewing, 1))
+		if (!memx_renew_claim(s))
 			continue;
 		atomic_set(&s->recheck, 0);
 		err = memx_renew_send(s, true);
@@ -845,11 +879,10 @@ static int memx_session_leave(struct memx_dev *dev, struct memx_session *s)
 	lockdep_assert_held(&dev->map_lock);
 	memx_session_unpark(s, 0);
 	/*
-	 * A renewal in flight still uses the session: take it back, or wait
-	 * for it if it is completing now.
+	 * A renewal in flight still uses the session: wait for its answer
+	 * (RMAP bounds it), or for a worker that claimed it to see the
+	 * session lost and let it go (memx_renew_claim()).
 	 */
-	if (atomic_read(&s->renewing) && rmap_cancel(&s->renew.req))
-		atomic_set(&s->renewing, 0);
 	while (atomic_read(&s->renewing))
 		msleep(20);
 	if (lost)

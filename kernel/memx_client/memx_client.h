@@ -219,7 +219,7 @@ void memx_session_recheck(struct memx_session *s);
 void memx_session_unpark(struct memx_session *s, int status);
 void memx_session_unpark_late(struct memx_session *s);
 int memx_place_extent(struct memx_dev *dev, unsigned int ext);
-int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude,
+int memx_place_replica(struct memx_dev *dev, const u32 *exclude, int nr_exclude, u32 only,
 		       unsigned long *where);
 const struct rmap_server_info *
 memx_pick_server(struct memx_dev *dev, const struct rmap_server_info *srv, int n);

@@ -8,8 +8,8 @@
  * moved the same way: a new copy elsewhere, then the old one given back,
  * and the session there is left once it holds nothing. With every extent
  * whole, copies move the same way, one at a time with pauses, from the
- * server furthest above its share of the room to the one placement would
- * choose (a server that came after them, or one less loaded). While an
+ * server furthest above its share of the room to the one furthest below
+ * (a server that came after them, say). While an
  * extent is copied its writes
  * wait (they are counted in memx_extent.state), so the copy misses none;
  * its reads go on. An extent with no copy left fails its I/O, never
@@ -319,19 +319,21 @@ static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e, u8 *
 
 /*
  * Copy extent @e from copy @from to a new copy on a server none of @ids
- * names, and publish it as copy @slot (the old one there is given back):
- * place it, hold the extent's writes, copy, publish. @stat counts it.
+ * names (and, unless 0, server @only), and publish it as copy @slot (the
+ * old one there is given back): place it, hold the extent's writes,
+ * copy, publish. @stat counts it.
  * Return: 0, or a negative errno.
  */
 static int memx_copy_to_new(struct memx_dev *dev, struct memx_extent *e, unsigned long from,
-			    unsigned int slot, const u32 *ids, int n, enum memx_dev_stat stat)
+			    unsigned int slot, const u32 *ids, int n, u32 only,
+			    enum memx_dev_stat stat)
 {
 	unsigned long to, old;
 	unsigned int r;
 	int err;
 
 	mutex_lock(&dev->map_lock);
-	err = memx_place_replica(dev, ids, n, &to);
+	err = memx_place_replica(dev, ids, n, only, &to);
 	mutex_unlock(&dev->map_lock);
 	if (err)
 		return err;
@@ -403,7 +405,7 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 	}
 	if (!from || slot == dev->replicas)
 		return 0;
-	return memx_copy_to_new(dev, e, from, slot, ids, n,
+	return memx_copy_to_new(dev, e, from, slot, ids, n, 0,
 				move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE);
 }
 
@@ -450,7 +452,11 @@ static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u
 		if (!from)
 			from = READ_ONCE(e->where[slot]);
 		dev->balance_next = ext + 1;
-		return memx_copy_to_new(dev, e, from, slot, ids, n, MEMX_DEV_EXTENTS_BALANCED);
+		/*
+		 * To @lo alone: were it to go to another server when @lo
+		 * refuses, copies could go back and forth between two others.
+		 */
+		return memx_copy_to_new(dev, e, from, slot, ids, n, lo, MEMX_DEV_EXTENTS_BALANCED);
 	}
 	return -ENOENT;
 }
@@ -470,6 +476,8 @@ static bool memx_balance_move(struct memx_dev *dev, struct memx_pass *p)
 	n = rmap_servers(dev->tenant, srv, ARRAY_SIZE(srv));
 	hi = memx_balance_pick(dev, srv, n, &lo);
 	mutex_unlock(&dev->map_lock);
+	/* Whether servers are up is asked again: the repair phases may have been long. */
+	memset(p->up, 0, sizeof(p->up));
 	return hi && !memx_balance_one(dev, p, hi, lo);
 }
 
