@@ -1,6 +1,7 @@
 # The demo's client: the same sort with memx swap, with a virtual disk as
 # swap, and in RAM; each timed, each verified by the sort itself.
 # shellcheck shell=sh
+lab_plan 12
 tools=$MEMX_TREE/tests/lab/tools
 dbg=/sys/kernel/debug/memx_client
 job_mb=${MEMX_JOB_MB:-16}

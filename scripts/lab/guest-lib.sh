@@ -16,6 +16,30 @@ check() {
 	echo "memx-lab: check $verdict $what [$(cut -d. -f1 /proc/uptime) s]"
 }
 
+# lab_plan N: the role makes N checks (N more, each time it is called).
+# A role that makes checks says how many before the first: its verdict
+# fails when it made another number, so a check that a branch skipped,
+# or a loop cut short, is seen.
+lab_plan() {
+	echo $(($(cat /tmp/.lab-plan 2>/dev/null || echo 0) + $1)) >/tmp/.lab-plan
+}
+
+# lab_verdict RC: print the verdict of a role that exited RC: it passes
+# when it exited 0, every check passed, and it made as many as it planned.
+lab_verdict() {
+	made=0
+	[ ! -e /tmp/.lab-checks ] || made=$(wc -l </tmp/.lab-checks)
+	planned=$(cat /tmp/.lab-plan 2>/dev/null || echo 0)
+	if [ "$made" -ne "$planned" ]; then
+		echo "memx-lab: check fail the role made $made of the $planned checks it planned"
+		echo "memx-lab: verdict fail (role exit $1)"
+	elif [ "$1" -eq 0 ] && ! grep -q '^fail' /tmp/.lab-checks 2>/dev/null; then
+		echo "memx-lab: verdict pass"
+	else
+		echo "memx-lab: verdict fail (role exit $1)"
+	fi
+}
+
 # lab_signal NAME: tell the scenario (and other guests) that NAME happened.
 # A standalone guest, without /lab, says it on its console: the lab
 # raises it.

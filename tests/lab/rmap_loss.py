@@ -3,7 +3,11 @@ duplicate 5%, corrupt 5% and reorder a quarter of them (tc netem). Every
 page-sized ping still completes with its payload intact, retransmissions
 and the drop counters show what the link did, and nothing is lost. In
 Debian's kernel, block I/O too: a verified fio job on a memx device over
-the same link, without an error."""
+the same link, without an error; then the client holds back a tenth of
+its frames for 50 ms, so that resends overtake their originals and later
+writes to the same pages come before them: the server acknowledges those
+originals without applying them (stale_writes) and every page reads back
+what was written there last."""
 
 KERNELS = ["stock", "debug"]
 TIMEOUT = {"stock": 420, "debug": 1200}

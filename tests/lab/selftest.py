@@ -5,7 +5,8 @@ come back intact, a 1500-byte link refuses a jumbo frame, a netem
 impairment set mid-run takes effect and can be lifted, a guest
 live-migrates to another QEMU process and keeps answering, a guest killed
 mid-run is detected, by its peer and by the lab, and so is a guest
-whose kernel crashes. So is each kernel report a run fails on: a
+whose kernel crashes, and a role that made fewer checks than it planned.
+So is each kernel report a run fails on: a
 WARNING, a KASAN report and a hung task, made on purpose in the debug
 kernel (tests/lab/provoke).
 """
@@ -21,6 +22,9 @@ def run(lab):
     lab.guest("mover", role="selftest-mover.sh", standalone=True)
     # A guest whose kernel crashes must be seen to crash.
     lab.guest("crash", role="selftest-crash.sh", expect_crash=True)
+    # A role that made fewer checks than it planned must fail.
+    lab.guest("short", role="selftest-short.sh", mem=192,
+              expect_fail="the role made 1 of the 2 checks it planned")
     lab.guest("reports", role="selftest-reports.sh", kernel="debug",
               expect_reports=("WARNING:", "BUG: KASAN: use-after-free", "blocked for more than"))
 

@@ -31,6 +31,7 @@ swap_job() {
 	return $rc
 }
 
+lab_plan $((10 * $(echo $MEMX_MODES | wc -w)))
 for mode in $MEMX_MODES; do
 	lab_wait "srv-$mode" 600
 	params=$(bench_auth_params "$mode")

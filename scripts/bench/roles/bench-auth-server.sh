@@ -4,6 +4,7 @@
 . "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
 key=/lab/bench-auth.key
 [ -e $key ] || od -vAn -N32 -tx1 /dev/urandom | tr -d ' \n' >$key
+lab_plan $((4 * $(echo $MEMX_MODES | wc -w)))
 for mode in $MEMX_MODES; do
 	params=$(bench_auth_params "$mode")
 	# shellcheck disable=SC2086

@@ -60,9 +60,13 @@ else
 	swap_devices="$net_devices $local_devices"
 	job_mb=16
 fi
+# Checks: the attachments (5), the swap runs, the end (2); floor and
+# fio_device plan their own.
+lab_plan $((7 + $(echo $swap_x | wc -w) * (1 + $(echo $swap_devices | wc -w))))
 
 # floor TAG SIZES: raw-socket and RMAP round trips to bsrv.
 floor() {
+	lab_plan 3
 	bench_progress "round trips at $1"
 	lab_signal "$1-start"
 	lab_wait "$1-ready" 120
@@ -146,6 +150,7 @@ for x in $swap_x; do
 done
 
 if [ "$MEMX_QUICK" = 0 ]; then
+	lab_plan 3
 	bench_progress "MTU 9000"
 	ip link set eth0 mtu 9000
 	lab_signal mtu9000

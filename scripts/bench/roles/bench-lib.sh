@@ -158,6 +158,7 @@ perf_stop() {
 
 # fio_device TAG NAME DEV: fill the range, then every job.
 fio_device() {
+	lab_plan $((5 + $(echo $depths | wc -w)))
 	bench_progress "fio $1 on $2 ($3)"
 	# fio would create a file where a device is missing.
 	if ! test -b "$3"; then

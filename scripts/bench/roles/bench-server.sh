@@ -4,6 +4,7 @@
 # only while the client measures the floor (it would otherwise see every
 # RMAP frame). CPU time is sampled at each phase the client announces.
 # shellcheck shell=sh
+lab_plan 6
 . "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
 
 check "memx_server lends $mb MiB" memx_modprobe memx_server capacity_mb="$mb"

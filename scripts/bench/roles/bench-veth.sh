@@ -7,6 +7,7 @@
 # target's port at 10.98.0.2; their clients on pa0. The same fio jobs as
 # the two-VM run, tagged "veth"; CPU is this guest's, both ends together.
 # shellcheck shell=sh
+lab_plan 12
 . "$MEMX_TREE/scripts/bench/roles/bench-lib.sh"
 far_ip=10.98.0.2
 # nsenter, not "ip netns exec": the latter mounts its own /sys, which

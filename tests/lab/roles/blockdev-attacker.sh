@@ -4,6 +4,7 @@
 # it catches, forges answers, floods JOINs and overreads, in rounds,
 # until the client is done (tests/lab/tools/rmapforge.py harass). The
 # client's checks verify its data; the servers' say what they dropped.
+lab_plan 1
 forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 lab_wait cli-attack 900
 servers=

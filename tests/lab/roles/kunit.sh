@@ -1,6 +1,7 @@
 # Load every KUnit suite module, save each suite's KTAP results, unload,
 # and let kmemleak look for leaks before the guest stops.
 build=$MEMX_TREE/build/debug
+lab_plan $(($(ls "$build"/tests/kunit/*.ko | wc -l) + 3))
 mkdir -p /lab/kunit
 insmod "$build/kernel/rmap_proto/rmap_proto.ko"
 # The store suite works on a server lending 8 MiB, with no client.

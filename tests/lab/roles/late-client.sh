@@ -3,6 +3,7 @@
 # server; then a second server joins and takes the new extents. Data is
 # checked with sha256 sums of what was written.
 # shellcheck shell=sh
+lab_plan 42
 dbg=/sys/kernel/debug/memx_client
 # MiB written to each device before and after srv2 comes; srv1 lends
 # 2 * first + later / 2 (late_server.py), so it fills up and srv2 must

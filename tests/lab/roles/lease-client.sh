@@ -3,6 +3,7 @@
 # knows it by and works through its other one, has its NICs' driver
 # reloaded and works through the new interfaces, then waits to be killed.
 # shellcheck shell=sh
+lab_plan 13
 dbg=/sys/kernel/debug/memx_client
 
 memx_modprobe rmap_proto

@@ -1,6 +1,7 @@
 # A server with a client on a 3 s lease: renewals keep an idle client's
 # sessions; a client that dies loses them within a lease and a round.
 # shellcheck shell=sh
+lab_plan 9
 dbg=/sys/kernel/debug/memx_server
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"

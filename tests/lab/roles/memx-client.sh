@@ -24,6 +24,9 @@ if [ "$MEMX_KERNEL" = debug ]; then
 	job_mb=${MEMX_JOB_MB:-3}
 	job_x=2
 fi
+# Its checks: 13 up to srv2's restart, then 18 more (11 and 13 under
+# debug: two fio jobs fewer, and blkdiscard's 3 checks for ext4's 8).
+if [ "$MEMX_KERNEL" = debug ]; then lab_plan 11; else lab_plan 13; fi
 
 memx_modprobe rmap_proto
 lab_wait srv1-up 600
@@ -97,6 +100,7 @@ echo "memx-lab: copies made again: $(($(made) - made0))"
 check "fio: the sequential data written before the restart verifies" \
 	fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32768 / mb))k --verify_only
 [ -z "${MEMX_FIO_ONLY:-}" ] || { lab_signal cli-done; exit 0; }
+if [ "$MEMX_KERNEL" = debug ]; then lab_plan 13; else lab_plan 18; fi
 
 # Files with known checksums on ext4, read back after a remount (in
 # Debian's kernel; under the debug kernel this phase alone took 400 s,

@@ -42,6 +42,7 @@ rmmod_refused() {
 # wraps 32 bits, and a ping to everyone. Under the debug kernel, KASAN
 # watches NAME's checks.
 if [ -n "${MEMX_PROBE:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
+	lab_plan 2
 	lab_wait "$MEMX_PROBE-up" 600
 	forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 	check "$MEMX_PROBE answers reads whose size wraps 32 bits with E_INVAL, and lives" \
@@ -50,11 +51,13 @@ if [ -n "${MEMX_PROBE:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
 	lab_signal attacker-done
 fi
 if [ -n "${MEMX_RESTART:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
+	lab_plan 1
 	lab_wait "$MEMX_NAME-restart" 900
 	held=$(stat granted_pages)
 	check "rmmod memx_server refused while clients' pages are here ($held)" \
 		eval '[ "$held" -gt 0 ] && rmmod_refused'
 	if [ -n "${MEMX_STUCK:-}" ]; then
+		lab_plan 2
 		check "asked to leave (drain=1)" eval "echo 1 >$drain"
 		lab_wait "$MEMX_NAME-stuck" 300
 		check "pages with nowhere to go stay, and rmmod stays refused" \
@@ -65,6 +68,7 @@ if [ -n "${MEMX_RESTART:-}" ] && [ "${MEMX_BOOT:-0}" = 0 ]; then
 	sleep 3600
 fi
 if [ -n "${MEMX_SQUEEZE:-}" ]; then
+	lab_plan 5
 	lab_wait "$MEMX_NAME-squeeze" 1200
 	held=$(stat granted_pages)
 	oom0=$(vmstat oom_kill)
@@ -99,6 +103,7 @@ if [ -n "${MEMX_SQUEEZE:-}" ]; then
 	lab_signal "$MEMX_NAME-squeezed"
 fi
 if [ -n "${MEMX_DRAIN:-}" ]; then
+	lab_plan 5
 	lab_wait "$MEMX_NAME-drain" 1200
 	check "rmmod memx_server refused while clients' pages are here ($(stat granted_pages))" \
 		rmmod_refused
@@ -120,13 +125,16 @@ rstat() {
 	awk -v n="$1" '$1 == n { print $2 }' $rstats
 }
 # The attacker's last JOINs (without a key) end with their 1 s lease.
+lab_plan 2
 check "all memory returned after the client left" lab_within 30 grep -qx "granted_pages 0" "$stats"
 # With MEMX_SHARE, clients competed for the last of its memory (share.py).
 if [ -n "${MEMX_SHARE:-}" ]; then
+	lab_plan 1
 	check "growth past a client's fair share refused ($(stat refused_share))" \
 		test "$(stat refused_share)" -gt 0
 fi
 if [ -n "${MEMX_ATTACKED:-}" ] && [ -n "${MEMX_KEY_FILE:-}" ]; then
+	lab_plan 2
 	check "the attacker's unsealed frames dropped" test "$(rstat drop_unknown_key)" -ge 40
 	check "no frame of the attacker's took a peer entry (the client and the other server only)" \
 		test "$(grep -vc '^#' /sys/kernel/debug/rmap/peers)" -le 2
@@ -136,6 +144,7 @@ fi
 # After a restart, the client's requests on the sessions we lost are
 # answered with errors, as they must be.
 if { [ -z "${MEMX_ATTACKED:-}" ] || [ -n "${MEMX_KEY_FILE:-}" ]; } && [ -z "${MEMX_RESTART:-}" ]; then
+	lab_plan 1
 	check "no stale or failed requests served wrong" grep -qx "errors 0" "$stats"
 fi
 check "memx_server unloads" memx_rmmod memx_server

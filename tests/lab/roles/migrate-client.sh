@@ -7,6 +7,7 @@
 # (QEMU does not migrate a guest with 9p mounts): its signals go through
 # the console.
 # shellcheck shell=sh
+lab_plan 11
 job_mb=48
 dbg=/sys/kernel/debug/memx_client
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -50,6 +51,7 @@ moved() {
 		[ "$(awk '!/^#/ && $11 == 0 && $12 == 1' $dbg/memx0/servers | wc -l)" -eq 0 ]
 }
 if [ "${MEMX_FAULTS:-1}" = 1 ]; then
+	lab_plan 1
 	check "copies moved off the squeezed server, and it asks for no more, within 600 s" \
 		lab_within 600 moved
 fi

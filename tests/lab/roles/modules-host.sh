@@ -2,6 +2,7 @@
 # count the hostile frames the sender guest aims at us; then withstand
 # its attacks, and those of an unprivileged user of this machine in a
 # network namespace of its own.
+lab_plan 45
 stats=/sys/kernel/debug/rmap/stats
 srvstats=/sys/kernel/debug/memx_server/stats
 forge=$MEMX_TREE/tests/lab/tools/rmapforge.py

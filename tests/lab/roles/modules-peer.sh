@@ -2,6 +2,7 @@
 # loads rmap_proto with the host's key, finds the host and pings it;
 # then the sender replays the host's advertisement to it, which it must
 # take once only.
+lab_plan 9
 stats=/sys/kernel/debug/rmap/stats
 host=$(lab_mac host)
 

@@ -3,6 +3,7 @@
 # header). Then attack it as a node on its LAN that speaks RMAP
 # (tests/lab/tools/rmapforge.py): sizes that wrap, a ping to everyone,
 # floods of JOINs and of invented addresses.
+lab_plan 4
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 peer=$(lab_mac host)

@@ -7,6 +7,7 @@
 # the servers that came back, to even them out. For measurements,
 # MEMX_FAULTS=0 leaves the servers alone and MEMX_REPLICAS sets the
 # copies (2).
+lab_plan 13
 faults=${MEMX_FAULTS:-1}
 replicas=${MEMX_REPLICAS:-2}
 tools=$MEMX_TREE/tests/lab/tools
@@ -49,6 +50,7 @@ on_old() {
 	awk -v m="$(lab_mac "$1")" '$1 == m && $11 == 1 { s += $4 } END { print s + 0 }' $dbg/memx0/servers
 }
 if [ "$faults" = 1 ]; then
+	lab_plan 4
 	# srv3 is asked to leave once it holds some of the job: 16 MiB of
 	# copies at least. They move while the sort goes on.
 	check "srv3 holds copies of the job within 300 s" lab_within 300 holds srv3 4096
@@ -104,6 +106,7 @@ extents=$(($(stat extents_placed) - $(stat extents_released)))
 check "every extent has its $replicas copies ($copies pages for $extents extents), none short" \
 	test "$copies" -eq $((extents * 256 * replicas)) -a "$(stat extents_degraded)" -eq 0
 if [ "$faults" = 1 ]; then
+	lab_plan 1
 	check "the sessions over (srv3's left, srv1's lost) hold nothing" \
 		test "$(awk '!/^#/ && $11 == 1 && $4 > 0' $dbg/memx0/servers | wc -l)" -eq 0 -a \
 		"$(awk '!/^#/ && $11 == 1' $dbg/memx0/servers | wc -l)" -ge 2

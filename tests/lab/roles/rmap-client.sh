@@ -1,6 +1,7 @@
 # A client node: see the servers appear, ping them through rmap_proto at
 # MTU 1500 and 9000 beside the raw-socket floor, and with MTUs that
 # differ, and see them age out.
+lab_plan 21
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 peers=/sys/kernel/debug/rmap/peers
 ping=/sys/kernel/debug/rmap/ping

@@ -1,4 +1,5 @@
 # The client end of a bad link: pings complete intact, counters move.
+lab_plan 6
 peers=/sys/kernel/debug/rmap/peers
 stats=/sys/kernel/debug/rmap/stats
 pings=300
@@ -49,12 +50,25 @@ check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
 # Block I/O over the same link (in Debian's kernel; the debug pass keeps
 # to pings): a verified fio job on a memx device whose pages are on srv.
 blockio() {
+	lab_plan 5
 	check "modprobe memx_client: an 8 MiB device, one copy" \
 		memx_modprobe memx_client nr_devices=1 size_mb=8 replicas=1
 	check "through the bad link, fio random 4k writes at qd 16 verify" \
 		fio --name=lossy --filename=/dev/memx0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bs=4k --iodepth=16 --size=4m --verify=crc32c --verify_fatal=1 --do_verify=1 \
 		--output-format=terse
+	# Late resends: a tenth of the frames this guest sends wait 50 ms, far
+	# past the timeout, so their resends go first and the same pages are
+	# written again before the originals come. The server acknowledges
+	# those without applying them (its stale_writes, checked there): fio
+	# reads back, on each of 16 pages, what was written there last.
+	tc qdisc replace dev eth0 root netem delay 50ms reorder 90%
+	check "originals overtaken by later writes: 1024 overwrites of 16 pages verify" \
+		fio --name=late --filename=/dev/memx0 --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=8 --size=64k --io_size=4m --norandommap --serialize_overlap=1 \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --output-format=terse
+	rm -f /tmp/.lab-netem
+	lab_netem_apply
 	cat /sys/kernel/debug/memx_client/memx0/stats /sys/kernel/debug/memx_client/memx0/servers
 	check "no I/O errors" grep -qx 'errors 0' /sys/kernel/debug/memx_client/memx0/stats
 	check "rmmod memx_client" memx_rmmod memx_client

@@ -8,6 +8,7 @@ lab_wait mtu9000 300
 ip link set eth0 mtu 9000
 lab_signal "$MEMX_NAME-mtu9000"
 if [ "$MEMX_NAME" = srv2 ]; then
+	lab_plan 1
 	lab_wait srv2-mtu1500 300
 	ip link set eth0 mtu 1500
 	check "eth0 drops frames longer than 1500 bytes, as a real NIC would" lab_drop_longer eth0 1500
@@ -16,6 +17,7 @@ if [ "$MEMX_NAME" = srv2 ]; then
 	tc -s filter show dev eth0 ingress
 fi
 if [ "$MEMX_NAME" = srv1 ]; then
+	lab_plan 1
 	lab_wait stop-srv1 300
 	check "memx_server unloads" memx_rmmod memx_server
 fi

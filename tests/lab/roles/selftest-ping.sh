@@ -1,5 +1,6 @@
 # Round trips to the echo guest at MTU 1500 and 9000, under an impairment,
 # and after the echo guest is killed.
+lab_plan 9
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 peer=$(lab_mac echo)
 

@@ -2,6 +2,7 @@
 # (tests/lab/provoke): a WARNING, a KASAN report of a read of freed
 # memory, and a task blocked past the hung task timeout. The role itself
 # passes; the lab must see all three (selftest.py, expect_reports).
+lab_plan 5
 provoke=/sys/kernel/debug/memx_provoke
 echo 3 >/proc/sys/kernel/hung_task_timeout_secs
 check "insmod memx_provoke" insmod "$MEMX_TREE/build/debug/tests/lab/provoke/memx_provoke.ko"

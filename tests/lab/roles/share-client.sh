@@ -5,6 +5,7 @@
 # fair share, its writes past it fail (EIO) within the placement bound,
 # and what it placed reads back.
 # shellcheck shell=sh
+lab_plan 6
 dbg=/sys/kernel/debug/memx_client
 memx_modprobe rmap_proto
 lab_wait srv-up 600
@@ -19,6 +20,7 @@ put() {
 }
 start=$(date +%s)
 if [ -n "${MEMX_SLOW:-}" ]; then
+	lab_plan 1
 	check "its first MiB placed" put 0 1
 	lab_signal "$MEMX_NAME-in"
 	i=1

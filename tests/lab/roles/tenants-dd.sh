@@ -1,6 +1,7 @@
 # A driver domain with one device per tenant (tenants.py): memx0 for a
 # guest of tenant blue, memx1 for one of red. Each device's data is
 # written, read back, and blue's read again after red's node attacked.
+lab_plan 20
 mb=4
 
 # holds DEV FILE: the device's first MiBs, read past the page cache, are FILE.

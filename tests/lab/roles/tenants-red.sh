@@ -1,5 +1,6 @@
 # A node of tenant red (tenants.py): it holds red's key only, and knows
 # blue's session id and client id. It attacks that session.
+lab_plan 1
 forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 lab_wait blue-known 900
 read -r session client_id </lab/blue.session

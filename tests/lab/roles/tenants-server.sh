@@ -2,6 +2,7 @@
 # serves the driver domain, tells the red node which session is blue's
 # (as if it had sniffed it), and checks that red's attack changed
 # nothing of blue's.
+lab_plan 14
 stats=/sys/kernel/debug/rmap/stats
 srvstats=/sys/kernel/debug/memx_server/stats
 sessions=/sys/kernel/debug/memx_server/sessions

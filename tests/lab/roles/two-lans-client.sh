@@ -1,6 +1,7 @@
 # A client on two LANs (eth0: srv1's, eth1: srv2's, and dual on both):
 # RMAP on the one interface named, then on both; a device spread over
 # the three servers, dual counted once though reached through two NICs.
+lab_plan 22
 peers=/sys/kernel/debug/rmap/peers
 dbg=/sys/kernel/debug/memx_client
 pings=100

@@ -12,6 +12,7 @@ xenlog=/lab/$MEMX_NAME.xen
 job_mb=${MEMX_JOB_MB:-16}
 # The driver domain's DomUs, du1 to duN.
 dus=$(seq 1 "${MEMX_DOMUS:-2}")
+lab_plan $((18 + 6 * $(echo $dus | wc -w)))
 say() {
 	echo "memx-lab: $*"
 }

@@ -1,6 +1,7 @@
 # A client on the lab's LAN whose pages go, in part, to a memx server that
 # runs in a Xen DomU (its frames cross the Dom0's bridge and netback).
 # shellcheck shell=sh
+lab_plan 8
 dbg=/sys/kernel/debug/memx_client
 lab_wait xsrv-up 900
 memx_modprobe rmap_proto

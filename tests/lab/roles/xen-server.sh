@@ -2,6 +2,7 @@
 # the Dom0 until the Dom0 asks it to shut down (xl shutdown reaches the
 # role as /tmp/.shutdown-requested); then every page must be back.
 # shellcheck shell=sh
+lab_plan 6
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 stats=/sys/kernel/debug/memx_server/stats
 check "modprobe memx_server capacity_mb=$MEMX_CAPACITY_MB" \

@@ -6,11 +6,13 @@
 # the swap area, that must read back intact: the Dom0 compares them with
 # what every other DomU wrote. Runs from its initramfs: no /lab here.
 # shellcheck shell=sh
+lab_plan 7
 job_mb=$MEMX_JOB_MB
 dbg=/sys/kernel/debug/memx_client
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 
 if [ -z "${MEMX_SWAP_DEV:-}" ]; then
+	lab_plan 2
 	memx_modprobe rmap_proto
 	check "$MEMX_SERVERS servers discovered through netfront" lab_within 120 rmap_servers_seen "$MEMX_SERVERS"
 	check "modprobe memx_client size_mb=$MEMX_DEV_MB" \
@@ -27,6 +29,7 @@ go_given() {
 	[ "$(dd if="$dev" bs=4096 count=1 iflag=direct status=none | head -c 7)" = memx-go ]
 }
 if [ -n "${MEMX_SWAP_DEV:-}" ]; then
+	lab_plan 4
 	check "the driver domain says go" lab_within 900 go_given
 fi
 dev_mb=$(($(cat "/sys/class/block/${dev#/dev/}/size") / 2048))
@@ -70,6 +73,7 @@ check "the job swapped out at least its memory's worth" \
 check "swapoff $dev" swapoff "$dev"
 check "the data past the swap area reads back intact" tail_intact
 if [ -z "${MEMX_SWAP_DEV:-}" ]; then
+	lab_plan 3
 	cat $dbg/memx0/stats $dbg/memx0/servers
 	on_lan() {
 		awk -v m="$MEMX_LAN_SERVER" '$1 == m && $4 > 0' $dbg/memx0/servers | grep -q .
