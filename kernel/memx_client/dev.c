@@ -135,11 +135,37 @@ static void memx_cmd_settle(struct memx_cmd *cmd)
 	}
 }
 
+/*
+ * Count @cmd as a user of session @s until it ends: a session's slot is
+ * taken again only once no request uses it (memx_session_reclaim()).
+ * Called, with the extent word that named @s read, inside one RCU read
+ * section. A command keeps every session it was aimed at, however often
+ * its pages move from copy to copy, so that a word it saved stays good.
+ */
+static void memx_cmd_use(struct memx_cmd *cmd, struct memx_session *s)
+{
+	if (!test_and_set_bit(s->slot, cmd->uses))
+		atomic_inc(&s->inflight);
+}
+
+/* @cmd ends: it uses its sessions no more. */
+static void memx_cmd_unuse(struct memx_cmd *cmd)
+{
+	unsigned int slot;
+
+	/* Its last look at a session comes before the slot can be taken again. */
+	smp_mb__before_atomic();
+	for_each_set_bit(slot, cmd->uses, MEMX_MAX_SESSIONS + 1)
+		atomic_dec(&cmd->dev->session_store[slot - 1].inflight);
+	bitmap_zero(cmd->uses, MEMX_MAX_SESSIONS + 1);
+}
+
 static void memx_cmd_put(struct memx_cmd *cmd)
 {
 	if (atomic_dec_and_test(&cmd->pending)) {
 		memx_cmd_settle(cmd);
 		memx_cmd_unhold(cmd);
+		memx_cmd_unuse(cmd);
 		if (cmd->status)
 			memx_count(cmd->dev, MEMX_DEV_ERRORS);
 		blk_mq_end_request(blk_mq_rq_from_pdu(cmd), cmd->status);
@@ -155,6 +181,7 @@ static void memx_cmd_aim(struct memx_cmd *cmd, unsigned int i, unsigned int r, u
 	u64 off = (memx_where_page(where, to->page) << PAGE_SHIFT) +
 		  offset_in_page(be64_to_cpu(req->body.page.offset));
 
+	memx_cmd_use(cmd, sess);
 	to->sess = sess;
 	to->where = where;
 	to->replica = r;
@@ -201,17 +228,22 @@ static bool memx_read_elsewhere(struct memx_cmd *cmd, unsigned int i)
 	unsigned long where;
 	int r;
 
+	bool sent = false;
+
 	/* A copy replaced meanwhile (moved, made again) is asked anew. */
 	if (READ_ONCE(e->where[to->replica]) == to->where)
 		to->tried |= BIT(to->replica);
-	while ((r = memx_pick_copy(cmd->dev, e, to->tried, &where)) >= 0) {
+	/* The words read and the sessions used at once (memx_cmd_use()). */
+	rcu_read_lock();
+	while (!sent && (r = memx_pick_copy(cmd->dev, e, to->tried, &where)) >= 0) {
 		memx_cmd_aim(cmd, i, r, where);
 		memx_count(cmd->dev, MEMX_DEV_READ_FALLBACKS);
-		if (!memx_session_submit(to->sess, &cmd->reqs[i]))
-			return true;
-		to->tried |= BIT(r);
+		sent = !memx_session_submit(to->sess, &cmd->reqs[i]);
+		if (!sent)
+			to->tried |= BIT(r);
 	}
-	return false;
+	rcu_read_unlock();
+	return sent;
 }
 
 /* Whether another copy of request @i's page took it already. */
@@ -539,9 +571,13 @@ void memx_dev_dispatch(struct memx_cmd *cmd)
 	cmd->nr = 0;
 	cmd->status = BLK_STS_OK;
 	cmd->deadline = jiffies + msecs_to_jiffies(MEMX_IO_RETRY_MS);
+	/* The words read and the sessions used at once (memx_cmd_use()). */
+	rcu_read_lock();
 	st = req_op(rq) == REQ_OP_DISCARD ? memx_build_discard(cmd, rq) : memx_build_rw(cmd, rq);
+	rcu_read_unlock();
 	if (st) {
 		memx_cmd_unhold(cmd);
+		memx_cmd_unuse(cmd);
 		memx_count(cmd->dev, MEMX_DEV_ERRORS);
 		blk_mq_end_request(rq, st);
 		return;
@@ -615,6 +651,7 @@ static int memx_init_request(struct blk_mq_tag_set *set, struct request *rq,
 
 	cmd->dev = set->driver_data;
 	INIT_LIST_HEAD(&cmd->wait);
+	bitmap_zero(cmd->uses, MEMX_MAX_SESSIONS + 1);
 	for (i = 0; i < MEMX_MAX_REQS; i++)
 		cmd->to[i].cmd = cmd;
 	return 0;

@@ -264,6 +264,97 @@ u32 memx_balance_pick(struct memx_dev *dev, const struct rmap_server_info *srv, 
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_balance_pick);
 
+/* What a new session on @srv is, from the answer to its JOIN. */
+static void memx_session_name(struct memx_session *s, const struct rmap_server_info *srv)
+{
+	struct memx_dev *dev = s->dev;
+
+	s->client_id = memx_client_id(dev, srv->id);
+	ether_addr_copy(s->mac, srv->mac);
+	s->server_id = srv->id;
+	s->id = be32_to_cpu(dev->ctl.req.resp.session);
+	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
+}
+
+/**
+ * memx_session_reclaim() - a slot for a new session, once all are taken
+ * @dev: the device
+ *
+ * A session that is over (lost, or left) and holds no extent is still
+ * named by a request that read an extent's word before it changed, and
+ * by nothing else: such requests count themselves as its users inside
+ * the RCU read section in which they read the word (memx_cmd_use()).
+ * So once a grace period has passed since it was seen holding nothing,
+ * a session without users is named by nothing, and its slot can be
+ * taken again. Renewals (and recheck_work) leave it alone: it is taken
+ * with its renewal claimed, until memx_session_reset() or a failed JOIN
+ * lets go.
+ *
+ * Context: process, map_lock held; sleeps (a grace period).
+ * Return: the session whose slot is free, or NULL when none is.
+ */
+struct memx_session *memx_session_reclaim(struct memx_dev *dev)
+{
+	DECLARE_BITMAP(over, MEMX_MAX_SESSIONS + 1);
+	struct memx_session *s;
+
+	lockdep_assert_held(&dev->map_lock);
+	bitmap_zero(over, MEMX_MAX_SESSIONS + 1);
+	/* Over for good: it takes no extent again. */
+	list_for_each_entry(s, &dev->sessions, list) {
+		if (atomic_read(&s->lost) && !atomic64_read(&s->used))
+			__set_bit(s->slot, over);
+	}
+	if (bitmap_empty(over, MEMX_MAX_SESSIONS + 1))
+		return NULL;
+	synchronize_rcu();
+	list_for_each_entry(s, &dev->sessions, list) {
+		if (!test_bit(s->slot, over) || atomic_read_acquire(&s->inflight) ||
+		    atomic_xchg(&s->renewing, 1))
+			continue;
+		if (llist_empty(&s->parked))
+			return s;
+		atomic_set(&s->renewing, 0);
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memx_session_reclaim);
+
+/*
+ * Make @s, a slot taken again (memx_session_reclaim()), the new session
+ * on @srv through @peer that the JOIN just opened.
+ */
+static void memx_session_reset(struct memx_session *s, struct rmap_peer *peer,
+			       const struct rmap_server_info *srv)
+{
+	struct rmap_peer *old;
+
+	spin_lock_bh(&s->peer_lock);
+	old = s->peer;
+	s->peer = peer;
+	spin_unlock_bh(&s->peer_lock);
+	rmap_peer_put(old);
+	memx_session_name(s, srv);
+	s->next = 0;
+	atomic64_set(&s->wseq, 0);
+	atomic64_set(&s->reads, 0);
+	atomic64_set(&s->writes, 0);
+	atomic64_set(&s->discards, 0);
+	atomic64_set(&s->errors, 0);
+	atomic64_set(&s->resends, 0);
+	atomic64_set(&s->rtt_us_sum, 0);
+	atomic64_set(&s->answered, 0);
+	atomic_set(&s->srtt_us, 0);
+	atomic_set(&s->recheck, 0);
+	atomic_set(&s->leaving, 0);
+	s->down_since = 0;
+	/* Repair passes look at the slot afresh (memx_copy_up()). */
+	WRITE_ONCE(s->dev->reclaims, s->dev->reclaims + 1);
+	/* Renewals that see it not lost see it whole. */
+	atomic_set_release(&s->lost, 0);
+	atomic_set(&s->renewing, 0);
+}
+
 /* A session on @srv with room for one more extent. map_lock held. */
 static struct memx_session *memx_session_for(struct memx_dev *dev,
 					     const struct rmap_server_info *srv)
@@ -288,34 +379,36 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 			return ERR_PTR(err);
 	}
 
-	if (dev->nr_sessions == MEMX_MAX_SESSIONS) {
-		pr_err_ratelimited("%s: no room for a session on %pM: all %lu taken (lost ones too); remove and add the device again\n",
+	/* Preallocated: a swap-out's placement needs no memory. */
+	s = dev->nr_sessions < MEMX_MAX_SESSIONS ? &dev->session_store[dev->nr_sessions] :
+	    memx_session_reclaim(dev);
+	if (!s) {
+		pr_err_ratelimited("%s: no room for a session on %pM: all %lu slots hold extents or requests\n",
 				   dev->disk->disk_name, srv->mac, MEMX_MAX_SESSIONS);
 		return ERR_PTR(-ENOSPC);
 	}
 	peer = rmap_peer_get_by_mac(srv->mac, dev->tenant);
-	if (!peer)
-		return ERR_PTR(-EHOSTDOWN);
-	err = memx_ctl(dev, NULL, peer, srv->id, RMAP_JOIN, MEMX_EXTENT_PAGES);
+	err = peer ? memx_ctl(dev, NULL, peer, srv->id, RMAP_JOIN, MEMX_EXTENT_PAGES) : -EHOSTDOWN;
 	if (err) {
-		rmap_peer_put(peer);
+		if (peer)
+			rmap_peer_put(peer);
+		/* A slot taken again stays over: renewals may look at it. */
+		if (s->slot)
+			atomic_set(&s->renewing, 0);
 		return ERR_PTR(err);
 	}
-	/* Preallocated: a swap-out's placement needs no memory. */
-	s = &dev->session_store[dev->nr_sessions];
-	s->slot = dev->nr_sessions + 1;
-	s->dev = dev;
-	s->client_id = memx_client_id(dev, srv->id);
-	spin_lock_init(&s->peer_lock);
-	s->peer = peer;
-	ether_addr_copy(s->mac, srv->mac);
-	s->server_id = srv->id;
-	s->id = be32_to_cpu(dev->ctl.req.resp.session);
-	s->pages = be64_to_cpu(dev->ctl.req.resp.join.pages);
-	init_completion(&s->renew.done);
-	/* Renewals find it whole, without map_lock (memx_sessions_nr()). */
-	smp_store_release(&dev->nr_sessions, s->slot);
-	list_add_tail(&s->list, &dev->sessions);
+	if (s->slot) {
+		memx_session_reset(s, peer, srv);
+	} else {
+		s->slot = dev->nr_sessions + 1;
+		s->dev = dev;
+		spin_lock_init(&s->peer_lock);
+		s->peer = peer;
+		memx_session_name(s, srv);
+		/* Renewals find it whole, without map_lock (memx_sessions_nr()). */
+		smp_store_release(&dev->nr_sessions, s->slot);
+		list_add_tail(&s->list, &dev->sessions);
+	}
 	pr_info("%s: session %08x on %pM (%s)\n", dev->disk->disk_name, s->id, s->mac,
 		rmap_tenant_name(dev->tenant));
 	return s;
@@ -954,18 +1047,19 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 {
 	struct memx_session *s;
 
-	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us lost leaving\n");
+	seq_puts(m, "# mac session pages_granted pages_placed reads writes discards errors resends mean_rtt_us lost leaving users\n");
 	mutex_lock(&dev->map_lock);
 	list_for_each_entry(s, &dev->sessions, list) {
 		u64 n = atomic64_read(&s->answered);
 
-		seq_printf(m, "%pM %08x %llu %lld %lld %lld %lld %lld %lld %llu %d %d\n",
+		seq_printf(m, "%pM %08x %llu %lld %lld %lld %lld %lld %lld %llu %d %d %d\n",
 			   s->mac, s->id, memx_session_held(s), atomic64_read(&s->used),
 			   atomic64_read(&s->reads),
 			   atomic64_read(&s->writes), atomic64_read(&s->discards),
 			   atomic64_read(&s->errors), atomic64_read(&s->resends),
 			   n ? div64_u64(atomic64_read(&s->rtt_us_sum), n) : 0,
-			   atomic_read(&s->lost), atomic_read(&s->leaving));
+			   atomic_read(&s->lost), atomic_read(&s->leaving),
+			   atomic_read(&s->inflight));
 	}
 	mutex_unlock(&dev->map_lock);
 }

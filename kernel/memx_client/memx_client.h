@@ -31,8 +31,9 @@
 #define MEMX_LOAD_HALF		20000
 /*
  * An extent names its session by a slot number of this many bits (0:
- * none). A device's sessions, one per server it ever used, are
- * preallocated.
+ * none). A device's sessions are preallocated; once all are taken, the
+ * slot of one that is over, holding nothing and used by no request, is
+ * taken again (memx_session_reclaim()).
  */
 #define MEMX_SLOT_BITS		6
 #define MEMX_MAX_SESSIONS	(BIT(MEMX_SLOT_BITS) - 1)
@@ -79,6 +80,7 @@ struct memx_session {
 	atomic_t lost;			/* the server no longer knows it, or we left */
 	struct llist_head parked;	/* pages answered E_SESSION: the renewal decides */
 	atomic_t leaving;		/* its server is leaving: move the extents */
+	atomic_t inflight;		/* requests that may use it (memx_cmd_use()) */
 	unsigned long down_since;	/* jiffies its server went silent; repair_work's */
 };
 
@@ -139,6 +141,7 @@ struct memx_dev {
 	/* Set up before any extent names them, and kept until exit. */
 	struct memx_session *session_store;	/* MEMX_MAX_SESSIONS */
 	unsigned int nr_sessions;
+	unsigned long reclaims;			/* slots taken again (memx_session_reclaim()) */
 	struct memx_ctl_req ctl;
 
 	spinlock_t wait_lock;		/* waiting */
@@ -183,6 +186,8 @@ struct memx_cmd {
 	blk_status_t status;
 	unsigned int nr;
 	bool writing;			/* holds its extents' writer counts */
+	/* Slots of the sessions its pages were aimed at: in use till it ends. */
+	DECLARE_BITMAP(uses, MEMX_MAX_SESSIONS + 1);
 	struct rmap_req reqs[MEMX_MAX_REQS];
 	struct memx_target to[MEMX_MAX_REQS];
 };
@@ -233,6 +238,7 @@ void memx_recheck_work(struct work_struct *work);
 void memx_sessions_leave_moved(struct memx_dev *dev);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
 struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);
+struct memx_session *memx_session_reclaim(struct memx_dev *dev);
 u64 memx_where_page(unsigned long where, u64 page);
 bool memx_extent_drop(struct memx_dev *dev, u64 ext, unsigned int r, unsigned long where);
 

@@ -166,16 +166,23 @@ static void memx_copy_forget(struct memx_dev *dev, unsigned long where)
 	struct memx_copy *c = dev->copy;
 	struct rmap_req *req = &c->reqs[0];
 
+	/* Its slot is not taken again under the discard (memx_session_reclaim()). */
+	atomic_inc(&s->inflight);
+	/* A reclaimer that sees the extent gone sees this use. */
+	smp_mb__before_atomic();
 	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
-	if (atomic_read(&s->lost) || !rmap_server_alive(s->mac, dev->tenant))
-		return;
-	memset(req, 0, offsetof(struct rmap_req, status));
-	req->type = RMAP_DISCARD;
-	req->session = s->id;
-	req->body.page.offset = cpu_to_be64(memx_where_page(where, 0) << PAGE_SHIFT);
-	req->body.page.size = cpu_to_be32(MEMX_EXTENT_PAGES << PAGE_SHIFT);
-	req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
-	memx_copy_batch(c, s, 1);
+	if (!atomic_read(&s->lost) && rmap_server_alive(s->mac, dev->tenant)) {
+		memset(req, 0, offsetof(struct rmap_req, status));
+		req->type = RMAP_DISCARD;
+		req->session = s->id;
+		req->body.page.offset = cpu_to_be64(memx_where_page(where, 0) << PAGE_SHIFT);
+		req->body.page.size = cpu_to_be32(MEMX_EXTENT_PAGES << PAGE_SHIFT);
+		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
+		memx_copy_batch(c, s, 1);
+	}
+	/* Done with the session before its slot may be taken again. */
+	smp_mb__before_atomic();
+	atomic_dec(&s->inflight);
 }
 
 /* Copy the extent at @from to @to, a batch at a time. Writes are held. */
@@ -247,25 +254,42 @@ void memx_extent_thaw(struct memx_dev *dev, struct memx_extent *e)
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_extent_thaw);
 
+/* One repair pass: what it found, and what it did. */
+struct memx_pass {
+	u8 up[MEMX_MAX_SESSIONS + 1];	/* memx_copy_up()'s, per session slot */
+	unsigned long reclaims;		/* dev->reclaims when up[] was filled */
+	int servers;			/* lending now */
+	bool stuck;			/* no room anywhere: no more copies this pass */
+	bool grace;			/* a silent server's copies to look at again */
+	unsigned int degraded, leaving, lost, moved;
+};
+
 /*
  * Whether the copy @where names serves I/O: its session is not lost, and
  * its server is alive, or went silent less than MEMX_DOWN_GRACE_MS ago
- * (@grace is then set: look again later). @up caches the answer per slot
- * for one pass (0: not asked yet, 1: up, 2: down).
+ * (the pass's grace is then set: look again later). The pass's up[]
+ * caches the answer per slot (0: not asked yet, 1: up, 2: down).
  */
-static bool memx_copy_up(struct memx_dev *dev, unsigned long where, u8 *up, bool *grace)
+static bool memx_copy_up(struct memx_dev *dev, unsigned long where, struct memx_pass *p)
 {
 	unsigned int slot = where & MEMX_MAX_SESSIONS;
+	u8 *up = p->up;
 	struct memx_session *s;
 
 	if (!where)
 		return false;
+	s = memx_where_session(dev, where);
+	/* Gone for good: nothing to wait for. */
+	if (atomic_read(&s->lost))
+		return false;
+	/* A slot taken again (memx_session_reclaim()) is another session now. */
+	if (p->reclaims != READ_ONCE(dev->reclaims)) {
+		p->reclaims = READ_ONCE(dev->reclaims);
+		memset(p->up, 0, sizeof(p->up));
+	}
 	if (!up[slot]) {
-		s = memx_where_session(dev, where);
 		up[slot] = 2;
-		if (atomic_read(&s->lost)) {
-			/* Gone for good: nothing to wait for. */
-		} else if (rmap_server_alive(s->mac, dev->tenant)) {
+		if (rmap_server_alive(s->mac, dev->tenant)) {
 			s->down_since = 0;
 			up[slot] = 1;
 		} else if (!s->down_since) {
@@ -276,19 +300,10 @@ static bool memx_copy_up(struct memx_dev *dev, unsigned long where, u8 *up, bool
 			up[slot] = 1;
 		}
 		if (up[slot] == 1 && s->down_since)
-			*grace = true;
+			p->grace = true;
 	}
 	return up[slot] == 1;
 }
-
-/* One repair pass: what it found, and what it did. */
-struct memx_pass {
-	u8 up[MEMX_MAX_SESSIONS + 1];	/* memx_copy_up()'s, per session slot */
-	int servers;			/* lending now */
-	bool stuck;			/* no room anywhere: no more copies this pass */
-	bool grace;			/* a silent server's copies to look at again */
-	unsigned int degraded, leaving, lost, moved;
-};
 
 /* Whether the copy @where names (one that serves) is on a server that is leaving. */
 static bool memx_copy_leaving(struct memx_dev *dev, unsigned long where)
@@ -300,8 +315,8 @@ static bool memx_copy_leaving(struct memx_dev *dev, unsigned long where)
  * Count an extent's copies that serve (@n), and of those the ones that
  * stay (@stay): not on a server that is leaving.
  */
-static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e, u8 *up,
-			       bool *grace, unsigned int *n, unsigned int *stay)
+static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e,
+			       struct memx_pass *p, unsigned int *n, unsigned int *stay)
 {
 	unsigned int r;
 
@@ -310,7 +325,7 @@ static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e, u8 *
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
 
-		if (memx_copy_up(dev, w, up, grace)) {
+		if (memx_copy_up(dev, w, p)) {
 			(*n)++;
 			*stay += !memx_copy_leaving(dev, w);
 		}
@@ -372,7 +387,7 @@ thaw:
  * gone, or else of one on a server that is leaving.
  * Return: 0, or a negative errno.
  */
-static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace)
+static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p)
 {
 	struct memx_extent *e = &dev->extents[ext];
 	u32 ids[MEMX_MAX_REPLICAS];
@@ -384,7 +399,7 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, u8 *up, bool *grace
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
 
-		if (!memx_copy_up(dev, w, up, grace)) {
+		if (!memx_copy_up(dev, w, p)) {
 			if (slot == dev->replicas)
 				slot = r;
 			continue;
@@ -436,7 +451,7 @@ static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u
 			unsigned long w = READ_ONCE(e->where[r]);
 			u32 id;
 
-			if (!memx_copy_up(dev, w, p->up, &p->grace) || memx_copy_leaving(dev, w))
+			if (!memx_copy_up(dev, w, p) || memx_copy_leaving(dev, w))
 				break;
 			id = memx_where_session(dev, w)->server_id;
 			any_lo |= id == lo;
@@ -519,7 +534,7 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
 
 	if (!(state & MEMX_EXT_PLACED))
 		return;
-	memx_extent_copies(dev, e, p->up, &p->grace, &n, &stay);
+	memx_extent_copies(dev, e, p, &n, &stay);
 	if (stay == dev->replicas)
 		return;
 	if (!n) {
@@ -539,7 +554,7 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
 	 */
 	mine = phase ? n == dev->replicas : n < dev->replicas;
 	if (mine && stay < p->servers && !p->stuck) {
-		err = memx_repair_extent(dev, ext, p->up, &p->grace);
+		err = memx_repair_extent(dev, ext, p);
 		if (err) {
 			/* No room anywhere (stop this pass), or the extent changed. */
 			p->stuck |= err != -EAGAIN;
@@ -547,7 +562,7 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
 		} else {
 			p->moved += phase;
 			msleep(MEMX_REPAIR_PAUSE_MS);
-			memx_extent_copies(dev, e, p->up, &p->grace, &n, &stay);
+			memx_extent_copies(dev, e, p, &n, &stay);
 		}
 	}
 	if (phase) {

@@ -6,7 +6,8 @@
  * counts for less, a full server is passed over, so is one that is
  * leaving, and a server heard through two NICs (two peers, one id) is
  * one server whose share both NICs carry. Copies placed before a server
- * came move to it until the device is balanced, and no further.
+ * came move to it until the device is balanced, and no further. A slot
+ * of a session that is over is taken again only once nothing uses it.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
@@ -218,6 +219,63 @@ static void memx_place_balance_after_newcomer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memx_balance_pick(&f->dev, f->srv, f->n, &to), 0U);
 }
 
+/*
+ * Every slot taken: a session's slot is taken again only once it is over
+ * (lost or left), holds no extent, no request uses it, no renewal of it
+ * is in flight and no page waits on it; the slot comes back claimed
+ * against renewals.
+ */
+static void memx_place_slot_taken_again(struct kunit *test)
+{
+	struct memx_dev *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	struct memx_target parked = {};
+	struct memx_session *s;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->session_store = kunit_kcalloc(test, MEMX_MAX_SESSIONS, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dev->session_store);
+	INIT_LIST_HEAD(&dev->sessions);
+	mutex_init(&dev->map_lock);
+	for (i = 0; i < MEMX_MAX_SESSIONS; i++) {
+		s = &dev->session_store[i];
+		s->slot = i + 1;
+		s->dev = dev;
+		init_llist_head(&s->parked);
+		atomic64_set(&s->used, MEMX_EXTENT_PAGES);
+		list_add_tail(&s->list, &dev->sessions);
+	}
+	dev->nr_sessions = MEMX_MAX_SESSIONS;
+	s = &dev->session_store[40];
+
+	mutex_lock(&dev->map_lock);
+	/* All serve: none is free. */
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	/* Over, but extents still name it (one copy lost with it). */
+	atomic_set(&s->lost, 1);
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	/* Holding nothing, but a request still uses it. */
+	atomic64_set(&s->used, 0);
+	atomic_set(&s->inflight, 1);
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	atomic_set(&s->inflight, 0);
+	/* Its renewal's answer still to come. */
+	atomic_set(&s->renewing, 1);
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	atomic_set(&s->renewing, 0);
+	/* A page waiting on it: not taken, and its renewal let go again. */
+	llist_add(&parked.park, &s->parked);
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->renewing), 0);
+	KUNIT_EXPECT_TRUE(test, llist_del_all(&s->parked) == &parked.park);
+	/* Free at last: its slot, claimed against renewals. */
+	KUNIT_EXPECT_PTR_EQ(test, memx_session_reclaim(dev), s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->renewing), 1);
+	/* Claimed: not handed out twice. */
+	KUNIT_EXPECT_NULL(test, memx_session_reclaim(dev));
+	mutex_unlock(&dev->map_lock);
+}
+
 static void memx_place_no_servers(struct kunit *test)
 {
 	struct place_fixture *f = fixture(test);
@@ -233,6 +291,7 @@ static struct kunit_case memx_place_cases[] = {
 	KUNIT_CASE(memx_place_server_on_two_nics),
 	KUNIT_CASE(memx_place_no_servers),
 	KUNIT_CASE(memx_place_balance_after_newcomer),
+	KUNIT_CASE(memx_place_slot_taken_again),
 	{}
 };
 

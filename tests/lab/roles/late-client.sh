@@ -3,7 +3,7 @@
 # server; then a second server joins and takes the new extents. Data is
 # checked with sha256 sums of what was written.
 # shellcheck shell=sh
-lab_plan 42
+lab_plan 43
 dbg=/sys/kernel/debug/memx_client
 # MiB written to each device before and after srv2 comes; srv1 lends
 # 2 * first + later / 2 (late_server.py), so it fills up and srv2 must
@@ -194,6 +194,13 @@ check "no extent placed on a lost session since" test "$(placed_on_srv1 1)" -eq 
 check "a new session on srv1 took new extents" \
 	awk -v m="$srv1" '$1 == m && $11 == 0 && $4 > 0 { found = 1 } END { exit !found }' \
 	$dbg/memx0/servers
+# no_users: no session, lost or not, counted in use by a request (the
+# count that lets a lost session's slot be taken again).
+no_users() {
+	! cat $dbg/memx*/servers | awk '!/^#/ && $13 != 0' | grep -q .
+}
+check "once the I/O ended, no request counts as using a session (lost ones too)" \
+	lab_within 10 no_users
 
 # Every server loses power under I/O (late_server.py kills both): reads
 # and writes of placed extents fail with EIO within the bound (RMAP's

@@ -24,7 +24,7 @@ if [ "$MEMX_KERNEL" = debug ]; then
 	job_mb=${MEMX_JOB_MB:-3}
 	job_x=2
 fi
-# Its checks: 13 up to srv2's restart, then 18 more (11 and 13 under
+# Its checks: 13 up to srv2's restart, then 19 more (11 and 14 under
 # debug: two fio jobs fewer, and blkdiscard's 3 checks for ext4's 8).
 if [ "$MEMX_KERNEL" = debug ]; then lab_plan 11; else lab_plan 13; fi
 
@@ -100,7 +100,7 @@ echo "memx-lab: copies made again: $(($(made) - made0))"
 check "fio: the sequential data written before the restart verifies" \
 	fio_verify seq --rw=write --bs=128k --iodepth=4 --size=$((32768 / mb))k --verify_only
 [ -z "${MEMX_FIO_ONLY:-}" ] || { lab_signal cli-done; exit 0; }
-if [ "$MEMX_KERNEL" = debug ]; then lab_plan 13; else lab_plan 18; fi
+if [ "$MEMX_KERNEL" = debug ]; then lab_plan 14; else lab_plan 19; fi
 
 # Files with known checksums on ext4, read back after a remount (in
 # Debian's kernel; under the debug kernel this phase alone took 400 s,
@@ -191,6 +191,11 @@ echo "extents: srv1 $p1, srv2 $p2"
 check "every extent has a copy on each server (srv1 $p1, srv2 $p2)" test "$p1" -eq "$p2" -a "$p1" -gt 0
 check "no extent short of copies" sh -c "grep -qx 'extents_degraded 0' $dbg/memx0/stats && grep -qx 'extents_degraded 0' $dbg/memx1/stats"
 check "no I/O errors" sh -c "grep -qx 'errors 0' $dbg/memx0/stats && grep -qx 'errors 0' $dbg/memx1/stats"
+# no_users: no session counted in use by a request, now the I/O ended.
+no_users() {
+	! cat $dbg/memx*/servers | awk '!/^#/ && $13 != 0' | grep -q .
+}
+check "once the I/O ended, no request counts as using a session" lab_within 10 no_users
 check "rmmod memx_client" rmmod memx_client
 lab_signal cli-done
 check "rmmod rmap_proto" memx_rmmod rmap_proto
