@@ -541,9 +541,12 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 			}
 			if (!where)
 				continue;
-			if (whole)
+			if (whole) {
+				/* The word is gone before its session holds less. */
+				smp_mb__before_atomic();
 				atomic64_sub(MEMX_EXTENT_PAGES,
 					     &memx_where_session(dev, where)->used);
+			}
 			if (cmd->nr == MEMX_MAX_REQS)
 				return BLK_STS_IOERR;
 			memx_cmd_add(cmd, page, r, where, RMAP_DISCARD,

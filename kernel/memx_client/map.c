@@ -284,39 +284,46 @@ static void memx_session_name(struct memx_session *s, const struct rmap_server_i
  * named by a request that read an extent's word before it changed, and
  * by nothing else: such requests count themselves as its users inside
  * the RCU read section in which they read the word (memx_cmd_use()).
- * So once a grace period has passed since it was seen holding nothing,
- * a session without users is named by nothing, and its slot can be
- * taken again. Renewals (and recheck_work) leave it alone: it is taken
+ * So once a grace period has passed since it was seen holding nothing
+ * (its cookie, taken then), a session without users is named by
+ * nothing, and its slot can be taken again. Renewals (and recheck_work) leave it alone: it is taken
  * with its renewal claimed, until memx_session_reset() or a failed JOIN
  * lets go.
  *
- * Context: process, map_lock held; sleeps (a grace period).
- * Return: the session whose slot is free, or NULL when none is.
+ * Context: process, map_lock held; sleeps (one grace period at most).
+ * Return: the session whose slot is free, or NULL when none is yet.
  */
 struct memx_session *memx_session_reclaim(struct memx_dev *dev)
 {
-	DECLARE_BITMAP(over, MEMX_MAX_SESSIONS + 1);
 	struct memx_session *s;
+	bool pending, waited;
 
 	lockdep_assert_held(&dev->map_lock);
-	bitmap_zero(over, MEMX_MAX_SESSIONS + 1);
-	/* Over for good: it takes no extent again. */
+	/* Over for good (it takes no extent again): its grace period starts. */
 	list_for_each_entry(s, &dev->sessions, list) {
-		if (atomic_read(&s->lost) && !atomic64_read(&s->used))
-			__set_bit(s->slot, over);
-	}
-	if (bitmap_empty(over, MEMX_MAX_SESSIONS + 1))
-		return NULL;
-	synchronize_rcu();
-	list_for_each_entry(s, &dev->sessions, list) {
-		if (!test_bit(s->slot, over) || atomic_read_acquire(&s->inflight) ||
-		    atomic_xchg(&s->renewing, 1))
+		if (s->over || !atomic_read(&s->lost) || atomic64_read_acquire(&s->used))
 			continue;
-		if (llist_empty(&s->parked))
-			return s;
-		atomic_set(&s->renewing, 0);
+		s->over = true;
+		s->over_gp = get_state_synchronize_rcu();
 	}
-	return NULL;
+	for (waited = false;; waited = true) {
+		pending = false;
+		list_for_each_entry(s, &dev->sessions, list) {
+			if (!s->over)
+				continue;
+			if (!poll_state_synchronize_rcu(s->over_gp)) {
+				pending = true;
+				continue;
+			}
+			if (atomic_read_acquire(&s->inflight) || atomic_xchg(&s->renewing, 1))
+				continue;
+			return s;
+		}
+		if (!pending || waited)
+			return NULL;
+		/* One grace period at most: those still in use wait for a later call. */
+		synchronize_rcu();
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(memx_session_reclaim);
 
@@ -348,11 +355,12 @@ static void memx_session_reset(struct memx_session *s, struct rmap_peer *peer,
 	atomic_set(&s->recheck, 0);
 	atomic_set(&s->leaving, 0);
 	s->down_since = 0;
+	s->over = false;
 	/* Repair passes look at the slot afresh (memx_copy_up()). */
 	WRITE_ONCE(s->dev->reclaims, s->dev->reclaims + 1);
-	/* Renewals that see it not lost see it whole. */
+	/* Renewals (and repair) that see it not lost, or claim it, see it whole. */
 	atomic_set_release(&s->lost, 0);
-	atomic_set(&s->renewing, 0);
+	atomic_set_release(&s->renewing, 0);
 }
 
 /* A session on @srv with room for one more extent. map_lock held. */
@@ -383,9 +391,10 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	s = dev->nr_sessions < MEMX_MAX_SESSIONS ? &dev->session_store[dev->nr_sessions] :
 	    memx_session_reclaim(dev);
 	if (!s) {
-		pr_err_ratelimited("%s: no room for a session on %pM: all %lu slots hold extents or requests\n",
-				   dev->disk->disk_name, srv->mac, MEMX_MAX_SESSIONS);
-		return ERR_PTR(-ENOSPC);
+		pr_warn_ratelimited("%s: no slot for a session on %pM yet: all %lu hold extents or requests\n",
+				    dev->disk->disk_name, srv->mac, MEMX_MAX_SESSIONS);
+		/* Not full: requests end, and extents are given back. */
+		return ERR_PTR(-EBUSY);
 	}
 	peer = rmap_peer_get_by_mac(srv->mac, dev->tenant);
 	err = peer ? memx_ctl(dev, NULL, peer, srv->id, RMAP_JOIN, MEMX_EXTENT_PAGES) : -EHOSTDOWN;
@@ -394,7 +403,7 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 			rmap_peer_put(peer);
 		/* A slot taken again stays over: renewals may look at it. */
 		if (s->slot)
-			atomic_set(&s->renewing, 0);
+			atomic_set_release(&s->renewing, 0);
 		return ERR_PTR(err);
 	}
 	if (s->slot) {
@@ -475,6 +484,8 @@ bool memx_extent_drop(struct memx_dev *dev, u64 ext, unsigned int r, unsigned lo
 	spin_unlock_bh(&dev->copies_lock);
 	if (!others)
 		return false;
+	/* The word is gone before the session is seen holding less (memx_session_reclaim()). */
+	smp_mb__before_atomic();
 	atomic64_sub(MEMX_EXTENT_PAGES, &s->used);
 	atomic64_inc(&dev->stat[MEMX_DEV_REPLICAS_DROPPED]);
 	pr_warn_ratelimited("%s: extent %llu: the copy on %pM missed a write; copying it again\n",
@@ -821,7 +832,8 @@ static void memx_renew_done(struct rmap_req *req)
 	} else if (!st || req->status != -EREMOTEIO) {
 		memx_session_unpark(s, st);
 	}
-	atomic_set(&s->renewing, 0);
+	/* Done with it before its slot may be taken again (memx_session_reclaim()). */
+	atomic_set_release(&s->renewing, 0);
 }
 
 /* The sessions renewals may look at, without map_lock: never fewer. */
@@ -840,17 +852,19 @@ static bool memx_renew_claim(struct memx_session *s)
 	if (atomic_read(&s->lost) || atomic_xchg(&s->renewing, 1))
 		return false;
 	if (atomic_read(&s->lost)) {
-		atomic_set(&s->renewing, 0);
+		atomic_set_release(&s->renewing, 0);
 		return false;
 	}
 	return true;
 }
 
-/* Send @s's renewal, with our id for its server if @with_id; renewing taken. */
+/*
+ * Send @s's renewal, with our id for its server if @with_id; renewing
+ * taken, and let go by the caller when the send fails.
+ */
 static int memx_renew_send(struct memx_session *s, bool with_id)
 {
 	struct rmap_req *req = &s->renew.req;
-	int err;
 
 	memset(req, 0, offsetof(struct rmap_req, status));
 	req->type = RMAP_JOIN;
@@ -858,10 +872,7 @@ static int memx_renew_send(struct memx_session *s, bool with_id)
 	if (with_id)
 		req->body.join.client_id = cpu_to_be64(s->client_id);
 	req->done = memx_renew_done;
-	err = memx_session_submit(s, req);
-	if (err)
-		atomic_set(&s->renewing, 0);
-	return err;
+	return memx_session_submit(s, req);
 }
 
 /**
@@ -882,7 +893,8 @@ void memx_renew_work(struct work_struct *work)
 		if (!memx_renew_claim(s))
 			continue;
 		/* Our id travels only when a server may need it to find us. */
-		memx_renew_send(s, false);
+		if (memx_renew_send(s, false))
+			atomic_set_release(&s->renewing, 0);
 	}
 	/* Servers' load and room change between events: balance is looked at again. */
 	if (READ_ONCE(memx_balance))
@@ -912,7 +924,11 @@ void memx_recheck_work(struct work_struct *work)
 		struct memx_session *s = &dev->session_store[i];
 
 		if (atomic_read(&s->lost)) {
-			memx_session_unpark(s, 0);
+			/* Claimed, so that its slot is not taken again meanwhile. */
+			if (!atomic_xchg(&s->renewing, 1)) {
+				memx_session_unpark(s, 0);
+				atomic_set_release(&s->renewing, 0);
+			}
 			continue;
 		}
 		memx_session_unpark_late(s);
@@ -924,8 +940,10 @@ void memx_recheck_work(struct work_struct *work)
 		atomic_set(&s->recheck, 0);
 		err = memx_renew_send(s, true);
 		/* No way to the server: what waits fails as its silence would have it. */
-		if (err)
+		if (err) {
 			memx_session_unpark(s, err);
+			atomic_set_release(&s->renewing, 0);
+		}
 	}
 	if (again)
 		queue_delayed_work(memx_wq, &dev->recheck_work, msecs_to_jiffies(MEMX_RECHECK_MS));

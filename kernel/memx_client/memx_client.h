@@ -82,6 +82,9 @@ struct memx_session {
 	atomic_t leaving;		/* its server is leaving: move the extents */
 	atomic_t inflight;		/* requests that may use it (memx_cmd_use()) */
 	unsigned long down_since;	/* jiffies its server went silent; repair_work's */
+	/* Seen over (lost, holding nothing) at over_gp's grace period; map_lock. */
+	bool over;
+	unsigned long over_gp;
 };
 
 /*

@@ -279,8 +279,8 @@ static bool memx_copy_up(struct memx_dev *dev, unsigned long where, struct memx_
 	if (!where)
 		return false;
 	s = memx_where_session(dev, where);
-	/* Gone for good: nothing to wait for. */
-	if (atomic_read(&s->lost))
+	/* Gone for good: nothing to wait for. Acquire: a slot taken again is seen whole. */
+	if (atomic_read_acquire(&s->lost))
 		return false;
 	/* A slot taken again (memx_session_reclaim()) is another session now. */
 	if (p->reclaims != READ_ONCE(dev->reclaims)) {
