@@ -396,6 +396,8 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p
 	bool move = false;
 	int n = 0;
 
+	/* The words' sessions stay theirs while looked at (memx_session_reclaim()). */
+	rcu_read_lock();
 	for (r = 0; r < dev->replicas; r++) {
 		unsigned long w = READ_ONCE(e->where[r]);
 
@@ -414,6 +416,7 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p
 		if (leaving == dev->replicas)
 			leaving = r;
 	}
+	rcu_read_unlock();
 	if (slot == dev->replicas) {
 		slot = leaving;
 		move = true;
@@ -447,6 +450,8 @@ static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u
 		e = &dev->extents[ext];
 		if (!(atomic_read(&e->state) & MEMX_EXT_PLACED))
 			continue;
+		/* The words' sessions stay theirs while looked at (memx_session_reclaim()). */
+		rcu_read_lock();
 		for (r = 0; r < dev->replicas; r++) {
 			unsigned long w = READ_ONCE(e->where[r]);
 			u32 id;
@@ -461,6 +466,7 @@ static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u
 				from = w;
 			ids[n++] = id;
 		}
+		rcu_read_unlock();
 		if (r < dev->replicas || any_lo || slot == dev->replicas)
 			continue;
 		/* One copy, on @hi itself: it is the copy to copy from. */
