@@ -4,10 +4,9 @@ page-sized ping still completes with its payload intact, retransmissions
 and the drop counters show what the link did, and nothing is lost. In
 Debian's kernel, block I/O too: a verified fio job on a memx device over
 the same link, without an error; then the client holds back a tenth of
-its frames for 50 ms, so that resends overtake their originals and later
-writes to the same pages come before them: the server acknowledges those
-originals without applying them (stale_writes) and every page reads back
-what was written there last."""
+its frames for 300 ms, so that resends overtake their originals, while
+16 pages are written over and over: every page reads back what was
+written there last."""
 
 KERNELS = ["stock", "debug"]
 TIMEOUT = {"stock": 420, "debug": 1200}
