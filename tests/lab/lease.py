@@ -18,8 +18,10 @@ TIMEOUT = {"stock": 600, "debug": 1500}
 
 
 def run(lab):
-    lab.guest("srv", role="lease-server.sh", mem=320, capacity_mb=64, kernel="debug")
-    lab.guest("cli", role="lease-client.sh", mem=256, lans=(0, 0))
+    # 2 MiB a device: each MiB costs the debug server seconds.
+    lab.guest("srv", role="lease-server.sh", mem=320, capacity_mb=64, kernel="debug",
+              data_mb=2)
+    lab.guest("cli", role="lease-client.sh", mem=256, lans=(0, 0), data_mb=2)
     if lab.check(lab.wait_signal("cli-idle-done", 600), "client wrote and sat idle"):
         lab.kill("cli")
         lab.signal("cli-killed")

@@ -3,6 +3,8 @@
 # shellcheck shell=sh
 lab_plan 9
 dbg=/sys/kernel/debug/memx_server
+# MiB the client writes to each of its two devices.
+mb=${MEMX_DATA_MB:-8}
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
 stat() {
@@ -13,8 +15,8 @@ sessions() {
 }
 lab_wait cli-written 600
 cat $dbg/sessions
-check "the client holds two sessions, 16 MiB" sh -c \
-	"test $(sessions) -eq 2 && test $(stat granted_pages) -eq 4096"
+check "the client holds two sessions, $((2 * mb)) MiB" sh -c \
+	"test $(sessions) -eq 2 && test $(stat granted_pages) -eq $((mb * 512))"
 # Four leases with no I/O: only renewals keep the sessions.
 sleep 12
 cat $dbg/sessions
@@ -34,7 +36,7 @@ moved() {
 }
 check "both sessions followed the client to its other NIC ($(stat sessions_rebound) moves)" moved
 check "none expired meanwhile, no page given back" sh -c \
-	"test $(stat expired) -eq 0 && test $(stat granted_pages) -eq 4096"
+	"test $(stat expired) -eq 0 && test $(stat granted_pages) -eq $((mb * 512))"
 lab_signal srv-saw-move
 lab_wait cli-killed 300
 start=$(date +%s)
