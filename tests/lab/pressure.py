@@ -18,6 +18,8 @@ and sends reads that wrap. On a keyless LAN none of that needs forging,
 and none of it may cost the client a page or the swap path its
 progress."""
 
+import os
+
 # Stock only: under KASAN the same job takes many times as long.
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 1200, "debug": 3600}
@@ -26,16 +28,21 @@ KEY = False
 
 
 def run(lab):
+    # For measurements: MEMX_FAULTS=0 neither drains nor kills a server
+    # (the fault-free baseline), MEMX_REPLICAS sets the copies (2).
+    faults = os.environ.get("MEMX_FAULTS", "1") == "1"
+    replicas = int(os.environ.get("MEMX_REPLICAS", "2"))
     # Any two servers lend more than the swap device holds, twice over (two
     # copies): swap spreads over the whole device (docs/memx.md, "Sizing"),
     # and srv3 goes.
     lab.guest("srv1", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1)
     lab.guest("srv2", role="memx-server.sh", mem=680, capacity_mb=420, attacked=1)
-    lab.guest("srv3", role="memx-server.sh", mem=680, capacity_mb=420, drain=1)
+    lab.guest("srv3", role="memx-server.sh", mem=680, capacity_mb=420,
+              **({"drain": 1} if faults else {}))
     lab.guest("attacker", role="blockdev-attacker.sh", mem=256)
     # 112 MiB: the kernel keeps some 50, the sort needs 1.5 times the rest.
-    lab.guest("cli", role="pressure-client.sh", mem=112)
-    if lab.wait_signal("kill-srv1", timeout=1100):
+    lab.guest("cli", role="pressure-client.sh", mem=112, faults=int(faults), replicas=replicas)
+    if faults and lab.wait_signal("kill-srv1", timeout=1100):
         lab.reboot("srv1")
         lab.signal("srv1-killed")
     lab.wait()
