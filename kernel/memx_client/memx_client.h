@@ -93,7 +93,9 @@ struct memx_session {
  * discard gave it back, or a failed write left that copy behind), else
  * the session's slot in the low MEMX_SLOT_BITS and the extent's first
  * page there, in extents, above. A session never hands out the same
- * offsets twice.
+ * offsets twice; a new session in a slot taken again does, so a word is
+ * trusted only while its session is held (a request's use, a copy's pin:
+ * memx_session_reclaim()).
  *
  * @state counts the writes and discards in flight to the extent; while
  * MEMX_EXT_COPYING is set, a copy of the extent is being made and new

@@ -333,6 +333,28 @@ static void memx_extent_copies(struct memx_dev *dev, struct memx_extent *e,
 }
 
 /*
+ * Keep the session of @from, a word read in this RCU read section, from
+ * being taken again while the extent is copied from it: its offsets are
+ * then never handed out anew, so memx_copy_to_new()'s look at whether
+ * @from is still a copy of the extent cannot be fooled by a new
+ * session's same word (memx_session_reclaim()).
+ */
+static struct memx_session *memx_copy_pin(struct memx_dev *dev, unsigned long from)
+{
+	struct memx_session *s = memx_where_session(dev, from);
+
+	atomic_inc(&s->inflight);
+	return s;
+}
+
+static void memx_copy_unpin(struct memx_session *s)
+{
+	/* Done with the session before its slot may be taken again. */
+	smp_mb__before_atomic();
+	atomic_dec(&s->inflight);
+}
+
+/*
  * Copy extent @e from copy @from to a new copy on a server none of @ids
  * names (and, unless 0, server @only), and publish it as copy @slot (the
  * old one there is given back): place it, hold the extent's writes,
@@ -392,9 +414,10 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p
 	struct memx_extent *e = &dev->extents[ext];
 	u32 ids[MEMX_MAX_REPLICAS];
 	unsigned int r, slot = dev->replicas, leaving = dev->replicas;
+	struct memx_session *src = NULL;
 	unsigned long from = 0;
 	bool move = false;
-	int n = 0;
+	int n = 0, err;
 
 	/* The words' sessions stay theirs while looked at (memx_session_reclaim()). */
 	rcu_read_lock();
@@ -416,15 +439,19 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p
 		if (leaving == dev->replicas)
 			leaving = r;
 	}
-	rcu_read_unlock();
 	if (slot == dev->replicas) {
 		slot = leaving;
 		move = true;
 	}
-	if (!from || slot == dev->replicas)
+	if (from && slot != dev->replicas)
+		src = memx_copy_pin(dev, from);
+	rcu_read_unlock();
+	if (!src)
 		return 0;
-	return memx_copy_to_new(dev, e, from, slot, ids, n, 0,
-				move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE);
+	err = memx_copy_to_new(dev, e, from, slot, ids, n, 0,
+			       move ? MEMX_DEV_EXTENTS_MOVED : MEMX_DEV_REPLICAS_MADE);
+	memx_copy_unpin(src);
+	return err;
 }
 
 /*
@@ -437,12 +464,14 @@ static int memx_repair_extent(struct memx_dev *dev, u64 ext, struct memx_pass *p
 static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u32 lo)
 {
 	u64 i, ext;
+	int err;
 
 	for (i = 0; i < dev->nr_extents && !READ_ONCE(dev->stopping); i++) {
+		struct memx_session *src = NULL;
 		struct memx_extent *e;
 		u32 ids[MEMX_MAX_REPLICAS];
 		unsigned int r, slot = dev->replicas;
-		unsigned long from = 0;
+		unsigned long from = 0, on_hi = 0;
 		bool any_lo = false;
 		int n = 0;
 
@@ -460,24 +489,31 @@ static int memx_balance_one(struct memx_dev *dev, struct memx_pass *p, u32 hi, u
 				break;
 			id = memx_where_session(dev, w)->server_id;
 			any_lo |= id == lo;
-			if (id == hi && slot == dev->replicas)
+			if (id == hi && slot == dev->replicas) {
 				slot = r;
-			else
+				on_hi = w;
+			} else {
 				from = w;
+			}
 			ids[n++] = id;
 		}
+		if (r == dev->replicas && !any_lo && slot < dev->replicas) {
+			/* One copy, on @hi itself: it is the copy to copy from. */
+			if (!from)
+				from = on_hi;
+			src = memx_copy_pin(dev, from);
+		}
 		rcu_read_unlock();
-		if (r < dev->replicas || any_lo || slot == dev->replicas)
+		if (!src)
 			continue;
-		/* One copy, on @hi itself: it is the copy to copy from. */
-		if (!from)
-			from = READ_ONCE(e->where[slot]);
 		dev->balance_next = ext + 1;
 		/*
 		 * To @lo alone: were it to go to another server when @lo
 		 * refuses, copies could go back and forth between two others.
 		 */
-		return memx_copy_to_new(dev, e, from, slot, ids, n, lo, MEMX_DEV_EXTENTS_BALANCED);
+		err = memx_copy_to_new(dev, e, from, slot, ids, n, lo, MEMX_DEV_EXTENTS_BALANCED);
+		memx_copy_unpin(src);
+		return err;
 	}
 	return -ENOENT;
 }
