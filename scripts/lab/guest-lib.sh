@@ -131,7 +131,7 @@ memx_modprobe() {
 		modprobe "$@"
 		return
 	fi
-	key=${MEMX_KEY_FILE:+key_file=$MEMX_KEY_FILE}
+	key="${MEMX_KEY_FILE:+key_file=$MEMX_KEY_FILE} ${MEMX_RMAP_OPTS:-}"
 	if [ "$1" != rmap_proto ] && ! grep -q '^rmap_proto ' /proc/modules; then
 		# shellcheck disable=SC2086
 		insmod "$MEMX_TREE/build/debug/kernel/rmap_proto/rmap_proto.ko" $key || return

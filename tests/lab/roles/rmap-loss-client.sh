@@ -60,9 +60,8 @@ blockio() {
 	# Late frames: a tenth of the frames this guest sends wait 300 ms, far
 	# past the timeout, so their resends go first and the same pages are
 	# written again meanwhile: fio reads back, on each of 16 pages, what
-	# was written there last. (The server's stale_writes, which would
-	# count an original overtaken so, stayed at 0 or 1 in these runs: see
-	# docs/lab.md.)
+	# was written there last; the server counts the late originals it
+	# acknowledged without applying them (stale_writes).
 	tc qdisc replace dev eth0 root netem delay 300ms reorder 90%
 	check "originals overtaken by later writes: 1024 overwrites of 16 pages verify" \
 		fio --name=late --filename=/dev/memx0 --direct=1 --ioengine=libaio --rw=randwrite \
@@ -75,6 +74,7 @@ blockio() {
 	cat /sys/kernel/debug/memx_client/memx0/stats /sys/kernel/debug/memx_client/memx0/servers
 	check "no I/O errors" grep -qx 'errors 0' /sys/kernel/debug/memx_client/memx0/stats
 	check "rmmod memx_client" memx_rmmod memx_client
+	lab_signal late-done
 }
 [ "$MEMX_KERNEL" = debug ] || blockio
 lab_signal done
