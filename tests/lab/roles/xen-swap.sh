@@ -15,8 +15,8 @@ if [ -z "${MEMX_SWAP_DEV:-}" ]; then
 	lab_plan 2
 	memx_modprobe rmap_proto
 	check "$MEMX_SERVERS servers discovered through netfront" lab_within 120 rmap_servers_seen "$MEMX_SERVERS"
-	check "modprobe memx_client size_mb=$MEMX_DEV_MB" \
-		memx_modprobe memx_client size_mb="$MEMX_DEV_MB"
+	check "modprobe memx_client size_mb=$MEMX_DEV_MB ${MEMX_LEASE_MS:+lease_ms=$MEMX_LEASE_MS}" \
+		memx_modprobe memx_client size_mb="$MEMX_DEV_MB" ${MEMX_LEASE_MS:+lease_ms=$MEMX_LEASE_MS}
 	dev=/dev/memx0
 else
 	dev=$MEMX_SWAP_DEV
