@@ -19,6 +19,7 @@
 #include <memx/compat.h>
 
 #include "memx_client.h"
+#include "trace.h"
 
 /* How long a control request may take: RMAP fails it well before. */
 #define MEMX_CTL_WAIT_MS	60000
@@ -420,6 +421,7 @@ static struct memx_session *memx_session_for(struct memx_dev *dev,
 	}
 	pr_info("%s: session %08x on %pM (%s)\n", dev->disk->disk_name, s->id, s->mac,
 		rmap_tenant_name(dev->tenant));
+	trace_memx_session_join(dev, s);
 	return s;
 }
 
@@ -595,6 +597,7 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		smp_mb__before_atomic();
 		atomic_or(MEMX_EXT_PLACED, &e->state);
 		atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
+		trace_memx_extent_placed(dev, ext, n);
 		err = 0;
 	}
 thaw:
@@ -782,6 +785,7 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	}
 	if (atomic_xchg(&s->lost, 1))
 		return;
+	trace_memx_session_lost(s->dev, s);
 	memx_session_unpark(s, 0);
 	/* A leaving server that took a LEAVE whose answer we missed lost nothing. */
 	if (!atomic_read(&s->leaving) || atomic64_read(&s->used))

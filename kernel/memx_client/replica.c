@@ -25,6 +25,7 @@
 #include <memx/compat.h>
 
 #include "memx_client.h"
+#include "trace.h"
 
 /* Pages copied at once. */
 #define MEMX_COPY_BATCH		16
@@ -354,6 +355,16 @@ static void memx_copy_unpin(struct memx_session *s)
 	atomic_dec(&s->inflight);
 }
 
+/* What a copy made by memx_copy_to_new() is for, as its trace says. */
+static const char *memx_copy_why(enum memx_dev_stat stat)
+{
+	if (stat == MEMX_DEV_EXTENTS_MOVED)
+		return "moved";
+	if (stat == MEMX_DEV_EXTENTS_BALANCED)
+		return "balanced";
+	return "repaired";
+}
+
 /*
  * Copy extent @e from copy @from to a new copy on a server none of @ids
  * names (and, unless 0, server @only), and publish it as copy @slot (the
@@ -392,6 +403,8 @@ static int memx_copy_to_new(struct memx_dev *dev, struct memx_extent *e, unsigne
 	/* Readers that see the new copy see it whole. */
 	smp_store_release(&e->where[slot], to);
 	atomic64_inc(&dev->stat[stat]);
+	trace_memx_extent_copied(dev, e - dev->extents, memx_where_session(dev, from)->mac,
+				 memx_where_session(dev, to)->mac, memx_copy_why(stat));
 	memx_extent_thaw(dev, e);
 	if (old)
 		memx_copy_forget(dev, old);
@@ -585,6 +598,7 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
 			return;
 		atomic_or(MEMX_EXT_LOST, &e->state);
 		atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
+		trace_memx_extent_lost(dev, ext, 0);
 		if (++p->lost <= MEMX_LOST_NAMED)
 			pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
 			       dev->disk->disk_name, ext, ext);

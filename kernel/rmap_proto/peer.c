@@ -20,6 +20,7 @@
 #include <memx/compat.h>
 
 #include "rmap_proto.h"
+#include "trace.h"
 
 static DEFINE_HASHTABLE(rmap_peers, 6);
 static DEFINE_SPINLOCK(rmap_peers_lock);	/* writers of the table */
@@ -408,6 +409,7 @@ void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev)
 	rmap_peer_heard_on(peer, dev);
 	if (peer->dead) {
 		peer->dead = false;
+		trace_rmap_peer_alive(peer);
 		pr_info("peer %pM (%s) is back\n", peer->mac, rmap_tenant_name(peer->tenant));
 	}
 	spin_unlock_bh(&peer->lock);

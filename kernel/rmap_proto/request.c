@@ -14,6 +14,7 @@
 #include <linux/random.h>
 
 #include "rmap_proto.h"
+#include "trace.h"
 
 static enum hrtimer_restart rmap_request_timer(struct hrtimer *t);
 
@@ -108,6 +109,10 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 		h.flags |= RMAP_F_RETRANSMIT;
 	req->sent = ktime_get();
 	req->expires = ktime_add_us(req->sent, rmap_rtt_rto(&peer->rtt));
+	if (req->tries > 1)
+		trace_rmap_retransmit(peer, req);
+	else
+		trace_rmap_send(peer, req);
 	rmap_peer_send(peer, &h, req->page, req->page_off, NULL, len);
 }
 
@@ -338,6 +343,7 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 	req->resp = *h;
 	req->resp_status = h->status;
 	req->rtt_us = ktime_us_delta(ktime_get(), req->sent);
+	trace_rmap_answer(peer, req);
 	/* Karn: the answer to a resend may belong to an earlier send. */
 	if (req->tries == 1)
 		rmap_rtt_sample(&peer->rtt, req->rtt_us);
@@ -398,6 +404,7 @@ static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 				 * even if it still advertises (a black hole).
 				 */
 				peer->dead = true;
+				trace_rmap_peer_dead(peer);
 				pr_warn("peer %pM (%s) is dead: no answer for %u ms (%u tries)\n",
 					peer->mac, rmap_tenant_name(peer->tenant), rmap_dead_ms,
 					req->tries);

@@ -182,6 +182,22 @@ rmap_servers_seen() {
 	[ "$(grep -c ' server alive ' /sys/kernel/debug/rmap/peers)" -ge "$1" ]
 }
 
+# lab_trace EVENT...: record these tracepoints of the memx system from
+# now on (tracefs; a module's events exist once it is loaded). Unloading
+# a module whose events are in the buffer empties it: look before.
+lab_trace() {
+	tr=/sys/kernel/tracing
+	[ -e $tr/trace ] || mount -t tracefs tracefs $tr || return
+	for e in "$@"; do
+		echo 1 >"$tr/events/memx/$e/enable" || return
+	done
+}
+
+# lab_traced EVENT TEXT: the trace holds EVENT with TEXT in its fields.
+lab_traced() {
+	grep -q " $1: .*$2" /sys/kernel/tracing/trace
+}
+
 # vmstat KEY: one counter of /proc/vmstat (pswpout, pswpin, ...).
 vmstat() {
 	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat

@@ -3,7 +3,7 @@
 # server; then a second server joins and takes the new extents. Data is
 # checked with sha256 sums of what was written.
 # shellcheck shell=sh
-lab_plan 43
+lab_plan 47
 dbg=/sys/kernel/debug/memx_client
 # MiB written to each device before and after srv2 comes; srv1 lends
 # 2 * first + later / 2 (late_server.py), so it fills up and srv2 must
@@ -60,6 +60,8 @@ add_device() {
 check "modprobe memx_client: one 64 MiB device, one copy of each extent" \
 	memx_modprobe memx_client nr_devices=1 size_mb=64 place_timeout_ms=300000 \
 	lease_ms=60000 replicas=1 balance=0
+check "memx tracepoints enabled: peers dead, sessions opened and lost, extents placed and lost" \
+	lab_trace rmap_peer_dead memx_session_join memx_session_lost memx_extent_placed memx_extent_lost
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
 check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
 # refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).
@@ -92,6 +94,9 @@ check "$first MiB written to both devices at once, same offsets" both put $first
 check "each device reads back its own data" both same $first 0 a
 before=$(extents_on srv1)
 check "srv1 holds the $((2 * first)) extents written" test "$before" -eq $((2 * first))
+check "traced: memx0's session on srv1 opened, its extents placed" sh -c \
+	"grep -q ' memx_session_join: memx0 server=$(lab_mac srv1)' /sys/kernel/tracing/trace &&
+	grep -q ' memx_extent_placed: memx0 extent=0 copies=1' /sys/kernel/tracing/trace"
 
 # More than srv1 has room for, written while srv2 is still to boot: the
 # writes beyond srv1's room wait for a server, and go on when srv2 comes.
@@ -185,6 +190,9 @@ lost_named() {
 		dmesg | grep -q "memx0: extent 0 (MiB 0 of the device): every copy is lost"
 }
 check "memx0's extents on srv1 are counted lost, and named, within 8 s" lab_within 8 lost_named
+check "traced: memx0's session on srv1 lost, and its extent 0 with it" sh -c \
+	"grep -q ' memx_session_lost: memx0 server=$srv1' /sys/kernel/tracing/trace &&
+	grep -q ' memx_extent_lost: memx0 extent=0 ' /sys/kernel/tracing/trace"
 at=$((first + later))
 check "8 MiB written to memx0 where no extent was placed yet" put memx0 8 $at d
 check "... and reads back" same memx0 8 $at d
@@ -223,6 +231,9 @@ check "with every server gone, a read of placed data fails with EIO within 45 s"
 check "... and so does a write" \
 	io_fails dd if=/dev/urandom of=/dev/memx1 bs=1M seek="$first" count=4 oflag=direct status=none
 cat $dbg/memx1/stats
+# Whichever server the I/O was aimed at is found dead; the other may
+# age out first (it stops advertising), which is no death.
+check "traced: a server found dead (memx:rmap_peer_dead)" lab_traced rmap_peer_dead "server=1"
 check "rmmod memx_client with every server gone, within 120 s" timeout 120 rmmod memx_client
 lab_signal servers-back
 lab_wait srv1-boot-2 300

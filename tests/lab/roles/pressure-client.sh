@@ -50,7 +50,8 @@ on_old() {
 	awk -v m="$(lab_mac "$1")" '$1 == m && $11 == 1 { s += $4 } END { print s + 0 }' $dbg/memx0/servers
 }
 if [ "$faults" = 1 ]; then
-	lab_plan 4
+	lab_plan 6
+	check "tracepoint memx:memx_extent_copied enabled" lab_trace memx_extent_copied
 	# srv3 is asked to leave once it holds some of the job: 16 MiB of
 	# copies at least. They move while the sort goes on.
 	check "srv3 holds copies of the job within 300 s" lab_within 300 holds srv3 4096
@@ -87,6 +88,14 @@ if [ "$faults" = 1 ]; then
 	}
 	check "copies move toward the servers that came back, within 300 s" lab_within 300 balanced
 	echo "memx-lab: $(stat extents_balanced) copies moved to even the servers out, $(($(date +%s) - start)) s into the job"
+	# copied WHY: the trace holds copies of memx0 made for WHY.
+	copied() {
+		grep -c " memx_extent_copied: memx0 extent=[0-9]* from=.* to=.* $1\$" \
+			/sys/kernel/tracing/trace
+	}
+	echo "memx-lab: traced copies: $(copied moved) moved, $(copied repaired) repaired, $(copied balanced) balanced"
+	check "each kind of copy traced (memx:memx_extent_copied): moved, repaired, balanced" \
+		test "$(copied moved)" -gt 0 -a "$(copied repaired)" -gt 0 -a "$(copied balanced)" -gt 0
 fi
 check "the sort ($job_mb MiB) completes, verified" wait $sort
 cat /tmp/sort.out

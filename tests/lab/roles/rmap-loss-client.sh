@@ -1,5 +1,5 @@
 # The client end of a bad link: pings complete intact, counters move.
-lab_plan 6
+lab_plan 8
 peers=/sys/kernel/debug/rmap/peers
 stats=/sys/kernel/debug/rmap/stats
 pings=300
@@ -32,7 +32,10 @@ until grep -q "^$srv .* server alive" $peers; do
 	sleep 0.2
 done
 check "server discovered through the bad link" grep -q "^$srv .* server alive" $peers
+check "tracepoint memx:rmap_retransmit enabled" lab_trace rmap_retransmit
 check "mtu 1500: every 3-fragment page ping completes intact" rmap_ping_resent "$srv" $pings 4096
+check "each resend is traced (memx:rmap_retransmit, tries 2 or more)" \
+	lab_traced rmap_retransmit "peer=$srv .* tries=[2-9]"
 lab_signal mtu9000
 lab_wait srv-mtu9000 120
 ip link set eth0 mtu 9000
