@@ -596,8 +596,8 @@ int memx_place_extent(struct memx_dev *dev, unsigned int ext)
 		/* Writers see every copy once they see PLACED. */
 		smp_mb__before_atomic();
 		atomic_or(MEMX_EXT_PLACED, &e->state);
-		atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
 		trace_memx_extent_placed(dev, ext, n);
+		atomic64_inc(&dev->stat[MEMX_DEV_PLACED]);
 		err = 0;
 	}
 thaw:

@@ -355,6 +355,9 @@ static void memx_copy_unpin(struct memx_session *s)
 	atomic_dec(&s->inflight);
 }
 
+/* In a trace, the server of a copy that is not there. */
+static const u8 memx_no_mac[ETH_ALEN];
+
 /* What a copy made by memx_copy_to_new() is for, as its trace says. */
 static const char *memx_copy_why(enum memx_dev_stat stat)
 {
@@ -402,9 +405,13 @@ static int memx_copy_to_new(struct memx_dev *dev, struct memx_extent *e, unsigne
 		goto thaw;
 	/* Readers that see the new copy see it whole. */
 	smp_store_release(&e->where[slot], to);
+	if (trace_memx_extent_copied_enabled())
+		trace_memx_extent_copied(dev, e - dev->extents,
+					 memx_where_session(dev, from)->mac,
+					 memx_where_session(dev, to)->mac,
+					 old ? memx_where_session(dev, old)->mac : memx_no_mac,
+					 memx_copy_why(stat));
 	atomic64_inc(&dev->stat[stat]);
-	trace_memx_extent_copied(dev, e - dev->extents, memx_where_session(dev, from)->mac,
-				 memx_where_session(dev, to)->mac, memx_copy_why(stat));
 	memx_extent_thaw(dev, e);
 	if (old)
 		memx_copy_forget(dev, old);
@@ -597,8 +604,8 @@ static void memx_repair_one(struct memx_dev *dev, struct memx_pass *p, u64 ext,
 		if (phase || (state & MEMX_EXT_LOST) || !memx_extent_gone(dev, e))
 			return;
 		atomic_or(MEMX_EXT_LOST, &e->state);
-		atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
 		trace_memx_extent_lost(dev, ext, 0);
+		atomic64_inc(&dev->stat[MEMX_DEV_EXTENTS_LOST]);
 		if (++p->lost <= MEMX_LOST_NAMED)
 			pr_err("%s: extent %llu (MiB %llu of the device): every copy is lost; its I/O fails\n",
 			       dev->disk->disk_name, ext, ext);

@@ -21,12 +21,12 @@ DECLARE_EVENT_CLASS(memx_session_class,
 		    TP_STRUCT__entry(__string(disk, dev->disk->disk_name)
 				     __array(u8, mac, ETH_ALEN)
 				     __field(u32, id)
-				     __field(s64, pages)),
+				     __field(u64, pages)),
 		    TP_fast_assign(__assign_str(disk, dev->disk->disk_name);
 				   memcpy(__entry->mac, s->mac, ETH_ALEN);
 				   __entry->id = s->id;
-				   __entry->pages = atomic64_read(&s->used);),
-		    TP_printk("%s server=%pM session=%08x pages=%lld", __get_str(disk),
+				   __entry->pages = s->pages;),
+		    TP_printk("%s server=%pM session=%08x pages=%llu", __get_str(disk),
 			      __entry->mac, __entry->id, __entry->pages));
 
 /* A session opened on a server (a JOIN answered). */
@@ -34,7 +34,10 @@ DEFINE_EVENT(memx_session_class, memx_session_join,
 	     TP_PROTO(const struct memx_dev *dev, const struct memx_session *s),
 	     TP_ARGS(dev, s));
 
-/* A session its server no longer has: the pages it held there are gone. */
+/*
+ * A session its server no longer has (restart, lease ended), or one whose
+ * LEAVE answer went missing: what it held there is gone.
+ */
 DEFINE_EVENT(memx_session_class, memx_session_lost,
 	     TP_PROTO(const struct memx_dev *dev, const struct memx_session *s),
 	     TP_ARGS(dev, s));
@@ -61,23 +64,30 @@ DEFINE_EVENT(memx_extent_class, memx_extent_lost,
 	     TP_PROTO(const struct memx_dev *dev, unsigned int ext, unsigned int copies),
 	     TP_ARGS(dev, ext, copies));
 
-/* A copy of an extent made on another server: moved, repaired or balanced. */
+/*
+ * A copy of an extent made on another server, from copy @from, in place
+ * of the copy on @replaces (zeroes: none, a copy missing since
+ * placement): moved off a leaving server, repaired, or balanced.
+ */
 TRACE_EVENT(memx_extent_copied,
 	    TP_PROTO(const struct memx_dev *dev, unsigned int ext, const u8 *from,
-		     const u8 *to, const char *why),
-	    TP_ARGS(dev, ext, from, to, why),
+		     const u8 *to, const u8 *replaces, const char *why),
+	    TP_ARGS(dev, ext, from, to, replaces, why),
 	    TP_STRUCT__entry(__string(disk, dev->disk->disk_name)
 			     __field(unsigned int, ext)
 			     __array(u8, from, ETH_ALEN)
 			     __array(u8, to, ETH_ALEN)
+			     __array(u8, replaces, ETH_ALEN)
 			     __string(why, why)),
 	    TP_fast_assign(__assign_str(disk, dev->disk->disk_name);
 			   __entry->ext = ext;
 			   memcpy(__entry->from, from, ETH_ALEN);
 			   memcpy(__entry->to, to, ETH_ALEN);
+			   memcpy(__entry->replaces, replaces, ETH_ALEN);
 			   __assign_str(why, why);),
-	    TP_printk("%s extent=%u from=%pM to=%pM %s", __get_str(disk), __entry->ext,
-		      __entry->from, __entry->to, __get_str(why)));
+	    TP_printk("%s extent=%u from=%pM to=%pM replaces=%pM %s", __get_str(disk),
+		      __entry->ext, __entry->from, __entry->to, __entry->replaces,
+		      __get_str(why)));
 
 #endif /* _MEMX_CLIENT_TRACE_H */
 

@@ -224,6 +224,14 @@ io_fails() {
 	echo "memx-lab: '$*' ended $rc in $(($(date +%s) - t0)) s: $(head -c 200 /tmp/io.err)"
 	[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'Input/output error' /tmp/io.err
 }
+# A reader keeps requests in flight across the kill, so that a server is
+# found dead (a silent server with nothing asked of it ages out instead).
+( while [ ! -e /tmp/.stop-reading ]; do
+	dd if=/dev/memx1 of=/dev/null bs=4k skip=$((first * 256)) count=$((later * 256)) \
+		iflag=direct status=none 2>/dev/null || sleep 0.2
+done ) &
+reader=$!
+sleep 1
 lab_signal kill-all
 lab_wait all-killed 120
 check "with every server gone, a read of placed data fails with EIO within 45 s" \
@@ -231,9 +239,11 @@ check "with every server gone, a read of placed data fails with EIO within 45 s"
 check "... and so does a write" \
 	io_fails dd if=/dev/urandom of=/dev/memx1 bs=1M seek="$first" count=4 oflag=direct status=none
 cat $dbg/memx1/stats
-# Whichever server the I/O was aimed at is found dead; the other may
+# The server the reader's I/O was aimed at is found dead; the other may
 # age out first (it stops advertising), which is no death.
 check "traced: a server found dead (memx:rmap_peer_dead)" lab_traced rmap_peer_dead "server=1"
+: >/tmp/.stop-reading
+lab_within 60 sh -c "! kill -0 $reader 2>/dev/null" || kill $reader
 check "rmmod memx_client with every server gone, within 120 s" timeout 120 rmmod memx_client
 lab_signal servers-back
 lab_wait srv1-boot-2 300

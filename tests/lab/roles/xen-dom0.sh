@@ -38,7 +38,7 @@ check "DomU xcli starts" xen_domu_start xcli
 # (docs/xen.md): xl save and xl restore move it, paused meanwhile.
 move_xcli() {
 	lab_within 600 grep -q "^memx-lab: check pass mkswap" "$xenlog/guest-xcli.log" || return
-	lab_wait xhost2-up 600
+	lab_wait xhost2-up 600 || return
 	sleep 5
 	say "xl save xcli, to be restored on xhost2"
 	t1=$(date +%s)

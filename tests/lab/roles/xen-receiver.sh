@@ -6,8 +6,10 @@
 xenlog=/lab/$MEMX_NAME.xen
 lab_plan 4
 check "Xen's drivers and daemons start, eth0 joins xenbr0" xen_start
-"$MEMX_TREE/scripts/lab/xen-pipe" listen 8002 xl restore /dev/stdin 2>/tmp/restore.log &
+"$MEMX_TREE/scripts/lab/xen-pipe" listen 8002 /tmp/.listening xl restore /dev/stdin \
+	2>/tmp/restore.log &
 restoring=$!
+lab_within 60 test -e /tmp/.listening || true
 lab_signal xhost2-up
 check "xcli, saved on xhost, restored here (xl restore)" wait $restoring
 cat /tmp/restore.log

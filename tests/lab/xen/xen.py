@@ -2,8 +2,8 @@
 boots Debian's Xen with Debian's kernel as PV Dom0, its NIC on a bridge
 with the DomUs' vifs, so DomUs are on the lab's LAN. On it, in turn:
 a memx server in a DomU lends memory to a client across the LAN; a DomU
-swaps a job three times its memory to memx (MemX-DomU), and is
-live-migrated mid-job to a second Xen machine (xl migrate), while the Dom0
+swaps a job three times its memory to memx (MemX-DomU), and is moved
+mid-job to a second Xen machine (xl save, xl restore), while the Dom0
 does the same (MemX-Dom0), its pages going to the DomU server through
 its vif and to a server across the LAN; then the Dom0 exports one memx
 device per DomU as its disk and two DomUs swap on them at once (the
@@ -27,7 +27,7 @@ def run(lab):
     # (they time out when three guests compete for two host cores).
     srv1_mac = lab.next_guest_mac(2)  # xhost first, then srv1
     lab.domu("xhost", "xsrv", role="xen-server.sh", mem=192, capacity_mb=96)
-    # xcli is paused while it moves to xhost2 (some 30 s here): its
+    # xcli is paused while it moves to xhost2 (30 to 65 s here): its
     # sessions' lease must outlast that (docs/xen.md).
     lab.domu("xhost", "xcli", role="xen-swap.sh", mem=128, job_mb=4, dev_mb=40,
              servers=2, lan_server=srv1_mac, lease_ms=120000)
@@ -40,5 +40,5 @@ def run(lab):
     srv1 = lab.guest("srv1", role="memx-server.sh", mem=400, capacity_mb=256)
     lab.check(srv1.mac == srv1_mac, "srv1 has the MAC the DomU was told")
     lab.guest("cli", role="xen-lan-client.sh", mem=256)
-    # The second Xen machine, which xcli is live-migrated to mid-job.
+    # The second Xen machine, which xcli moves to mid-job.
     lab.guest("xhost2", role="xen-receiver.sh", mem=640, dom0_mb=320)
