@@ -35,7 +35,9 @@ check "DomU xcli starts" xen_domu_start xcli
 # MemX-DomU moves: once its job is under way, xcli is saved and restored
 # on the other Xen machine (xhost2), which sees the job through. Debian's
 # Xen has no shadow paging, which a PV domain's live migration needs
-# (docs/xen.md): xl save and xl restore move it, paused meanwhile.
+# (docs/xen.md): xl save and xl restore move it, paused meanwhile. It
+# stays here, paused (-p), until xhost2 says it runs there; a failed
+# restore resumes it here.
 move_xcli() {
 	lab_within 600 grep -q "^memx-lab: check pass mkswap" "$xenlog/guest-xcli.log" || return
 	lab_wait xhost2-up 600 || return
@@ -43,11 +45,16 @@ move_xcli() {
 	say "xl save xcli, to be restored on xhost2"
 	t1=$(date +%s)
 	{
-		xl save xcli /dev/stdout 2>/tmp/xcli.save.log
+		xl save -p xcli /dev/stdout 2>/tmp/xcli.save.log
 		echo $? >/tmp/xcli.save.rc
-	} | "$MEMX_TREE/scripts/lab/xen-pipe" connect "$(lab_ip xhost2)" 8002 || return
-	say "xcli saved and sent in $(since "$t1") s"
-	[ "$(cat /tmp/xcli.save.rc)" = 0 ] && ! xen_domu_running xcli
+	} | "$MEMX_TREE/scripts/lab/xen-pipe" connect "$(lab_ip xhost2)" 8002 >/tmp/xcli.reply
+	say "xcli saved and sent in $(since "$t1") s: save $(cat /tmp/xcli.save.rc), $(tail -1 /tmp/xcli.reply)"
+	if [ "$(cat /tmp/xcli.save.rc)" = 0 ] && grep -qx "xen-pipe-status 0" /tmp/xcli.reply; then
+		xl destroy xcli
+		return
+	fi
+	xl unpause xcli
+	return 1
 }
 move_xcli >/tmp/move.log 2>&1 &
 moving=$!
