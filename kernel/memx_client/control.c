@@ -7,6 +7,7 @@
  *   echo 512 > /sys/class/memx/add             # a new /dev/memxN of 512 MiB
  *   echo "512 tenant=blue" > /sys/class/memx/add  # on tenant blue's servers
  *   echo "512 replicas=1" > /sys/class/memx/add    # one copy of each extent
+ *   echo "512 label=web1" > /sys/class/memx/add   # /dev/disk/by-id/memx-web1
  *   echo memx3 > /sys/class/memx/remove        # refused while memx3 is open
  *
  * A device lives on the servers of one tenant (a key of rmap_proto's
@@ -69,23 +70,32 @@ static struct dentry *memx_debugfs;
  * @size_mb: its size in MiB, 1 to MEMX_MAX_SIZE_MB
  * @tenant: the tenant whose servers hold it
  * @replicas: copies of each extent, 1 to MEMX_MAX_REPLICAS
+ * @label: its stable name (memx_label_ok()), unique among devices, or ""
  *
  * Return: the new device's index, or a negative errno (-ENOSPC when all
- * MEMX_MAX_DEVICES exist).
+ * MEMX_MAX_DEVICES exist, -EEXIST when another device has @label).
  */
-int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas)
+int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas,
+		     const char *label)
 {
 	struct memx_dev *dev;
 	int i, ret = -ENOSPC;
 
 	if (!size_mb || size_mb > MEMX_MAX_SIZE_MB || tenant >= rmap_tenants_nr() ||
-	    !replicas || replicas > MEMX_MAX_REPLICAS)
+	    !replicas || replicas > MEMX_MAX_REPLICAS || (*label && !memx_label_ok(label)))
 		return -EINVAL;
 	mutex_lock(&memx_devs_lock);
+	for (i = 0; *label && i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i] && !strcmp(memx_devs[i]->label, label)) {
+			mutex_unlock(&memx_devs_lock);
+			return -EEXIST;
+		}
+	}
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
 			continue;
-		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT), tenant, replicas);
+		dev = memx_dev_create(i, (u64)size_mb << (20 - PAGE_SHIFT), tenant, replicas,
+				      label);
 		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
 			break;
@@ -136,13 +146,13 @@ int memx_tenant_parse(const char *name)
 	return -ENOENT;
 }
 
-/* "SIZE_MB [tenant=NAME] [replicas=N]". */
+/* "SIZE_MB [tenant=NAME] [replicas=N] [label=LABEL]". */
 static ssize_t add_store(struct class *class, struct class_attribute *attr,
 			 const char *buf, size_t count)
 {
 	unsigned int size_mb, replicas = memx_replicas;
-	char line[64], *rest, *size, *opt;
-	const char *name = "";
+	char line[128], *rest, *size, *opt;
+	const char *name = "", *label = "";
 	int ret, tenant;
 
 	if (strscpy(line, buf, sizeof(line)) < 0)
@@ -156,6 +166,8 @@ static ssize_t add_store(struct class *class, struct class_attribute *attr,
 			continue;
 		if (str_has_prefix(opt, "tenant=") && opt[strlen("tenant=")])
 			name = opt + strlen("tenant=");
+		else if (str_has_prefix(opt, "label=") && memx_label_ok(opt + strlen("label=")))
+			label = opt + strlen("label=");
 		else if (!str_has_prefix(opt, "replicas=") ||
 			 kstrtouint(opt + strlen("replicas="), 10, &replicas) ||
 			 !replicas || replicas > MEMX_MAX_REPLICAS)
@@ -164,17 +176,21 @@ static ssize_t add_store(struct class *class, struct class_attribute *attr,
 	tenant = memx_tenant_parse(name);
 	if (tenant < 0)
 		return tenant;
-	ret = memx_devices_add(size_mb, tenant, replicas);
+	ret = memx_devices_add(size_mb, tenant, replicas, label);
+	if (ret == -EEXIST) {
+		pr_err("add: another device has the label %s\n", label);
+		return ret;
+	}
 	if (ret < 0) {
 		pr_err("add: cannot create a %u MiB device: %d\n", size_mb, ret);
 		return ret;
 	}
-	pr_info("memx%d: %u MiB, tenant %s, %u %s\n", ret, size_mb, rmap_tenant_name(tenant),
-		replicas, replicas == 1 ? "copy" : "copies");
+	pr_info("memx%d: %u MiB, tenant %s, %u %s%s%s\n", ret, size_mb, rmap_tenant_name(tenant),
+		replicas, replicas == 1 ? "copy" : "copies", *label ? ", label " : "", label);
 	return count;
 bad:
-	pr_err("add: '%.*s' is not \"SIZE_MB [tenant=NAME] [replicas=N]\" with SIZE_MB from 1 to %u, N from 1 to %u\n",
-	       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB, MEMX_MAX_REPLICAS);
+	pr_err("add: '%.*s' is not \"SIZE_MB [tenant=NAME] [replicas=N] [label=LABEL]\" with SIZE_MB from 1 to %u, N from 1 to %u, LABEL 1 to %u letters, digits, '.', '_' or '-', not starting with '.'\n",
+	       (int)strcspn(buf, "\n"), buf, MEMX_MAX_SIZE_MB, MEMX_MAX_REPLICAS, MEMX_LABEL_LEN);
 	return -EINVAL;
 }
 
@@ -205,10 +221,11 @@ static ssize_t devices_show(struct class *class, struct class_attribute *attr,
 	mutex_lock(&memx_devs_lock);
 	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
 		if (memx_devs[i])
-			len += sysfs_emit_at(buf, len, "memx%d %llu %s %u\n", i,
+			len += sysfs_emit_at(buf, len, "memx%d %llu %s %u%s%s\n", i,
 					     memx_devs[i]->pages >> (20 - PAGE_SHIFT),
 					     rmap_tenant_name(memx_devs[i]->tenant),
-					     memx_devs[i]->replicas);
+					     memx_devs[i]->replicas,
+					     *memx_devs[i]->label ? " " : "", memx_devs[i]->label);
 	}
 	mutex_unlock(&memx_devs_lock);
 	return len;

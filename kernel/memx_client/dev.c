@@ -725,11 +725,12 @@ void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent)
  * @pages: size in pages, a whole number of extents
  * @tenant: the tenant whose servers hold it (rmap_tenant_find())
  * @replicas: copies of each extent, 1 to MEMX_MAX_REPLICAS
+ * @label: its stable name (memx_label_ok()), or ""
  *
  * Return: the device, or an ERR_PTR().
  */
 struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
-				 unsigned int replicas)
+				 unsigned int replicas, const char *label)
 {
 	struct memx_dev *dev;
 	struct gendisk *disk;
@@ -750,6 +751,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
 	dev->pages = pages;
 	dev->tenant = tenant;
 	dev->replicas = replicas;
+	strscpy(dev->label, label, sizeof(dev->label));
 	get_random_bytes(&dev->id_key, sizeof(dev->id_key));
 	spin_lock_init(&dev->wait_lock);
 	INIT_LIST_HEAD(&dev->waiting);
@@ -797,7 +799,8 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
 	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, disk->queue);
 	blk_queue_rq_timeout(disk->queue, 30 * HZ);
-	err = add_disk(disk);
+	/* Its attributes exist when udev hears of it (by-id links). */
+	err = device_add_disk(NULL, disk, memx_disk_groups);
 	if (err)
 		goto disk;
 	return dev;

@@ -99,7 +99,7 @@ static int __init memx_client_init(void)
 	}
 	rmap_solicit();
 	for (i = 0; i < nr_devices; i++) {
-		ret = memx_devices_add(size_mb, t, memx_replicas);
+		ret = memx_devices_add(size_mb, t, memx_replicas, "");
 		if (ret < 0) {
 			pr_err("memx%u: cannot create: %d\n", i, ret);
 			memx_client_cleanup();
@@ -124,4 +124,5 @@ static void __exit memx_client_exit(void)
 module_init(memx_client_init);
 module_exit(memx_client_exit);
 MODULE_DESCRIPTION("memx client: block devices in remote RAM");
+MODULE_VERSION(MEMX_VERSION);
 MODULE_LICENSE("GPL");

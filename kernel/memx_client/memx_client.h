@@ -25,6 +25,7 @@
 #define MEMX_MAX_PAGES		32
 #define MEMX_QUEUE_DEPTH	64
 #define MEMX_MAX_DEVICES	16
+#define MEMX_LABEL_LEN		32	/* a device's label, without its NUL */
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
 /* Load (requests per second) at which a server's room counts half. */
@@ -136,6 +137,7 @@ struct memx_dev {
 	siphash_key_t id_key;		/* a session's client_id, per server */
 	unsigned int tenant;		/* whose servers it uses, under whose key */
 	unsigned int replicas;		/* copies of each extent it keeps */
+	char label[MEMX_LABEL_LEN + 1];	/* its stable name, or "" */
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 
@@ -205,20 +207,25 @@ extern unsigned int memx_replicas;
 extern bool memx_balance;
 
 /* control.c */
-int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas);
+int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas,
+		     const char *label);
 int memx_tenant_parse(const char *name);
 int memx_control_init(struct dentry *debugfs);
 void memx_control_exit(void);
 
 /* dev.c */
 struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
-				 unsigned int replicas);
+				 unsigned int replicas, const char *label);
 int memx_dev_claim(struct memx_dev *dev);
 void memx_dev_destroy(struct memx_dev *dev);
 void memx_dev_dispatch(struct memx_cmd *cmd);
 bool memx_cmd_hold(struct memx_cmd *cmd);
 void memx_dev_exit(void);
 void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
+
+/* attrs.c */
+extern const struct attribute_group *memx_disk_groups[];
+bool memx_label_ok(const char *label);
 
 /* map.c */
 int memx_map_init(struct memx_dev *dev);

@@ -367,4 +367,5 @@ static void __exit memx_server_exit(void)
 module_init(memx_server_init);
 module_exit(memx_server_exit);
 MODULE_DESCRIPTION("memx server: lend idle RAM over RMAP");
+MODULE_VERSION(MEMX_VERSION);
 MODULE_LICENSE("GPL");

@@ -127,4 +127,5 @@ static void __exit rmap_exit(void)
 module_init(rmap_init);
 module_exit(rmap_exit);
 MODULE_DESCRIPTION("RMAP: remote memory access protocol on raw Ethernet");
+MODULE_VERSION(MEMX_VERSION);
 MODULE_LICENSE("GPL");

@@ -280,6 +280,25 @@ static void memx_place_no_servers(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, memx_pick_server(&f->dev, f->srv, 0));
 }
 
+/* A label becomes a file name under /dev/disk/by-id: only a safe one is taken. */
+static void memx_place_label_checked(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, memx_label_ok("web1"));
+	KUNIT_EXPECT_TRUE(test, memx_label_ok("swap_a-2.b"));
+	KUNIT_EXPECT_TRUE(test, memx_label_ok("abcdefghijklmnopqrstuvwxyz012345"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok(""));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("abcdefghijklmnopqrstuvwxyz0123456"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("."));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok(".."));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("../x"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("a/b"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("a b"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("a\nb"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("caf\xc3\xa9"));
+	/* A Latin-1 letter, which udev would turn into '_'. */
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("caf\xe9"));
+}
+
 static struct kunit_case memx_place_cases[] = {
 	KUNIT_CASE(memx_place_by_free_memory),
 	KUNIT_CASE(memx_place_load_counts),
@@ -289,6 +308,7 @@ static struct kunit_case memx_place_cases[] = {
 	KUNIT_CASE(memx_place_no_servers),
 	KUNIT_CASE(memx_place_balance_after_newcomer),
 	KUNIT_CASE(memx_place_slot_taken_again),
+	KUNIT_CASE(memx_place_label_checked),
 	{}
 };
 

@@ -3,7 +3,7 @@
 # server; then a second server joins and takes the new extents. Data is
 # checked with sha256 sums of what was written.
 # shellcheck shell=sh
-lab_plan 47
+lab_plan 52
 dbg=/sys/kernel/debug/memx_client
 # MiB written to each device before and after srv2 comes; srv1 lends
 # 2 * first + later / 2 (late_server.py), so it fills up and srv2 must
@@ -45,9 +45,9 @@ lab_wait srv1-up 600
 check "srv1 discovered" lab_within 30 grep -q "^$(lab_mac srv1) .* server alive" \
 	/sys/kernel/debug/rmap/peers
 ctl=/sys/class/memx
-# add_device MIB NAME: a device made at run time, of its own size.
+# add_device MIB NAME [OPTIONS]: a device made at run time, of its own size.
 add_device() {
-	echo "$1" >$ctl/add &&
+	echo "$1 ${3:-}" >$ctl/add &&
 	lab_within 10 test -b "/dev/$2" &&
 	test "$(blockdev --getsize64 "/dev/$2")" -eq $(($1 * 1048576))
 }
@@ -63,7 +63,7 @@ check "modprobe memx_client: one 64 MiB device, one copy of each extent" \
 check "memx tracepoints enabled: peers dead, sessions opened and lost, extents placed and lost" \
 	lab_trace rmap_peer_dead memx_session_join memx_session_lost memx_extent_placed memx_extent_lost
 check "echo 64 > $ctl/add makes /dev/memx1" add_device 64 memx1
-check "echo 8 > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2
+check "echo '8 label=swap.b' > $ctl/add makes /dev/memx2, of 8 MiB" add_device 8 memx2 label=swap.b
 # refused FILE TEXT ERROR: writing TEXT to FILE fails with ERROR (strerror).
 refused() {
 	test -w "$ctl/$1" || return
@@ -79,7 +79,29 @@ refuses_bad_sizes() {
 check "$ctl/add refuses 0, text and too large a size, 0 or 3 copies, unknown options (EINVAL)" \
 	refuses_bad_sizes
 check "$ctl/devices lists the three" sh -c \
-	"printf 'memx0 64 default 1\nmemx1 64 default 1\nmemx2 8 default 1\n' | cmp -s - $ctl/devices"
+	"printf 'memx0 64 default 1\nmemx1 64 default 1\nmemx2 8 default 1 swap.b\n' | cmp -s - $ctl/devices"
+refuses_bad_labels() {
+	refused add "8 label=swap.b" "File exists" && refused add "8 label=../x" "Invalid argument" &&
+		refused add "8 label=" "Invalid argument" &&
+		refused add "8 label=abcdefghijklmnopqrstuvwxyz0123456" "Invalid argument"
+}
+check "$ctl/add refuses a label in use (EEXIST), and one that is no file name (EINVAL)" \
+	refuses_bad_labels
+# attrs DEV: DEV's sysfs attributes on one line, NAME=VALUE each.
+attrs() {
+	for f in size_mb tenant replicas label state extents extents_degraded extents_lost errors; do
+		printf '%s=%s ' "$f" "$(cat "/sys/block/$1/memx/$f")"
+	done
+}
+echo "memx-lab: memx2: $(attrs memx2)"
+check "memx2's attributes: 8 MiB, tenant default, 1 copy, label swap.b, ok, nothing placed" \
+	test "$(attrs memx2)" = "size_mb=8 tenant=default replicas=1 label=swap.b state=ok extents=0 extents_degraded=0 extents_lost=0 errors=0 "
+# The tree's rule, over whatever the host has installed; guests run no
+# udevd, so this evaluates the rule against memx2 as it is at "add".
+mkdir -p /etc/udev/rules.d
+cp "$MEMX_TREE/udev/60-memx.rules" /etc/udev/rules.d/
+check "udev's rule would link /dev/disk/by-id/memx-swap.b to memx2 (udevadm test)" sh -c \
+	"udevadm test --action=add /sys/block/memx2 2>&1 | grep -qF 'disk/by-id/memx-swap.b'"
 # remove_open: memx2 is refused while open, removed once closed.
 remove_open() {
 	exec 3</dev/memx2
@@ -94,6 +116,21 @@ check "$first MiB written to both devices at once, same offsets" both put $first
 check "each device reads back its own data" both same $first 0 a
 before=$(extents_on srv1)
 check "srv1 holds the $((2 * first)) extents written" test "$before" -eq $((2 * first))
+# sysfs_matches DEV: DEV's sysfs counters say what its debugfs ones do.
+sysfs_matches() {
+	st=$dbg/$1/stats
+	[ "$(cat /sys/block/$1/memx/extents)" = \
+		"$(awk '$1 == "extents_placed" { p = $2 } $1 == "extents_released" { r = $2 }
+			END { print p - r }' $st)" ] &&
+		[ "$(cat /sys/block/$1/memx/errors)" = "$(awk '$1 == "errors" { print $2 }' $st)" ] &&
+		[ "$(cat /sys/block/$1/memx/extents_lost)" = "$(awk '$1 == "extents_lost" { print $2 }' $st)" ] &&
+		[ "$(cat /sys/block/$1/memx/extents_degraded)" = "$(awk '$1 == "extents_degraded" { print $2 }' $st)" ]
+}
+memx0_as_written() {
+	[ "$(cat /sys/block/memx0/memx/extents)" -eq "$first" ] && sysfs_matches memx0
+}
+check "memx0's sysfs: the $first extents written, and errors, lost, degraded as debugfs says ($(attrs memx0))" \
+	lab_within 5 memx0_as_written
 check "traced: memx0's session on srv1 opened, its extents placed" sh -c \
 	"grep -q ' memx_session_join: memx0 server=$(lab_mac srv1)' /sys/kernel/tracing/trace &&
 	grep -q ' memx_extent_placed: memx0 extent=0 copies=1' /sys/kernel/tracing/trace"
@@ -190,6 +227,11 @@ lost_named() {
 		dmesg | grep -q "memx0: extent 0 (MiB 0 of the device): every copy is lost"
 }
 check "memx0's extents on srv1 are counted lost, and named, within 8 s" lab_within 8 lost_named
+state_lost() {
+	[ "$(cat /sys/block/memx0/memx/state)" = lost ] && sysfs_matches memx0
+}
+check "memx0's sysfs state says lost, its counters what debugfs says ($(attrs memx0))" \
+	lab_within 5 state_lost
 check "traced: memx0's session on srv1 lost, and its extent 0 with it" sh -c \
 	"grep -q ' memx_session_lost: memx0 server=$srv1' /sys/kernel/tracing/trace &&
 	grep -q ' memx_extent_lost: memx0 extent=0 ' /sys/kernel/tracing/trace"
