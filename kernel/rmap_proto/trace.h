@@ -15,6 +15,7 @@
 
 #include "rmap_proto.h"
 
+/* A request as it leaves, or as its answer completes it (status, rtt_us). */
 DECLARE_EVENT_CLASS(rmap_req_class,
 		    TP_PROTO(const struct rmap_peer *peer, const struct rmap_req *req),
 		    TP_ARGS(peer, req),
@@ -22,17 +23,21 @@ DECLARE_EVENT_CLASS(rmap_req_class,
 				     __field(u32, seq)
 				     __field(u32, session)
 				     __field(u32, len)
+				     __field(u32, rtt_us)
 				     __field(u16, tries)
-				     __field(u8, type)),
+				     __field(u8, type)
+				     __field(u8, status)),
 		    TP_fast_assign(memcpy(__entry->mac, peer->mac, ETH_ALEN);
 				   __entry->seq = req->seq;
 				   __entry->session = req->session;
 				   __entry->len = req->len;
+				   __entry->rtt_us = req->rtt_us;
 				   __entry->tries = req->tries;
-				   __entry->type = req->type;),
-		    TP_printk("peer=%pM seq=%u type=%u session=%08x len=%u tries=%u",
+				   __entry->type = req->type;
+				   __entry->status = req->resp_status;),
+		    TP_printk("peer=%pM seq=%u type=%u session=%08x len=%u tries=%u status=%u rtt_us=%u",
 			      __entry->mac, __entry->seq, __entry->type, __entry->session,
-			      __entry->len, __entry->tries));
+			      __entry->len, __entry->tries, __entry->status, __entry->rtt_us));
 
 /* A request leaves for the first time. */
 DEFINE_EVENT(rmap_req_class, rmap_send,
@@ -44,23 +49,10 @@ DEFINE_EVENT(rmap_req_class, rmap_retransmit,
 	     TP_PROTO(const struct rmap_peer *peer, const struct rmap_req *req),
 	     TP_ARGS(peer, req));
 
-/* The answer to a request, with the status the peer gave. */
-TRACE_EVENT(rmap_answer,
-	    TP_PROTO(const struct rmap_peer *peer, const struct rmap_req *req),
-	    TP_ARGS(peer, req),
-	    TP_STRUCT__entry(__array(u8, mac, ETH_ALEN)
-			     __field(u32, seq)
-			     __field(u32, rtt_us)
-			     __field(u16, tries)
-			     __field(u8, status)),
-	    TP_fast_assign(memcpy(__entry->mac, peer->mac, ETH_ALEN);
-			   __entry->seq = req->seq;
-			   __entry->rtt_us = req->rtt_us;
-			   __entry->tries = req->tries;
-			   __entry->status = req->resp_status;),
-	    TP_printk("peer=%pM seq=%u status=%u rtt_us=%u tries=%u",
-		      __entry->mac, __entry->seq, __entry->status, __entry->rtt_us,
-		      __entry->tries));
+/* The answer to a request, with the status the peer gave and the round trip. */
+DEFINE_EVENT(rmap_req_class, rmap_answer,
+	     TP_PROTO(const struct rmap_peer *peer, const struct rmap_req *req),
+	     TP_ARGS(peer, req));
 
 DECLARE_EVENT_CLASS(rmap_peer_class,
 		    TP_PROTO(const struct rmap_peer *peer),
