@@ -14,6 +14,8 @@ import re
 
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 900}
+# Each step shows as it passes: the sorts alone take two minutes.
+PROGRESS = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 JOB_MB = 16
 
