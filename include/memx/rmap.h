@@ -157,6 +157,9 @@ bool rmap_server_alive(const u8 *mac, unsigned int tenant);
  * @RMAP_SERVER_LEAVING: a server advertises no capacity: it is leaving,
  *	and its clients move what it holds for them elsewhere (one that
  *	lends again is told as @RMAP_SERVER_UP)
+ * @RMAP_SERVER_DEAD: a server answered none of our requests for
+ *	rmap_proto's dead_ms: requests to it fail until it is heard again
+ * @RMAP_SERVER_BACK: a server found dead was heard again
  *
  * Callbacks get a const struct rmap_server_info * and run in atomic
  * context (the receive path or the ageing work): they must not sleep.
@@ -166,6 +169,8 @@ enum rmap_server_event {
 	RMAP_SERVER_RESTARTED,
 	RMAP_SERVER_DOWN,
 	RMAP_SERVER_LEAVING,
+	RMAP_SERVER_DEAD,
+	RMAP_SERVER_BACK,
 };
 
 int rmap_server_notifier_register(struct notifier_block *nb);

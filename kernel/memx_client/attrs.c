@@ -93,18 +93,26 @@ static ssize_t errors_show(struct device *d, struct device_attribute *attr, char
 	return sysfs_emit(buf, "%lld\n", memx_attr_stat(d, MEMX_DEV_ERRORS));
 }
 
-/*
- * "lost": some extent lost every copy since the device was made (its
- * data is gone); "degraded": some extent is short of copies at the last
- * scan (being made again); "ok".
+/**
+ * memx_dev_state() - a device's state, as sysfs and netlink show it
+ * @dev: the device
+ *
+ * Return: "lost" when some extent lost every copy since the device was
+ * made (its data is gone); "degraded" when some extent is short of copies
+ * at the last scan (being made again); else "ok".
  */
+const char *memx_dev_state(struct memx_dev *dev)
+{
+	if (atomic64_read(&dev->stat[MEMX_DEV_EXTENTS_LOST]))
+		return "lost";
+	if (atomic_read(&dev->degraded))
+		return "degraded";
+	return "ok";
+}
+
 static ssize_t state_show(struct device *d, struct device_attribute *attr, char *buf)
 {
-	if (memx_attr_stat(d, MEMX_DEV_EXTENTS_LOST))
-		return sysfs_emit(buf, "lost\n");
-	if (atomic_read(&memx_attr_dev(d)->degraded))
-		return sysfs_emit(buf, "degraded\n");
-	return sysfs_emit(buf, "ok\n");
+	return sysfs_emit(buf, "%s\n", memx_dev_state(memx_attr_dev(d)));
 }
 
 static DEVICE_ATTR_RO(size_mb);

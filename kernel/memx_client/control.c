@@ -13,7 +13,8 @@
  * A device lives on the servers of one tenant (a key of rmap_proto's
  * key_file), under that key: devices of different tenants in one driver
  * domain are kept apart on the servers. The new device's name is logged;
- * /sys/class/memx/devices lists them all.
+ * /sys/class/memx/devices lists them all. memxctl does the same through
+ * netlink (netlink.c), and is told the new device's name.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -103,6 +104,7 @@ int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int rep
 		memx_dev_debugfs(dev, memx_debugfs);
 		memx_room_check(dev);
 		memx_devs[i] = dev;
+		memx_nl_dev_event(dev, MEMX_EVENT_DEV_ADDED);
 		ret = i;
 		break;
 	}
@@ -110,21 +112,70 @@ int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int rep
 	return ret;
 }
 
-/* Remove device @index unless it is open. */
-static int memx_devices_remove(int index)
+/**
+ * memx_devices_remove() - remove a device unless it is open
+ * @index: its index
+ *
+ * Return: 0, -ENODEV when there is no such device, -EBUSY when it is open.
+ */
+int memx_devices_remove(unsigned int index)
 {
 	struct memx_dev *dev;
 	int err;
 
+	if (index >= MEMX_MAX_DEVICES)
+		return -ENODEV;
 	mutex_lock(&memx_devs_lock);
 	dev = memx_devs[index];
 	err = dev ? memx_dev_claim(dev) : -ENODEV;
 	if (!err) {
+		memx_nl_dev_event(dev, MEMX_EVENT_DEV_REMOVED);
 		memx_devs[index] = NULL;
 		memx_dev_destroy(dev);
 	}
 	mutex_unlock(&memx_devs_lock);
 	return err;
+}
+
+/**
+ * memx_devices_call() - run @fn on a device, which stays while it runs
+ * @index: the device's index
+ * @fn: what to run; it may sleep, and must not add or remove devices
+ * @arg: for @fn
+ *
+ * Return: what @fn returned, or -ENODEV when there is no such device.
+ */
+int memx_devices_call(unsigned int index, int (*fn)(struct memx_dev *dev, void *arg), void *arg)
+{
+	int ret = -ENODEV;
+
+	if (index >= MEMX_MAX_DEVICES)
+		return ret;
+	mutex_lock(&memx_devs_lock);
+	if (memx_devs[index])
+		ret = fn(memx_devs[index], arg);
+	mutex_unlock(&memx_devs_lock);
+	return ret;
+}
+
+/**
+ * memx_devices_find() - the device a user names
+ * @name: its disk name ("memx3") or its label
+ *
+ * Return: its index, or -ENODEV.
+ */
+int memx_devices_find(const char *name)
+{
+	int i, ret = -ENODEV;
+
+	mutex_lock(&memx_devs_lock);
+	for (i = 0; i < MEMX_MAX_DEVICES && ret < 0; i++) {
+		if (memx_devs[i] && (!strcmp(memx_devs[i]->disk->disk_name, name) ||
+				     (*memx_devs[i]->label && !strcmp(memx_devs[i]->label, name))))
+			ret = i;
+	}
+	mutex_unlock(&memx_devs_lock);
+	return ret;
 }
 
 /**
@@ -202,8 +253,6 @@ static ssize_t remove_store(struct class *class, struct class_attribute *attr,
 
 	if (sscanf(buf, "memx%u", &index) != 1 && kstrtouint(buf, 10, &index))
 		return -EINVAL;
-	if (index >= MEMX_MAX_DEVICES)
-		return -ENODEV;
 	err = memx_devices_remove(index);
 	if (err == -EBUSY)
 		pr_err("remove: memx%u is in use\n", index);
@@ -260,9 +309,15 @@ int memx_control_init(struct dentry *debugfs)
 
 	memx_debugfs = debugfs;
 	err = class_register(&memx_class);
-	if (!err)
-		rmap_server_notifier_register(&memx_server_nb);
-	return err;
+	if (err)
+		return err;
+	err = memx_nl_init();
+	if (err) {
+		class_unregister(&memx_class);
+		return err;
+	}
+	rmap_server_notifier_register(&memx_server_nb);
+	return 0;
 }
 
 /* Remove the control files, then every device (none is open: rmmod). */
@@ -272,6 +327,7 @@ void memx_control_exit(void)
 
 	rmap_server_notifier_unregister(&memx_server_nb);
 	cancel_work_sync(&memx_server_work);
+	memx_nl_exit();
 	class_unregister(&memx_class);
 	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
 		if (memx_devs[i])

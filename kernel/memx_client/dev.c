@@ -666,7 +666,7 @@ static const struct blk_mq_ops memx_mq_ops = {
 	.init_request = memx_init_request,
 };
 
-static const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
+const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR] = {
 	[MEMX_DEV_READS] = "reads",
 	[MEMX_DEV_WRITES] = "writes",
 	[MEMX_DEV_DISCARDS] = "discards",
@@ -752,6 +752,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
 	dev->tenant = tenant;
 	dev->replicas = replicas;
 	strscpy(dev->label, label, sizeof(dev->label));
+	dev->state_said = memx_dev_state(dev);
 	get_random_bytes(&dev->id_key, sizeof(dev->id_key));
 	spin_lock_init(&dev->wait_lock);
 	INIT_LIST_HEAD(&dev->waiting);

@@ -133,7 +133,7 @@ static struct memx_session *memx_session_by_mac(struct memx_dev *dev, const u8 *
 }
 
 /* Pages a session holds for this device: its extents', and those not given out yet. */
-static u64 memx_session_held(const struct memx_session *s)
+u64 memx_session_held(const struct memx_session *s)
 {
 	return atomic64_read(&s->used) + s->pages - s->next;
 }
@@ -786,6 +786,7 @@ void memx_session_check(struct memx_session *s, const struct rmap_req *req)
 	if (atomic_xchg(&s->lost, 1))
 		return;
 	trace_memx_session_lost(s->dev, s);
+	memx_nl_session_lost(s);
 	memx_session_unpark(s, 0);
 	/* A leaving server that took a LEAVE whose answer we missed lost nothing. */
 	if (!atomic_read(&s->leaving) || atomic64_read(&s->used))
@@ -1084,4 +1085,28 @@ void memx_map_show(struct seq_file *m, struct memx_dev *dev)
 			   atomic_read(&s->inflight));
 	}
 	mutex_unlock(&dev->map_lock);
+}
+
+/**
+ * memx_sessions_each() - run @fn on each of a device's sessions
+ * @dev: the device
+ * @fn: what to run, under map_lock; a non-zero return stops the walk
+ * @arg: for @fn
+ *
+ * Return: what @fn last returned.
+ */
+int memx_sessions_each(struct memx_dev *dev,
+		       int (*fn)(const struct memx_session *s, void *arg), void *arg)
+{
+	struct memx_session *s;
+	int ret = 0;
+
+	mutex_lock(&dev->map_lock);
+	list_for_each_entry(s, &dev->sessions, list) {
+		ret = fn(s, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&dev->map_lock);
+	return ret;
 }

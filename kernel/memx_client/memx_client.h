@@ -17,6 +17,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <memx/rmap.h>
+#include <uapi/linux/memx.h>
 
 /* A device is placed on servers an extent at a time: 1 MiB. */
 #define MEMX_EXTENT_SHIFT	8
@@ -162,6 +163,7 @@ struct memx_dev {
 	spinlock_t copies_lock;		/* dropping a copy, never the last */
 	atomic_t degraded;		/* extents short of copies, at the last scan */
 	atomic_t leaving;		/* extents with a copy on a leaving server, then */
+	const char *state_said;		/* memx_dev_state() last told; repair_work's */
 	bool leaving_said;		/* that those wait was said; repair_work's */
 	u64 balance_next;		/* extent the balance looks at next; repair_work's */
 	bool stopping;			/* under wait_lock: no more repair_work */
@@ -209,6 +211,9 @@ extern bool memx_balance;
 /* control.c */
 int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas,
 		     const char *label);
+int memx_devices_remove(unsigned int index);
+int memx_devices_call(unsigned int index, int (*fn)(struct memx_dev *dev, void *arg), void *arg);
+int memx_devices_find(const char *name);
 int memx_tenant_parse(const char *name);
 int memx_control_init(struct dentry *debugfs);
 void memx_control_exit(void);
@@ -226,6 +231,16 @@ void memx_dev_debugfs(struct memx_dev *dev, struct dentry *parent);
 /* attrs.c */
 extern const struct attribute_group *memx_disk_groups[];
 bool memx_label_ok(const char *label);
+const char *memx_dev_state(struct memx_dev *dev);
+
+/* netlink.c: the devices in the memx family (<uapi/linux/memx.h>). */
+int memx_nl_init(void);
+void memx_nl_exit(void);
+void memx_nl_dev_event(struct memx_dev *dev, u32 event);
+void memx_nl_session_lost(struct memx_session *s);
+
+/* dev.c's names of enum memx_dev_stat. */
+extern const char *const memx_dev_stat_names[MEMX_DEV_STAT_NR];
 
 /* map.c */
 int memx_map_init(struct memx_dev *dev);
@@ -249,6 +264,9 @@ void memx_renew_work(struct work_struct *work);
 void memx_recheck_work(struct work_struct *work);
 void memx_sessions_leave_moved(struct memx_dev *dev);
 void memx_map_show(struct seq_file *m, struct memx_dev *dev);
+u64 memx_session_held(const struct memx_session *s);
+int memx_sessions_each(struct memx_dev *dev,
+		       int (*fn)(const struct memx_session *s, void *arg), void *arg);
 struct memx_session *memx_where_session(struct memx_dev *dev, unsigned long where);
 struct memx_session *memx_session_reclaim(struct memx_dev *dev);
 u64 memx_where_page(unsigned long where, u64 page);

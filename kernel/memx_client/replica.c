@@ -674,6 +674,10 @@ void memx_repair_work(struct work_struct *work)
 	}
 	atomic_set(&dev->degraded, p->degraded);
 	atomic_set(&dev->leaving, p->leaving);
+	if (dev->state_said != memx_dev_state(dev)) {
+		dev->state_said = memx_dev_state(dev);
+		memx_nl_dev_event(dev, MEMX_EVENT_DEV_STATE);
+	}
 	if (!READ_ONCE(dev->stopping))
 		memx_sessions_leave_moved(dev);
 	/*

@@ -56,19 +56,20 @@ static u64 memx_drain_held;
 
 static void memx_advertise(void);
 
-/* Start leaving (1) or lend again (0), from the drain parameter. */
-static int memx_drain_set(const char *val, const struct kernel_param *kp)
+/**
+ * memx_server_drain() - start leaving, or lend again
+ * @leave: true to leave: clients move their pages elsewhere, then rmmod
+ *	may go ahead
+ *
+ * For the drain parameter and netlink's MEMX_CMD_LENDER_SET.
+ */
+void memx_server_drain(bool leave)
 {
-	bool leave;
-	int err = kstrtobool(val, &leave);
-
-	if (err)
-		return err;
 	mutex_lock(&memx_drain_lock);
-	drain = leave;
+	WRITE_ONCE(drain, leave);
 	if (!memx_running) {
 		mutex_unlock(&memx_drain_lock);
-		return 0;
+		return;
 	}
 	memx_store_leave(leave);
 	memx_drain_held = memx_store_granted();
@@ -82,7 +83,16 @@ static int memx_drain_set(const char *val, const struct kernel_param *kp)
 		pr_info("lending again\n");
 	memx_advertise();
 	mutex_unlock(&memx_drain_lock);
-	return 0;
+}
+
+static int memx_drain_set(const char *val, const struct kernel_param *kp)
+{
+	bool leave;
+	int err = kstrtobool(val, &leave);
+
+	if (!err)
+		memx_server_drain(leave);
+	return err;
 }
 
 static const struct kernel_param_ops memx_drain_ops = {
@@ -124,7 +134,7 @@ MODULE_PARM_DESC(evict,
 		 "1: end every session now, dropping what clients hold here (after drain, when one does not move its pages)");
 
 static atomic64_t memx_srv_stats[MEMX_SRV_STAT_NR];
-static const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
+const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_READS] = "reads",
 	[MEMX_SRV_WRITES] = "writes",
 	[MEMX_SRV_DISCARDS] = "discards",
@@ -157,6 +167,17 @@ void memx_srv_count(enum memx_srv_stat stat)
 void memx_srv_add(enum memx_srv_stat stat, u64 n)
 {
 	atomic64_add(n, &memx_srv_stats[stat]);
+}
+
+/* The counters, the load and whether leaving, for netlink. */
+void memx_server_status(u64 stat[MEMX_SRV_STAT_NR], u32 *load, bool *draining)
+{
+	int i;
+
+	for (i = 0; i < MEMX_SRV_STAT_NR; i++)
+		stat[i] = atomic64_read(&memx_srv_stats[i]);
+	*load = READ_ONCE(memx_load);
+	*draining = READ_ONCE(drain);
 }
 
 static u64 memx_served(void)
@@ -344,6 +365,7 @@ static int __init memx_server_init(void)
 		memx_advertise();
 	}
 	mutex_unlock(&memx_drain_lock);
+	memx_srv_nl_init();
 	pr_info("lending up to %lu MiB, keeping %u MiB available for the host\n", cap,
 		reserve_mb);
 	return 0;
@@ -352,6 +374,7 @@ static int __init memx_server_init(void)
 /* Reached only with no client page here: the module was not in use. */
 static void __exit memx_server_exit(void)
 {
+	memx_srv_nl_exit();
 	/* A JOIN that comes meanwhile takes nothing; the parameter does nothing. */
 	mutex_lock(&memx_drain_lock);
 	memx_running = false;

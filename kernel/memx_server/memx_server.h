@@ -135,6 +135,13 @@ enum memx_srv_stat {
 
 void memx_srv_count(enum memx_srv_stat stat);
 void memx_srv_add(enum memx_srv_stat stat, u64 n);
+extern const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR];
+void memx_server_drain(bool leave);
+void memx_server_status(u64 stat[MEMX_SRV_STAT_NR], u32 *load, bool *draining);
+
+/* netlink.c: what this host lends, in the memx family. */
+void memx_srv_nl_init(void);
+void memx_srv_nl_exit(void);
 
 /*
  * Whether a write numbered @w may replace the one numbered @last (0:

@@ -107,6 +107,14 @@ static int __init rmap_init(void)
 		goto no_stats;
 	}
 	rmap_discover_init();
+	err = rmap_nl_init();
+	if (err) {
+		rmap_discover_exit();
+		rmap_eth_exit();
+		rmap_peers_exit();
+		rmap_stats_exit();
+		goto no_stats;
+	}
 	pr_info("RMAP version %d on EtherType 0x%04x, interfaces: %s\n",
 		RMAP_VERSION, ethertype, ifaces[0] ? ifaces : "all Ethernet");
 	return 0;
@@ -117,6 +125,7 @@ no_stats:
 
 static void __exit rmap_exit(void)
 {
+	rmap_nl_exit();
 	rmap_discover_exit();
 	rmap_eth_exit();
 	rmap_peers_exit();

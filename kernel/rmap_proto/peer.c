@@ -55,7 +55,7 @@ static unsigned int rmap_forgotten_next[RMAP_MAX_TENANTS];
 /* How often peers are checked for silence. */
 #define RMAP_AGEING_MS	500
 
-static const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
+const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR] = {
 	[RMAP_PEER_TX_FRAMES] = "tx_frames",
 	[RMAP_PEER_TX_BYTES] = "tx_bytes",
 	[RMAP_PEER_RX_FRAMES] = "rx_frames",
@@ -208,6 +208,40 @@ int rmap_servers(unsigned int tenant, struct rmap_server_info *info, int max)
 	return n;
 }
 EXPORT_SYMBOL_GPL(rmap_servers);
+
+/**
+ * rmap_server_view() - the @pos'th server of the table, for netlink's dump
+ * @pos: from 0; the table may change between calls (a dump is not atomic)
+ * @v: filled in
+ *
+ * Return: 0, or -ENOENT past the last server.
+ */
+int rmap_server_view(unsigned int pos, struct rmap_server_view *v)
+{
+	struct rmap_peer *peer;
+	int bkt, err = -ENOENT;
+
+	rcu_read_lock();
+	hash_for_each_rcu(rmap_peers, bkt, peer, hnode) {
+		spin_lock_bh(&peer->lock);
+		if (!peer->server || peer->unhashed || pos--) {
+			spin_unlock_bh(&peer->lock);
+			continue;
+		}
+		rmap_peer_server_info(peer, &v->info);
+		v->ifindex = peer->ifindex;
+		v->dead = peer->dead;
+		v->srtt_us = rmap_rtt_srtt(&peer->rtt);
+		v->mtu = peer->mtu;
+		v->age_ms = jiffies_to_msecs(jiffies - peer->last_rx);
+		memcpy(v->stat, peer->stat, sizeof(v->stat));
+		spin_unlock_bh(&peer->lock);
+		err = 0;
+		break;
+	}
+	rcu_read_unlock();
+	return err;
+}
 
 static void rmap_peer_free_rcu(struct rcu_head *rcu)
 {
@@ -404,6 +438,9 @@ static void rmap_peer_heard_on(struct rmap_peer *peer, const struct net_device *
  */
 void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev)
 {
+	struct rmap_server_info info;
+	bool back = false;
+
 	spin_lock_bh(&peer->lock);
 	peer->last_rx = jiffies;
 	rmap_peer_heard_on(peer, dev);
@@ -411,8 +448,12 @@ void rmap_peer_seen(struct rmap_peer *peer, const struct net_device *dev)
 		peer->dead = false;
 		trace_rmap_peer_alive(peer);
 		pr_info("peer %pM (%s) is back\n", peer->mac, rmap_tenant_name(peer->tenant));
+		back = peer->server;
+		rmap_peer_server_info(peer, &info);
 	}
 	spin_unlock_bh(&peer->lock);
+	if (back)
+		rmap_server_notify(RMAP_SERVER_BACK, &info);
 }
 
 /**

@@ -386,7 +386,8 @@ static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 	struct rmap_peer *peer = container_of(t, struct rmap_peer, timer);
 	unsigned long dead = msecs_to_jiffies(rmap_dead_ms);
 	ktime_t now = ktime_get();
-	bool backed_off = false;
+	struct rmap_server_info info;
+	bool backed_off = false, dead_server = false;
 	LIST_HEAD(done);
 	int i;
 
@@ -404,6 +405,8 @@ static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 				 * even if it still advertises (a black hole).
 				 */
 				peer->dead = true;
+				dead_server = peer->server;
+				rmap_peer_server_info(peer, &info);
 				trace_rmap_peer_dead(peer);
 				pr_warn("peer %pM (%s) is dead: no answer for %u ms (%u tries)\n",
 					peer->mac, rmap_tenant_name(peer->tenant), rmap_dead_ms,
@@ -435,6 +438,8 @@ static enum hrtimer_restart rmap_request_timer(struct hrtimer *t)
 	}
 	rmap_pump(peer);
 	spin_unlock_bh(&peer->lock);
+	if (dead_server)
+		rmap_server_notify(RMAP_SERVER_DEAD, &info);
 	rmap_complete(peer, &done);
 	return HRTIMER_NORESTART;
 }

@@ -291,6 +291,19 @@ struct rmap_peer {
 	u64 drop[RMAP_DROP_NR];
 };
 
+extern const char *const rmap_peer_stat_names[RMAP_PEER_STAT_NR];
+
+/* A server of the peer table, as netlink shows it. */
+struct rmap_server_view {
+	struct rmap_server_info info;
+	int ifindex;
+	bool dead;
+	u32 srtt_us;
+	u32 mtu;
+	u32 age_ms;
+	u64 stat[RMAP_PEER_STAT_NR];
+};
+
 /* eth.c, once struct rmap_peer is known */
 void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *page,
 		    unsigned int off, const void *buf, unsigned int len);
@@ -304,8 +317,13 @@ int rmap_peer_next_ifindex(int own, bool own_up, int heard);
 bool rmap_peer_fresh(struct rmap_peer *peer, const struct rmap_hdr *h);
 bool rmap_peer_expired(const struct rmap_peer *peer, unsigned long now,
 		       unsigned long timeout);
+int rmap_server_view(unsigned int pos, struct rmap_server_view *v);
 int rmap_peers_init(void);
 void rmap_peers_exit(void);
+
+/* netlink.c: the memx family; a user of the server notifier chain. */
+int rmap_nl_init(void);
+void rmap_nl_exit(void);
 
 /* request.c */
 void rmap_request_init_peer(struct rmap_peer *peer);
