@@ -1,6 +1,7 @@
 # memx: remote memory for Linux over raw Ethernet.
 #
-#   make                 build the modules against KDIR
+#   make                 build the modules against KDIR, and memxctl
+#   make memxctl         only memxctl (tools/memxctl/, needs libmnl-dev)
 #   make W=1 / C=1       extra warnings / sparse (passed to Kbuild)
 #   make debug           build modules and KUnit suites against the debug kernel
 #   make checkpatch      checkpatch.pl --strict on every source file
@@ -23,14 +24,23 @@ endif
 
 SOURCES := $(shell find kernel include tests/kunit tests/lab/provoke -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null)
 
-all: modules
+all: modules memxctl
+
+MEMXCTL := tools/memxctl/memxctl
+MEMX_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+memxctl: $(MEMXCTL)
+
+$(MEMXCTL): tools/memxctl/memxctl.c include/uapi/linux/memx.h dkms.conf
+	$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude/uapi -DMEMX_VERSION='"$(MEMX_VERSION)"' \
+		-o $@ $< -lmnl
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(TREE) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TREE) clean
-	rm -rf build $(LAB_TOOLS)
+	rm -rf build $(LAB_TOOLS) $(MEMXCTL)
 
 # The debug kernel's kit lives outside the tree; the build goes to a copy of
 # the sources so that it never mixes objects with the stock build.
@@ -70,4 +80,4 @@ bench-auth:
 profile:
 	QUICK=1 MEMX_BENCH_PROFILE=1 scripts/bench/run
 
-.PHONY: all modules clean debug checkpatch lab-tools check check-xen demo bench bench-auth profile
+.PHONY: all modules memxctl clean debug checkpatch lab-tools check check-xen demo bench bench-auth profile

@@ -1,0 +1,160 @@
+# memxctl on a client (ctl.py): every subcommand's output against the
+# kernel's own files (JSON parsed by Python's json), devices added and
+# removed with it, bad arguments and refusals with their exit codes,
+# an unprivileged user and a network namespace of its own refused, and
+# `memxctl monitor` through srv1's drain and srv2's death.
+# shellcheck shell=sh
+lab_plan 40
+ctl="$MEMX_TREE/tools/memxctl/memxctl"
+# chk WHAT ARGS...: memxctl's JSON against the kernel's files (memxctl_check.py).
+chk() {
+	python3 "$MEMX_TREE/tests/lab/tools/memxctl_check.py" "$@"
+}
+dbg=/sys/kernel/debug/memx_client
+peers=/sys/kernel/debug/rmap/peers
+
+# rc WANT CMD...: CMD exits with status WANT; its words go to the console.
+rc() {
+	want=$1
+	shift
+	"$@" >/tmp/rc.out 2>&1
+	got=$?
+	sed 's/^/  | /' /tmp/rc.out
+	[ "$got" -eq "$want" ]
+}
+
+# says TEXT CMD...: CMD fails, and its message holds TEXT.
+says() {
+	text=$1
+	shift
+	! "$@" >/tmp/says.out 2>&1 && sed 's/^/  | /' /tmp/says.out && grep -q "$text" /tmp/says.out
+}
+
+check "memxctl without memx loaded: exit 3, says how to load it" rc 3 "$ctl" servers
+check "bad arguments: exit 2 (unknown command, add without --size, bad size)" \
+	eval "rc 2 $ctl frobnicate && rc 2 $ctl add && rc 2 $ctl add --size 12Q && rc 2 $ctl show"
+
+memx_modprobe rmap_proto
+# Events from here on: servers coming, devices, the drain and the death.
+"$ctl" -j monitor >/tmp/events 2>/tmp/monitor.err &
+monitor=$!
+check "memxctl monitor listens" lab_within 60 grep -q listening /tmp/monitor.err
+# The servers load memx_server once the monitor would hear them come.
+lab_signal cli-listening
+lab_wait srv1-up 600
+lab_wait srv2-up 600
+check "both servers discovered" lab_within 30 rmap_servers_seen 2
+check "memxctl servers: a table with both, in human units" \
+	eval "$ctl servers | tee /dev/stderr | grep -c ' alive ' | grep -qx 2"
+"$ctl" -j servers >/tmp/servers.json
+check "memxctl -j servers: what rmap's peer table says of each" \
+	chk servers /tmp/servers.json $peers 2
+check "modprobe memx_client: memx0, 32 MiB, two copies of each extent" \
+	memx_modprobe memx_client size_mb=32 replicas=2
+head -c 8M /dev/urandom >/tmp/data
+sha256sum </tmp/data >/tmp/data.sum
+check "8 MiB written to memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
+"$ctl" -j show memx0 >/tmp/memx0.json
+check "memxctl -j show memx0: its extents, servers and counters are the kernel's" \
+	chk device /tmp/memx0.json $dbg/memx0/stats /sys/block/memx0/memx
+check "memxctl show memx0: both servers hold its extents" \
+	eval "$ctl show memx0 | tee /dev/stderr | grep -c '^  [0-9a-f]\{8\} ' | grep -qx 2"
+
+# Devices made and removed with memxctl.
+check "memxctl add --size 16M --name ctl.one: prints memx1" \
+	eval "$ctl add --size 16M --name ctl.one | tee /dev/stderr | grep -q '^memx1 *ctl.one *16M '"
+check "memx1 exists, 16 MiB, labelled" \
+	eval 'lab_within 10 test -b /dev/memx1 && [ "$(blockdev --getsize64 /dev/memx1)" -eq 16777216 ] &&
+		[ "$(cat /sys/block/memx1/memx/label)" = ctl.one ]'
+"$ctl" -j add --size 8M --name two --replicas 1 >/tmp/two.json
+check "memxctl -j add: memx2, as JSON" \
+	python3 -c 'import json,sys; d = json.load(open("/tmp/two.json")); sys.exit(not (d["name"] == "memx2" and d["replicas"] == 1 and d["size_bytes"] == 8 << 20))'
+"$ctl" -j devices >/tmp/devices.json
+check "memxctl -j devices: what /sys/class/memx/devices lists" \
+	chk devices /tmp/devices.json /sys/class/memx/devices
+check "memxctl show by label" eval "$ctl show ctl.one | grep -q '^name: *memx1$'"
+check "a label in use: refused (exit 1), says so" \
+	eval "says 'another device has that label' $ctl add --size 8M --name two && rc 1 $ctl add --size 8M --name two"
+check "a label that is no file name: refused (exit 1)" \
+	says 'a label' "$ctl" add --size 8M --name ../x
+check "a size that is not whole MiB: refused (exit 1)" \
+	says 'whole number of MiB' "$ctl" add --size 1000K
+check "a tenant nobody has a key for: refused (exit 1)" \
+	says 'no key of that name' "$ctl" add --size 8M --tenant nosuch
+check "show and remove of no such device: exit 1" \
+	eval "rc 1 $ctl show memx9 && rc 1 $ctl remove nosuch"
+exec 3</dev/memx1
+check "remove of an open device: refused, says why" says 'open' "$ctl" remove memx1
+exec 3<&-
+check "memxctl remove two, then ctl.one: both gone" \
+	eval '"$ctl" remove two && "$ctl" remove ctl.one && lab_within 10 test ! -e /dev/memx2 &&
+		lab_within 10 test ! -e /dev/memx1 && [ "$(wc -l </sys/class/memx/devices)" -eq 1 ]'
+
+# Who may do what.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+check "an unprivileged user may look (memxctl servers, show)" \
+	eval "nobody $ctl servers >/dev/null && nobody $ctl show memx0 >/dev/null"
+check "an unprivileged user may not add (exit 1, CAP_NET_ADMIN)" \
+	says 'CAP_NET_ADMIN' nobody "$ctl" add --size 8M
+check "nor remove" says 'CAP_NET_ADMIN' nobody "$ctl" remove memx0
+check "in a network namespace of its own, even root sees no memx (exit 3)" \
+	rc 3 unshare -n "$ctl" add --size 8M
+# An unprivileged user's own user and network namespace, if the kernel allows one.
+if nobody unshare -Urn true 2>/dev/null; then
+	check "nor does an unprivileged user in namespaces of its own (exit 3)" \
+		rc 3 nobody unshare -Urn "$ctl" add --size 8M
+else
+	check "unprivileged user namespaces are off here" true
+fi
+check "nothing was added by any of them" test "$(wc -l </sys/class/memx/devices)" -eq 1
+
+# srv1 leaves (memxctl server drain there), then lends again.
+lab_signal srv1-drain
+check "srv1 left and lends again (memxctl there)" lab_wait srv1-drained 600
+check "memx0's copies whole again once srv1 lends (both servers hold them)" \
+	lab_within 120 eval "$ctl -j show memx0 | python3 -c 'import json,sys; d = json.load(sys.stdin); sys.exit(not (d[\"state\"] == \"ok\" and len([s for s in d[\"servers\"] if s[\"extents\"] and s[\"state\"] == \"ok\"]) == 2))'"
+
+# srv2 dies while memx0 is read: its copies are lost, srv1's serve.
+dd if=/dev/memx0 of=/dev/null bs=1M iflag=direct status=none &
+reader=$!
+lab_signal kill-srv2
+lab_wait srv2-killed 300
+check "memx0 reads back whole from srv1's copies" \
+	eval 'dd if=/dev/memx0 bs=1M count=8 iflag=direct status=none | sha256sum | cmp -s - /tmp/data.sum'
+wait $reader
+check "memxctl -j servers: srv2 dead or gone, srv1 alive" \
+	lab_within 30 eval "$ctl -j servers | python3 -c 'import json,sys; s = {x[\"mac\"]: x[\"state\"] for x in json.load(sys.stdin)}; sys.exit(not (s.get(\"$(lab_mac srv1)\") == \"alive\" and s.get(\"$(lab_mac srv2)\", \"dead\") == \"dead\"))'"
+check "memx0 degraded, as sysfs says" \
+	lab_within 60 eval '[ "$(cat /sys/block/memx0/memx/state)" = degraded ]'
+"$ctl" -j show memx0 >/tmp/memx0.json
+check "memxctl -j show memx0 then: the kernel's counters and state" \
+	chk device /tmp/memx0.json $dbg/memx0/stats /sys/block/memx0/memx
+sleep 2
+kill -INT $monitor
+check "memxctl monitor ends on SIGINT, with status 0" wait $monitor
+cat /tmp/events /tmp/monitor.err
+s1=$(lab_mac srv1)
+s2=$(lab_mac srv2)
+check "monitor: both servers came" \
+	chk events /tmp/events "server-up:mac=$s1" "server-up:mac=$s2"
+check "monitor: memx0..2 added, memx2 and memx1 removed" \
+	chk events /tmp/events device-added:device=memx0 device-added:device=memx1 \
+	device-added:device=memx2 device-removed:device=memx2 device-removed:device=memx1
+check "monitor: srv1 left, came back, then srv2 went and memx0 degraded" \
+	chk events /tmp/events "server-leaving:mac=$s1" "server-up:mac=$s1" \
+	"server-down|server-dead:mac=$s2" "device-state:state=degraded"
+check "monitor: no event was lost" eval '! grep -q lost /tmp/monitor.err'
+# monitor -c ends after that many events, -t after that many seconds.
+"$ctl" monitor -c 1 -t 120 >/tmp/one 2>/tmp/one.err &
+one=$!
+lab_within 60 grep -q listening /tmp/one.err
+"$ctl" add --size 4M >/dev/null
+check "memxctl monitor -c 1 ends after one event, printed as text" \
+	eval 'wait $one && cat /tmp/one && [ "$(grep -c . /tmp/one)" -eq 1 ]'
+echo "memx-lab: memxctl servers, devices and show memx0 at the end:"
+"$ctl" servers
+"$ctl" devices
+"$ctl" show memx0
+lab_signal cli-done
