@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +79,12 @@ static void usage(FILE *out, int status)
 
 /* Netlink plumbing. */
 
+/*
+ * The longest a command may take: adding a device waits for servers'
+ * answers, each bounded by rmap_proto's dead_ms, under the device's lock.
+ */
+#define ANSWER_TIMEOUT_S	120
+
 /* Requests are small; answers come a page or a few at a time. */
 #define REQUEST_SIZE	4096
 #define ANSWER_SIZE	65536
@@ -129,7 +137,31 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+/* The end of a dump: its payload is the dump's status, then its ack TLVs. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const int *status = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*status)) || !*status)
+		return MNL_CB_STOP;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, sizeof(*status), ack_attr, NULL);
+	errno = *status < 0 ? -*status : EPROTO;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_OK;
+}
+
+/* With an array of its own, libmnl calls these only: each type needs one. */
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+};
 
 /* Send @nlh, run @cb on each answer until the ack; -1 with errno set on error. */
 static int transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -143,6 +175,8 @@ static int transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		die(EXIT_REFUSED, "netlink send: %s", strerror(errno));
 	do {
 		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			die(EXIT_REFUSED, "no answer from the kernel in %d s", ANSWER_TIMEOUT_S);
 		if (n < 0)
 			die(EXIT_REFUSED, "netlink receive: %s", strerror(errno));
 		ret = mnl_cb_run2(buf, n, nlh->nlmsg_seq, portid, cb, data, ctl_cbs,
@@ -201,6 +235,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 
 static void connect_memx(void)
 {
+	struct timeval timeout = { .tv_sec = ANSWER_TIMEOUT_S };
 	struct request r;
 	int one = 1;
 
@@ -211,6 +246,7 @@ static void connect_memx(void)
 		die(EXIT_REFUSED, "netlink bind: %s", strerror(errno));
 	portid = mnl_socket_get_portid(nl);
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	msg_start(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	mnl_attr_put_strz(r.nlh, CTRL_ATTR_FAMILY_NAME, MEMX_GENL_NAME);
