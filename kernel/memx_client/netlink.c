@@ -21,8 +21,11 @@ static int memx_nl_put_session(const struct memx_session *s, void *arg)
 	struct nlattr *nest;
 	const char *state;
 
+	/* lost: the server no longer has it; down: the server is dead or gone. */
 	if (atomic_read(&s->lost))
 		state = "lost";
+	else if (!rmap_server_alive(s->mac, s->dev->tenant))
+		state = "down";
 	else if (atomic_read(&s->leaving))
 		state = "leaving";
 	else

@@ -15,18 +15,32 @@ lab_wait cli-listening 900
 memx_modprobe memx_server capacity_mb="$MEMX_CAPACITY_MB"
 lab_signal "$MEMX_NAME-up"
 if [ -n "${MEMX_DRAIN_CTL:-}" ]; then
-	lab_plan 6
+	lab_plan 8
 	lab_wait "$MEMX_NAME-drain" 900
 	# lender DRAINING: memxctl -j server status against the kernel's files.
 	lender() {
 		"$ctl" -j server status >/tmp/lender.json && cat /tmp/lender.json &&
 			chk lender /tmp/lender.json $stats "$1"
 	}
+	nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	}
 	check "memxctl -j server status: what memx_server's counters say" lender 0
 	"$ctl" server status
 	check "an unprivileged user may not drain (exit 1, CAP_NET_ADMIN)" \
-		eval "! setpriv --reuid=65534 --regid=65534 --clear-groups $ctl server drain 2>&1 |
-			tee /dev/stderr | grep -q CAP_NET_ADMIN; [ \$? -ne 0 ] && grep -qx N $drain"
+		eval "nobody $ctl server drain >/tmp/nobody.out 2>&1; [ \$? -eq 1 ] &&
+			cat /tmp/nobody.out && grep -q CAP_NET_ADMIN /tmp/nobody.out && grep -qx N $drain"
+	# rc3 CMD...: CMD finds no memx (exit 3).
+	rc3() {
+		"$@" >/tmp/rc3.out 2>&1
+		rc=$?
+		sed 's/^/  | /' /tmp/rc3.out
+		[ $rc -eq 3 ]
+	}
+	check "in a network namespace of its own, even root finds no memx (exit 3)" \
+		rc3 unshare -n "$ctl" server drain
+	check "nor does an unprivileged user in a user and network namespace of its own" \
+		rc3 nobody unshare -Urn "$ctl" server drain
 	check "memxctl server drain" "$ctl" server drain
 	check "status says draining, as the drain parameter does" \
 		eval "lender 1 && grep -qx Y $drain"
