@@ -20,8 +20,9 @@
  *	keeps its place in cb->args only, since the module may go between
  *	two calls
  *
- * Handlers run one at a time, in process context, and may sleep. The
- * family's policy has validated the attributes they get.
+ * Handlers run in process context, several at once, and may sleep; the
+ * family's policy has validated the attributes they get. Each holds a
+ * reference on its module while it runs.
  */
 struct rmap_nl_cmd {
 	u8 cmd;
@@ -29,13 +30,14 @@ struct rmap_nl_cmd {
 	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
 };
 
-int rmap_nl_register(const struct rmap_nl_cmd *cmds, unsigned int n);
+int rmap_nl_register(const struct rmap_nl_cmd *cmds, unsigned int n, struct module *owner);
 void rmap_nl_unregister(const struct rmap_nl_cmd *cmds, unsigned int n);
 void *rmap_nl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags, u8 cmd);
 void *rmap_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+int rmap_nl_dump_end(struct sk_buff *skb);
 int rmap_nl_put_stats(struct sk_buff *skb, const char *const *names, const u64 *values,
 		      unsigned int n);
-struct sk_buff *rmap_nl_event_new(u32 event, void **hdr);
+struct sk_buff *rmap_nl_event_new(u32 event, gfp_t gfp, void **hdr);
 void rmap_nl_event_send(struct sk_buff *skb, void *hdr);
 
 #endif /* _MEMX_NETLINK_H */

@@ -162,7 +162,8 @@ bool rmap_server_alive(const u8 *mac, unsigned int tenant);
  * @RMAP_SERVER_BACK: a server found dead was heard again
  *
  * Callbacks get a const struct rmap_server_info * and run in atomic
- * context (the receive path or the ageing work): they must not sleep.
+ * context (the receive path, the ageing work or the request timer): they
+ * must not sleep.
  */
 enum rmap_server_event {
 	RMAP_SERVER_UP,

@@ -11,6 +11,7 @@
 #include <linux/blkdev.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -18,10 +19,19 @@
 
 #include "memx_client.h"
 
+/* Whether @s is a disk's name, memxN: a label must not look like one. */
+static bool memx_is_disk_name(const char *s)
+{
+	unsigned int n;
+
+	return str_has_prefix(s, "memx") && !kstrtouint(s + strlen("memx"), 10, &n);
+}
+
 /**
  * memx_label_ok() - whether @label may name a device
  * @label: 1 to MEMX_LABEL_LEN letters, digits, '.', '_' or '-', not
- *	starting with '.': it becomes a file name (/dev/disk/by-id/memx-LABEL)
+ *	starting with '.': it becomes a file name (/dev/disk/by-id/memx-LABEL);
+ *	and not memxN, which names a disk
  *
  * Return: true when it may.
  */
@@ -29,7 +39,7 @@ bool memx_label_ok(const char *label)
 {
 	size_t i, n = strlen(label);
 
-	if (!n || n > MEMX_LABEL_LEN || label[0] == '.')
+	if (!n || n > MEMX_LABEL_LEN || label[0] == '.' || memx_is_disk_name(label))
 		return false;
 	for (i = 0; i < n; i++) {
 		/* The kernel's isalnum() takes Latin-1 letters too: ASCII only. */

@@ -25,6 +25,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include <memx/netlink.h>
+
 #include "memx_client.h"
 
 static struct memx_dev *memx_devs[MEMX_MAX_DEVICES];
@@ -56,6 +58,12 @@ static DECLARE_WORK(memx_server_work, memx_servers_changed);
 
 static int memx_server_event(struct notifier_block *nb, unsigned long event, void *data)
 {
+	/*
+	 * A dead server's requests fail, and repair waits out its grace;
+	 * its coming back changes nothing placement uses: neither is news.
+	 */
+	if (event == RMAP_SERVER_DEAD || event == RMAP_SERVER_BACK)
+		return NOTIFY_DONE;
 	queue_work(memx_wq, &memx_server_work);
 	return NOTIFY_OK;
 }
@@ -72,12 +80,15 @@ static struct dentry *memx_debugfs;
  * @tenant: the tenant whose servers hold it
  * @replicas: copies of each extent, 1 to MEMX_MAX_REPLICAS
  * @label: its stable name (memx_label_ok()), unique among devices, or ""
+ * @made: if not NULL, run on the new device before anyone else can see
+ *	or remove it (netlink's answer); it must not fail
+ * @arg: for @made
  *
  * Return: the new device's index, or a negative errno (-ENOSPC when all
  * MEMX_MAX_DEVICES exist, -EEXIST when another device has @label).
  */
 int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas,
-		     const char *label)
+		     const char *label, void (*made)(struct memx_dev *dev, void *arg), void *arg)
 {
 	struct memx_dev *dev;
 	int i, ret = -ENOSPC;
@@ -104,7 +115,9 @@ int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int rep
 		memx_dev_debugfs(dev, memx_debugfs);
 		memx_room_check(dev);
 		memx_devs[i] = dev;
-		memx_nl_dev_event(dev, MEMX_EVENT_DEV_ADDED);
+		if (made)
+			made(dev, arg);
+		memx_nl_dev_event(dev, MEMX_EVENT_DEV_ADDED, GFP_KERNEL);
 		ret = i;
 		break;
 	}
@@ -112,68 +125,95 @@ int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int rep
 	return ret;
 }
 
-/**
- * memx_devices_remove() - remove a device unless it is open
- * @index: its index
- *
- * Return: 0, -ENODEV when there is no such device, -EBUSY when it is open.
- */
-int memx_devices_remove(unsigned int index)
+/* The index of the device named @name (memx_devices_find()); memx_devs_lock held. */
+static int memx_devices_find_locked(const char *name)
 {
-	struct memx_dev *dev;
-	int err;
+	int i;
 
-	if (index >= MEMX_MAX_DEVICES)
-		return -ENODEV;
-	mutex_lock(&memx_devs_lock);
-	dev = memx_devs[index];
-	err = dev ? memx_dev_claim(dev) : -ENODEV;
-	if (!err) {
-		memx_nl_dev_event(dev, MEMX_EVENT_DEV_REMOVED);
-		memx_devs[index] = NULL;
-		memx_dev_destroy(dev);
+	/* Disk names first: a label never hides another device's name. */
+	for (i = 0; i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i] && !strcmp(memx_devs[i]->disk->disk_name, name))
+			return i;
 	}
-	mutex_unlock(&memx_devs_lock);
+	for (i = 0; *name && i < MEMX_MAX_DEVICES; i++) {
+		if (memx_devs[i] && !strcmp(memx_devs[i]->label, name))
+			return i;
+	}
+	return -ENODEV;
+}
+
+/* Destroy device @index, and say so once it is gone; memx_devs_lock held. */
+static void memx_devices_destroy(int index)
+{
+	struct memx_dev *dev = memx_devs[index];
+	struct sk_buff *event;
+	void *hdr;
+
+	/* Built before, sent after: no event about the device follows it. */
+	event = memx_nl_dev_event_new(dev, MEMX_EVENT_DEV_REMOVED, GFP_KERNEL, &hdr);
+	memx_devs[index] = NULL;
+	memx_dev_destroy(dev);
+	if (event)
+		rmap_nl_event_send(event, hdr);
+}
+
+/* Remove device @index unless it is open; memx_devs_lock held. */
+static int memx_devices_remove_locked(int index)
+{
+	int err = memx_devs[index] ? memx_dev_claim(memx_devs[index]) : -ENODEV;
+
+	if (!err)
+		memx_devices_destroy(index);
 	return err;
 }
 
 /**
+ * memx_devices_remove() - remove a device unless it is open
+ * @name: its disk name (memx3) or its label
+ *
+ * Return: its index, -ENODEV when there is no such device, -EBUSY when
+ * it is open, -EINTR when a fatal signal came while waiting.
+ */
+int memx_devices_remove(const char *name)
+{
+	int index;
+
+	if (mutex_lock_killable(&memx_devs_lock))
+		return -EINTR;
+	index = memx_devices_find_locked(name);
+	if (index >= 0) {
+		int err = memx_devices_remove_locked(index);
+
+		if (err)
+			index = err;
+	}
+	mutex_unlock(&memx_devs_lock);
+	return index;
+}
+
+/**
  * memx_devices_call() - run @fn on a device, which stays while it runs
- * @index: the device's index
+ * @index: the device's index, or -1 to find it by @name
+ * @name: its disk name ("memx3") or its label, when @index is -1
  * @fn: what to run; it may sleep, and must not add or remove devices
  * @arg: for @fn
  *
- * Return: what @fn returned, or -ENODEV when there is no such device.
+ * Return: what @fn returned, -ENODEV when there is no such device, or
+ * -EINTR when a fatal signal came while waiting for the devices' lock.
  */
-int memx_devices_call(unsigned int index, int (*fn)(struct memx_dev *dev, void *arg), void *arg)
+int memx_devices_call(int index, const char *name, int (*fn)(struct memx_dev *dev, void *arg),
+		      void *arg)
 {
 	int ret = -ENODEV;
 
 	if (index >= MEMX_MAX_DEVICES)
 		return ret;
-	mutex_lock(&memx_devs_lock);
-	if (memx_devs[index])
+	if (mutex_lock_killable(&memx_devs_lock))
+		return -EINTR;
+	if (index < 0)
+		index = memx_devices_find_locked(name);
+	if (index >= 0 && memx_devs[index])
 		ret = fn(memx_devs[index], arg);
-	mutex_unlock(&memx_devs_lock);
-	return ret;
-}
-
-/**
- * memx_devices_find() - the device a user names
- * @name: its disk name ("memx3") or its label
- *
- * Return: its index, or -ENODEV.
- */
-int memx_devices_find(const char *name)
-{
-	int i, ret = -ENODEV;
-
-	mutex_lock(&memx_devs_lock);
-	for (i = 0; i < MEMX_MAX_DEVICES && ret < 0; i++) {
-		if (memx_devs[i] && (!strcmp(memx_devs[i]->disk->disk_name, name) ||
-				     (*memx_devs[i]->label && !strcmp(memx_devs[i]->label, name))))
-			ret = i;
-	}
 	mutex_unlock(&memx_devs_lock);
 	return ret;
 }
@@ -227,7 +267,7 @@ static ssize_t add_store(struct class *class, struct class_attribute *attr,
 	tenant = memx_tenant_parse(name);
 	if (tenant < 0)
 		return tenant;
-	ret = memx_devices_add(size_mb, tenant, replicas, label);
+	ret = memx_devices_add(size_mb, tenant, replicas, label, NULL, NULL);
 	if (ret == -EEXIST) {
 		pr_err("add: another device has the label %s\n", label);
 		return ret;
@@ -253,7 +293,11 @@ static ssize_t remove_store(struct class *class, struct class_attribute *attr,
 
 	if (sscanf(buf, "memx%u", &index) != 1 && kstrtouint(buf, 10, &index))
 		return -EINVAL;
-	err = memx_devices_remove(index);
+	if (index >= MEMX_MAX_DEVICES)
+		return -ENODEV;
+	mutex_lock(&memx_devs_lock);
+	err = memx_devices_remove_locked(index);
+	mutex_unlock(&memx_devs_lock);
 	if (err == -EBUSY)
 		pr_err("remove: memx%u is in use\n", index);
 	if (err)
@@ -297,18 +341,30 @@ static struct class memx_class = {
 	.class_groups = memx_class_groups,
 };
 
+static bool memx_published;
+
 /**
- * memx_control_init() - the control files, and where devices' counters go
+ * memx_control_init() - servers' events, and where devices' counters go
  * @debugfs: memx_client's debugfs directory
+ */
+void memx_control_init(struct dentry *debugfs)
+{
+	memx_debugfs = debugfs;
+	rmap_server_notifier_register(&memx_server_nb);
+}
+
+/**
+ * memx_control_publish() - the control files and netlink commands
+ *
+ * Last of the module's init: once users can add devices, the module must
+ * not fail to load, which would free devices they made.
  *
  * Return: 0 or a negative errno.
  */
-int memx_control_init(struct dentry *debugfs)
+int memx_control_publish(void)
 {
-	int err;
+	int err = class_register(&memx_class);
 
-	memx_debugfs = debugfs;
-	err = class_register(&memx_class);
 	if (err)
 		return err;
 	err = memx_nl_init();
@@ -316,7 +372,7 @@ int memx_control_init(struct dentry *debugfs)
 		class_unregister(&memx_class);
 		return err;
 	}
-	rmap_server_notifier_register(&memx_server_nb);
+	memx_published = true;
 	return 0;
 }
 
@@ -325,13 +381,17 @@ void memx_control_exit(void)
 {
 	int i;
 
+	if (memx_published) {
+		memx_nl_exit();
+		class_unregister(&memx_class);
+		memx_published = false;
+	}
 	rmap_server_notifier_unregister(&memx_server_nb);
 	cancel_work_sync(&memx_server_work);
-	memx_nl_exit();
-	class_unregister(&memx_class);
+	mutex_lock(&memx_devs_lock);
 	for (i = MEMX_MAX_DEVICES - 1; i >= 0; i--) {
 		if (memx_devs[i])
-			memx_dev_destroy(memx_devs[i]);
-		memx_devs[i] = NULL;
+			memx_devices_destroy(i);
 	}
+	mutex_unlock(&memx_devs_lock);
 }

@@ -92,21 +92,27 @@ static int __init memx_client_init(void)
 		goto wq;
 	}
 	memx_debugfs = debugfs_create_dir("memx_client", NULL);
-	ret = memx_control_init(memx_debugfs);
-	if (ret) {
-		debugfs_remove_recursive(memx_debugfs);
-		goto wq;
-	}
+	memx_control_init(memx_debugfs);
 	rmap_solicit();
 	for (i = 0; i < nr_devices; i++) {
-		ret = memx_devices_add(size_mb, t, memx_replicas, "");
+		ret = memx_devices_add(size_mb, t, memx_replicas, "", NULL, NULL);
 		if (ret < 0) {
 			pr_err("memx%u: cannot create: %d\n", i, ret);
 			memx_client_cleanup();
 			return ret;
 		}
 	}
-	pr_info("%u device(s) of %u MiB\n", nr_devices, size_mb);
+	/* Last: users may add devices from here on. */
+	ret = memx_control_publish();
+	if (ret) {
+		pr_err("cannot register the control files and netlink commands: %d\n", ret);
+		memx_client_cleanup();
+		return ret;
+	}
+	if (nr_devices)
+		pr_info("%u device(s) of %u MiB\n", nr_devices, size_mb);
+	else
+		pr_info("no device at load: memxctl add, or /sys/class/memx/add, makes them\n");
 	return 0;
 wq:
 	if (memx_repair_wq)

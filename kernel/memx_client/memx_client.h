@@ -26,7 +26,7 @@
 #define MEMX_MAX_PAGES		32
 #define MEMX_QUEUE_DEPTH	64
 #define MEMX_MAX_DEVICES	16
-#define MEMX_LABEL_LEN		32	/* a device's label, without its NUL */
+#define MEMX_LABEL_LEN		MEMX_LABEL_MAX	/* a device's label, without its NUL */
 #define MEMX_MAX_SIZE_MB	(16U * 1024 * 1024)	/* 16 TiB */
 #define MEMX_MAX_SERVERS	32
 /* Load (requests per second) at which a server's room counts half. */
@@ -210,12 +210,13 @@ extern bool memx_balance;
 
 /* control.c */
 int memx_devices_add(unsigned int size_mb, unsigned int tenant, unsigned int replicas,
-		     const char *label);
-int memx_devices_remove(unsigned int index);
-int memx_devices_call(unsigned int index, int (*fn)(struct memx_dev *dev, void *arg), void *arg);
-int memx_devices_find(const char *name);
+		     const char *label, void (*made)(struct memx_dev *dev, void *arg), void *arg);
+int memx_devices_remove(const char *name);
+int memx_devices_call(int index, const char *name, int (*fn)(struct memx_dev *dev, void *arg),
+		      void *arg);
 int memx_tenant_parse(const char *name);
-int memx_control_init(struct dentry *debugfs);
+void memx_control_init(struct dentry *debugfs);
+int memx_control_publish(void);
 void memx_control_exit(void);
 
 /* dev.c */
@@ -236,7 +237,8 @@ const char *memx_dev_state(struct memx_dev *dev);
 /* netlink.c: the devices in the memx family (<uapi/linux/memx.h>). */
 int memx_nl_init(void);
 void memx_nl_exit(void);
-void memx_nl_dev_event(struct memx_dev *dev, u32 event);
+struct sk_buff *memx_nl_dev_event_new(struct memx_dev *dev, u32 event, gfp_t gfp, void **hdr);
+void memx_nl_dev_event(struct memx_dev *dev, u32 event, gfp_t gfp);
 void memx_nl_session_lost(struct memx_session *s);
 
 /* dev.c's names of enum memx_dev_stat. */

@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/module.h>
 #include <linux/stringify.h>
 #include <memx/netlink.h>
 
@@ -57,12 +58,13 @@ static int memx_nl_put_dev_brief(struct sk_buff *skb, struct memx_dev *dev)
 	    nla_put_string(skb, MEMX_A_STATE, memx_dev_state(dev)) ||
 	    nla_put_u32(skb, MEMX_A_EXTENTS_DEGRADED, atomic_read(&dev->degraded)) ||
 	    nla_put_u32(skb, MEMX_A_EXTENTS_LOST,
-			atomic64_read(&dev->stat[MEMX_DEV_EXTENTS_LOST])))
+			min_t(u64, atomic64_read(&dev->stat[MEMX_DEV_EXTENTS_LOST]), U32_MAX)))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int memx_nl_put_dev(struct sk_buff *skb, struct memx_dev *dev)
+/* A device, its counters, and (@sessions) the servers it uses. */
+static int memx_nl_put_dev(struct sk_buff *skb, struct memx_dev *dev, bool sessions)
 {
 	u64 stat[MEMX_DEV_STAT_NR];
 	int i;
@@ -75,7 +77,7 @@ static int memx_nl_put_dev(struct sk_buff *skb, struct memx_dev *dev)
 			stat[MEMX_DEV_PLACED] - stat[MEMX_DEV_RELEASED]) ||
 	    rmap_nl_put_stats(skb, memx_dev_stat_names, stat, MEMX_DEV_STAT_NR))
 		return -EMSGSIZE;
-	return memx_sessions_each(dev, memx_nl_put_session, skb);
+	return sessions ? memx_sessions_each(dev, memx_nl_put_session, skb) : 0;
 }
 
 struct memx_nl_msg {
@@ -83,6 +85,8 @@ struct memx_nl_msg {
 	u32 portid;
 	u32 seq;
 	int flags;
+	bool sessions;		/* one device shown: the servers it uses too */
+	int err;
 };
 
 static int memx_nl_dev_msg(struct memx_dev *dev, void *arg)
@@ -92,7 +96,7 @@ static int memx_nl_dev_msg(struct memx_dev *dev, void *arg)
 
 	if (!hdr)
 		return -EMSGSIZE;
-	if (memx_nl_put_dev(m->skb, dev)) {
+	if (memx_nl_put_dev(m->skb, dev, m->sessions)) {
 		genlmsg_cancel(m->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -100,45 +104,38 @@ static int memx_nl_dev_msg(struct memx_dev *dev, void *arg)
 	return 0;
 }
 
-/* Answer @info with device @index as MEMX_CMD_DEV_GET shows it. */
-static int memx_nl_reply_dev(struct genl_info *info, unsigned int index)
+/* A device with every session slot in use needs more than a page. */
+#define MEMX_NL_DEV_SIZE	(2 * PAGE_SIZE)
+
+static void memx_nl_dev_msg_new(struct genl_info *info, struct memx_nl_msg *m)
 {
-	struct memx_nl_msg m = { .portid = info->snd_portid, .seq = info->snd_seq };
+	*m = (struct memx_nl_msg){ .portid = info->snd_portid, .seq = info->snd_seq,
+				   .sessions = true };
+	m->skb = genlmsg_new(MEMX_NL_DEV_SIZE, GFP_KERNEL);
+}
+
+static int memx_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memx_nl_msg m;
 	int err;
 
-	/* A device using every session slot needs more than a page. */
-	m.skb = genlmsg_new(4 * NLMSG_GOODSIZE, GFP_KERNEL);
+	if (GENL_REQ_ATTR_CHECK(info, MEMX_A_DEV_NAME))
+		return -EINVAL;
+	memx_nl_dev_msg_new(info, &m);
 	if (!m.skb)
 		return -ENOMEM;
-	err = memx_devices_call(index, memx_nl_dev_msg, &m);
+	err = memx_devices_call(-1, nla_data(info->attrs[MEMX_A_DEV_NAME]), memx_nl_dev_msg, &m);
 	if (err) {
+		if (err == -ENODEV)
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MEMX_A_DEV_NAME],
+					    "no memx device of that name or label");
 		nlmsg_free(m.skb);
 		return err;
 	}
 	return genlmsg_reply(m.skb, info);
 }
 
-static int memx_nl_dev_index(struct genl_info *info)
-{
-	int index;
-
-	if (GENL_REQ_ATTR_CHECK(info, MEMX_A_DEV_NAME))
-		return -EINVAL;
-	index = memx_devices_find(nla_data(info->attrs[MEMX_A_DEV_NAME]));
-	if (index < 0)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MEMX_A_DEV_NAME],
-				    "no memx device of that name or label");
-	return index;
-}
-
-static int memx_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
-{
-	int index = memx_nl_dev_index(info);
-
-	return index < 0 ? index : memx_nl_reply_dev(info, index);
-}
-
-/* cb->args[0]: the next device's index. */
+/* cb->args[0]: the next device's index. Devices without their sessions. */
 static int memx_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct memx_nl_msg m = {
@@ -150,17 +147,28 @@ static int memx_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int err;
 
 	for (; cb->args[0] < MEMX_MAX_DEVICES; cb->args[0]++) {
-		err = memx_devices_call(cb->args[0], memx_nl_dev_msg, &m);
+		err = memx_devices_call(cb->args[0], NULL, memx_nl_dev_msg, &m);
 		if (err == -EMSGSIZE)
-			break;
+			return rmap_nl_dump_end(skb);
+		if (err == -EINTR)
+			return err;
 	}
 	return skb->len;
+}
+
+/* memx_devices_add()'s @made: the answer, filled before anyone may remove it. */
+static void memx_nl_dev_made(struct memx_dev *dev, void *arg)
+{
+	struct memx_nl_msg *m = arg;
+
+	m->err = memx_nl_dev_msg(dev, m);
 }
 
 static int memx_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	unsigned int replicas = memx_replicas;
+	struct memx_nl_msg m;
 	const char *label = "";
 	int tenant = 0, index;
 	u64 size;
@@ -199,32 +207,43 @@ static int memx_nl_dev_add(struct sk_buff *skb, struct genl_info *info)
 			return -ENOENT;
 		}
 	}
-	index = memx_devices_add(size / SZ_1M, tenant, replicas, label);
+	/* The answer is ready before the device is made: once made, no error. */
+	memx_nl_dev_msg_new(info, &m);
+	if (!m.skb)
+		return -ENOMEM;
+	index = memx_devices_add(size / SZ_1M, tenant, replicas, label, memx_nl_dev_made, &m);
 	if (index == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[MEMX_A_LABEL], "another device has that label");
 	else if (index == -ENOSPC)
 		NL_SET_ERR_MSG(info->extack, "all " __stringify(MEMX_MAX_DEVICES) " devices exist");
-	if (index < 0)
+	if (index < 0) {
+		nlmsg_free(m.skb);
 		return index;
+	}
 	pr_info("memx%d: %llu MiB, tenant %s, %u %s%s%s (netlink)\n", index, size / SZ_1M,
 		rmap_tenant_name(tenant), replicas, replicas == 1 ? "copy" : "copies",
 		*label ? ", label " : "", label);
-	return memx_nl_reply_dev(info, index);
+	/* A new device has no session yet: its answer always fits. */
+	WARN_ON_ONCE(m.err);
+	return genlmsg_reply(m.skb, info);
 }
 
 static int memx_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 {
-	int index = memx_nl_dev_index(info);
-	int err;
+	int index;
 
+	if (GENL_REQ_ATTR_CHECK(info, MEMX_A_DEV_NAME))
+		return -EINVAL;
+	index = memx_devices_remove(nla_data(info->attrs[MEMX_A_DEV_NAME]));
+	if (index == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MEMX_A_DEV_NAME],
+				    "no memx device of that name or label");
+	else if (index == -EBUSY)
+		NL_SET_ERR_MSG(info->extack, "the device is open (swapon, mount or a program)");
 	if (index < 0)
 		return index;
-	err = memx_devices_remove(index);
-	if (err == -EBUSY)
-		NL_SET_ERR_MSG(info->extack, "the device is open (swapon, mount or a program)");
-	if (!err)
-		pr_info("memx%d: removed (netlink)\n", index);
-	return err;
+	pr_info("memx%d: removed (netlink)\n", index);
+	return 0;
 }
 
 static const struct rmap_nl_cmd memx_nl_cmds[] = {
@@ -234,25 +253,38 @@ static const struct rmap_nl_cmd memx_nl_cmds[] = {
 };
 
 /**
- * memx_nl_dev_event() - tell the events group about a device
+ * memx_nl_dev_event_new() - an event about a device, to send later
  * @dev: the device
  * @event: MEMX_EVENT_DEV_ADDED, _REMOVED or _STATE
+ * @gfp: as rmap_nl_event_new() takes it
+ * @hdr: for rmap_nl_event_send()
  *
- * Never sleeps; best effort.
+ * Return: the event, or NULL (nobody listens, or no memory).
  */
-void memx_nl_dev_event(struct memx_dev *dev, u32 event)
+struct sk_buff *memx_nl_dev_event_new(struct memx_dev *dev, u32 event, gfp_t gfp, void **hdr)
 {
-	struct sk_buff *skb;
-	void *hdr;
+	struct sk_buff *skb = rmap_nl_event_new(event, gfp, hdr);
 
-	skb = rmap_nl_event_new(event, &hdr);
-	if (!skb)
-		return;
-	if (memx_nl_put_dev_brief(skb, dev)) {
+	if (skb && memx_nl_put_dev_brief(skb, dev)) {
 		nlmsg_free(skb);
-		return;
+		return NULL;
 	}
-	rmap_nl_event_send(skb, hdr);
+	return skb;
+}
+
+/**
+ * memx_nl_dev_event() - tell the events group about a device; best effort
+ * @dev: the device
+ * @event: MEMX_EVENT_DEV_ADDED, _REMOVED or _STATE
+ * @gfp: as rmap_nl_event_new() takes it
+ */
+void memx_nl_dev_event(struct memx_dev *dev, u32 event, gfp_t gfp)
+{
+	void *hdr;
+	struct sk_buff *skb = memx_nl_dev_event_new(dev, event, gfp, &hdr);
+
+	if (skb)
+		rmap_nl_event_send(skb, hdr);
 }
 
 /**
@@ -266,7 +298,7 @@ void memx_nl_session_lost(struct memx_session *s)
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = rmap_nl_event_new(MEMX_EVENT_SESSION_LOST, &hdr);
+	skb = rmap_nl_event_new(MEMX_EVENT_SESSION_LOST, GFP_NOWAIT, &hdr);
 	if (!skb)
 		return;
 	if (nla_put_string(skb, MEMX_A_DEV_NAME, s->dev->disk->disk_name) ||
@@ -282,7 +314,7 @@ void memx_nl_session_lost(struct memx_session *s)
 
 int memx_nl_init(void)
 {
-	return rmap_nl_register(memx_nl_cmds, ARRAY_SIZE(memx_nl_cmds));
+	return rmap_nl_register(memx_nl_cmds, ARRAY_SIZE(memx_nl_cmds), THIS_MODULE);
 }
 
 void memx_nl_exit(void)

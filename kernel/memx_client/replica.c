@@ -647,6 +647,7 @@ void memx_repair_work(struct work_struct *work)
 {
 	struct memx_dev *dev = container_of(to_delayed_work(work), struct memx_dev, repair_work);
 	struct memx_pass pass = {}, *p = &pass;
+	const char *state;
 	unsigned int phase;
 	bool balanced;
 	u64 room, ext;
@@ -672,11 +673,15 @@ void memx_repair_work(struct work_struct *work)
 	} else if (!p->leaving || p->moved) {
 		dev->leaving_said = false;
 	}
+	/* A pass cut short by the device's removal counted only part of it. */
+	if (READ_ONCE(dev->stopping))
+		return;
 	atomic_set(&dev->degraded, p->degraded);
 	atomic_set(&dev->leaving, p->leaving);
-	if (dev->state_said != memx_dev_state(dev)) {
-		dev->state_said = memx_dev_state(dev);
-		memx_nl_dev_event(dev, MEMX_EVENT_DEV_STATE);
+	state = memx_dev_state(dev);
+	if (dev->state_said != state) {
+		dev->state_said = state;
+		memx_nl_dev_event(dev, MEMX_EVENT_DEV_STATE, GFP_KERNEL);
 	}
 	if (!READ_ONCE(dev->stopping))
 		memx_sessions_leave_moved(dev);

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/module.h>
 #include <memx/netlink.h>
 
 #include "memx_server.h"
@@ -57,7 +58,7 @@ static const struct rmap_nl_cmd memx_srv_nl_cmds[] = {
 /* Without it memxctl cannot reach the server; the module works on. */
 void memx_srv_nl_init(void)
 {
-	int err = rmap_nl_register(memx_srv_nl_cmds, ARRAY_SIZE(memx_srv_nl_cmds));
+	int err = rmap_nl_register(memx_srv_nl_cmds, ARRAY_SIZE(memx_srv_nl_cmds), THIS_MODULE);
 
 	if (err)
 		pr_warn("memxctl cannot reach this server: netlink registration failed: %d\n", err);

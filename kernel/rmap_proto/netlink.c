@@ -14,24 +14,29 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/mutex.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
 #include <linux/netdevice.h>
 #include <memx/netlink.h>
 
 #include "rmap_proto.h"
 
 static const struct nla_policy memx_nl_policy[MEMX_A_MAX + 1] = {
-	[MEMX_A_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 16 },
+	/* A disk name (memxN) or a label. */
+	[MEMX_A_DEV_NAME] = { .type = NLA_NUL_STRING, .len = MEMX_LABEL_MAX },
 	[MEMX_A_SIZE] = { .type = NLA_U64 },
-	[MEMX_A_LABEL] = { .type = NLA_NUL_STRING, .len = 64 },
+	[MEMX_A_LABEL] = { .type = NLA_NUL_STRING, .len = MEMX_LABEL_MAX },
 	[MEMX_A_TENANT] = { .type = NLA_NUL_STRING, .len = RMAP_TENANT_NAME_LEN - 1 },
 	[MEMX_A_REPLICAS] = NLA_POLICY_RANGE(NLA_U32, 1, 255),
 	[MEMX_A_DRAIN] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* The upper modules' handlers, by command; NULL: its module is not loaded. */
-static const struct rmap_nl_cmd *rmap_nl_cmds[MEMX_CMD_MAX + 1];
-static DEFINE_MUTEX(rmap_nl_lock);	/* rmap_nl_cmds, and the handlers' runs */
+static struct {
+	const struct rmap_nl_cmd *cmd;
+	struct module *owner;
+} rmap_nl_cmds[MEMX_CMD_MAX + 1];
+static DEFINE_SPINLOCK(rmap_nl_lock);	/* rmap_nl_cmds */
 
 static struct genl_family memx_genl_family;
 
@@ -41,48 +46,59 @@ static const struct genl_multicast_group memx_nl_groups[] = {
 	[RMAP_NL_EVENTS] = { .name = MEMX_GENL_MCGRP_EVENTS },
 };
 
+static bool rmap_nl_upper_cmd(unsigned int cmd)
+{
+	return cmd > MEMX_CMD_SERVER_GET && cmd < MEMX_CMD_EVENT;
+}
+
 /**
  * rmap_nl_register() - answer commands of the memx family
  * @cmds: a handler per command, for as long as they are registered
  * @n: how many
+ * @owner: their module (THIS_MODULE): each run holds a reference on it
+ *
+ * Register once the module can no longer fail to load, and unregister
+ * from its exit: no handler runs then, since each holds a reference.
  *
  * Return: 0, -EINVAL for a command that is not the upper modules', or
  * -EBUSY when another module answers one of them.
  */
-int rmap_nl_register(const struct rmap_nl_cmd *cmds, unsigned int n)
+int rmap_nl_register(const struct rmap_nl_cmd *cmds, unsigned int n, struct module *owner)
 {
 	unsigned int i;
 	int err = 0;
 
-	mutex_lock(&rmap_nl_lock);
+	spin_lock(&rmap_nl_lock);
 	for (i = 0; i < n && !err; i++) {
-		if (cmds[i].cmd <= MEMX_CMD_SERVER_GET || cmds[i].cmd >= MEMX_CMD_EVENT)
+		if (!rmap_nl_upper_cmd(cmds[i].cmd))
 			err = -EINVAL;
-		else if (rmap_nl_cmds[cmds[i].cmd])
+		else if (rmap_nl_cmds[cmds[i].cmd].cmd)
 			err = -EBUSY;
 	}
-	for (i = 0; i < n && !err; i++)
-		rmap_nl_cmds[cmds[i].cmd] = &cmds[i];
-	mutex_unlock(&rmap_nl_lock);
+	for (i = 0; i < n && !err; i++) {
+		rmap_nl_cmds[cmds[i].cmd].cmd = &cmds[i];
+		rmap_nl_cmds[cmds[i].cmd].owner = owner;
+	}
+	spin_unlock(&rmap_nl_lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(rmap_nl_register);
 
 /**
- * rmap_nl_unregister() - stop answering; no handler of @cmds runs after it
- * @cmds: what rmap_nl_register() was given
+ * rmap_nl_unregister() - stop answering
+ * @cmds: what rmap_nl_register() was given (or nothing registered)
  * @n: how many
  */
 void rmap_nl_unregister(const struct rmap_nl_cmd *cmds, unsigned int n)
 {
 	unsigned int i;
 
-	mutex_lock(&rmap_nl_lock);
+	spin_lock(&rmap_nl_lock);
 	for (i = 0; i < n; i++) {
-		if (rmap_nl_cmds[cmds[i].cmd] == &cmds[i])
-			rmap_nl_cmds[cmds[i].cmd] = NULL;
+		if (rmap_nl_upper_cmd(cmds[i].cmd) && rmap_nl_cmds[cmds[i].cmd].cmd == &cmds[i])
+			rmap_nl_cmds[cmds[i].cmd].cmd = NULL;
 	}
-	mutex_unlock(&rmap_nl_lock);
+	spin_unlock(&rmap_nl_lock);
 }
 EXPORT_SYMBOL_GPL(rmap_nl_unregister);
 
@@ -149,23 +165,29 @@ int rmap_nl_put_stats(struct sk_buff *skb, const char *const *names, const u64 *
 }
 EXPORT_SYMBOL_GPL(rmap_nl_put_stats);
 
+/* An event's object is a few hundred bytes. */
+#define RMAP_NL_EVENT_SIZE	512
+
 /**
  * rmap_nl_event_new() - start an event for the "events" group
  * @event: MEMX_EVENT_*
+ * @gfp: GFP_KERNEL where the caller may sleep; else GFP_NOWAIT, so that
+ *	an event never takes the reserves that received frames (a swap
+ *	device's answers) need
  * @hdr: set to the message's header, for rmap_nl_event_send()
  *
- * Never sleeps. An event nobody listens to is not built.
+ * An event nobody listens to is not built.
  *
  * Return: the message to add the event's object to, or NULL (nobody
  * listens, or no memory: events are best effort).
  */
-struct sk_buff *rmap_nl_event_new(u32 event, void **hdr)
+struct sk_buff *rmap_nl_event_new(u32 event, gfp_t gfp, void **hdr)
 {
 	struct sk_buff *skb;
 
 	if (!genl_has_listeners(&memx_genl_family, &init_net, RMAP_NL_EVENTS))
 		return NULL;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(RMAP_NL_EVENT_SIZE, gfp | __GFP_NOWARN);
 	if (!skb)
 		return NULL;
 	*hdr = rmap_nl_put(skb, 0, 0, 0, MEMX_CMD_EVENT);
@@ -185,7 +207,7 @@ EXPORT_SYMBOL_GPL(rmap_nl_event_new);
 void rmap_nl_event_send(struct sk_buff *skb, void *hdr)
 {
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&memx_genl_family, skb, 0, RMAP_NL_EVENTS, GFP_ATOMIC);
+	genlmsg_multicast(&memx_genl_family, skb, 0, RMAP_NL_EVENTS, GFP_NOWAIT | __GFP_NOWARN);
 }
 EXPORT_SYMBOL_GPL(rmap_nl_event_send);
 
@@ -222,7 +244,23 @@ static int rmap_nl_put_view(struct sk_buff *skb, const struct rmap_server_view *
 	return rmap_nl_put_stats(skb, rmap_peer_stat_names, v->stat, RMAP_PEER_STAT_NR);
 }
 
-/* cb->args[0]: the next server's place in the table. */
+/**
+ * rmap_nl_dump_end() - what a dumpit returns once it filled @skb
+ * @skb: the dump's buffer
+ *
+ * Return: its length; or -EMSGSIZE when not even one object fitted,
+ * since 0 would end the dump as if it were whole.
+ */
+int rmap_nl_dump_end(struct sk_buff *skb)
+{
+	return skb->len ? skb->len : -EMSGSIZE;
+}
+EXPORT_SYMBOL_GPL(rmap_nl_dump_end);
+
+/*
+ * cb->args[0]: the next server's place in the table. A server that comes
+ * or goes between two parts of a dump may shift the others by one.
+ */
 static int rmap_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rmap_server_view v;
@@ -231,10 +269,10 @@ static int rmap_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	while (!rmap_server_view(cb->args[0], &v)) {
 		hdr = rmap_nl_dump_put(skb, cb, MEMX_CMD_SERVER_GET);
 		if (!hdr)
-			break;
+			return rmap_nl_dump_end(skb);
 		if (rmap_nl_put_view(skb, &v)) {
 			genlmsg_cancel(skb, hdr);
-			break;
+			return rmap_nl_dump_end(skb);
 		}
 		genlmsg_end(skb, hdr);
 		cb->args[0]++;
@@ -242,23 +280,35 @@ static int rmap_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static const struct rmap_nl_cmd *rmap_nl_handler(u8 cmd)
+/* The handler of @cmd, its module held; NULL when that module is not loaded. */
+static const struct rmap_nl_cmd *rmap_nl_get(u8 cmd, struct module **owner)
 {
-	return cmd <= MEMX_CMD_MAX ? rmap_nl_cmds[cmd] : NULL;
+	const struct rmap_nl_cmd *c = NULL;
+
+	spin_lock(&rmap_nl_lock);
+	if (rmap_nl_upper_cmd(cmd) && rmap_nl_cmds[cmd].cmd &&
+	    try_module_get(rmap_nl_cmds[cmd].owner)) {
+		c = rmap_nl_cmds[cmd].cmd;
+		*owner = rmap_nl_cmds[cmd].owner;
+	}
+	spin_unlock(&rmap_nl_lock);
+	return c;
 }
 
 static int rmap_nl_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct rmap_nl_cmd *c;
+	struct module *owner;
 	int err = -EOPNOTSUPP;
 
-	mutex_lock(&rmap_nl_lock);
-	c = rmap_nl_handler(info->genlhdr->cmd);
-	if (c && c->doit)
-		err = c->doit(skb, info);
-	else
+	c = rmap_nl_get(info->genlhdr->cmd, &owner);
+	if (!c) {
 		GENL_SET_ERR_MSG(info, "the memx module that answers this is not loaded");
-	mutex_unlock(&rmap_nl_lock);
+		return err;
+	}
+	if (c->doit)
+		err = c->doit(skb, info);
+	module_put(owner);
 	return err;
 }
 
@@ -266,15 +316,17 @@ static int rmap_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genlmsghdr *g = nlmsg_data(cb->nlh);
 	const struct rmap_nl_cmd *c;
+	struct module *owner;
 	int err = -EOPNOTSUPP;
 
-	mutex_lock(&rmap_nl_lock);
-	c = rmap_nl_handler(g->cmd);
-	if (c && c->dumpit)
-		err = c->dumpit(skb, cb);
-	else
+	c = rmap_nl_get(g->cmd, &owner);
+	if (!c) {
 		NL_SET_ERR_MSG(cb->extack, "the memx module that answers this is not loaded");
-	mutex_unlock(&rmap_nl_lock);
+		return err;
+	}
+	if (c->dumpit)
+		err = c->dumpit(skb, cb);
+	module_put(owner);
 	return err;
 }
 
@@ -295,7 +347,8 @@ static struct genl_family memx_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = memx_nl_ops,
 	.n_small_ops = ARRAY_SIZE(memx_nl_ops),
-	.resv_start_op = MEMX_CMD_EVENT + 1,
+	/* Handlers may wait on the network: never under the genetlink lock. */
+	.parallel_ops = true,
 	.mcgrps = memx_nl_groups,
 	.n_mcgrps = ARRAY_SIZE(memx_nl_groups),
 };
@@ -316,7 +369,7 @@ static int rmap_nl_server_event(struct notifier_block *nb, unsigned long event, 
 
 	if (event >= ARRAY_SIZE(events))
 		return NOTIFY_DONE;
-	skb = rmap_nl_event_new(events[event], &hdr);
+	skb = rmap_nl_event_new(events[event], GFP_NOWAIT, &hdr);
 	if (!skb)
 		return NOTIFY_DONE;
 	if (rmap_nl_put_server(skb, data)) {

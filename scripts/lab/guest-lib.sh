@@ -227,3 +227,10 @@ lab_drop_longer() {
 	tc filter add dev "$1" parent ffff: protocol all basic \
 		match "meta(pkt_len gt $2)" action drop
 }
+
+# lab_reboot_after: in a guest booting systemd (systemd=True), reboot
+# cleanly once the role ends, without a verdict this boot; the scenario
+# boots it again (lab.reboot) and its role runs with MEMX_BOOT=1.
+lab_reboot_after() {
+	: >/run/memx-lab-reboot
+}

@@ -295,6 +295,11 @@ static void memx_place_label_checked(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, memx_label_ok("a b"));
 	KUNIT_EXPECT_FALSE(test, memx_label_ok("a\nb"));
 	KUNIT_EXPECT_FALSE(test, memx_label_ok("caf\xc3\xa9"));
+	/* A disk's name: `memxctl remove memx1` must mean memx1. */
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("memx1"));
+	KUNIT_EXPECT_FALSE(test, memx_label_ok("memx15"));
+	KUNIT_EXPECT_TRUE(test, memx_label_ok("memx"));
+	KUNIT_EXPECT_TRUE(test, memx_label_ok("memx1a"));
 	/* A Latin-1 letter, which udev would turn into '_'. */
 	KUNIT_EXPECT_FALSE(test, memx_label_ok("caf\xe9"));
 }

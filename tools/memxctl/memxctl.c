@@ -80,8 +80,9 @@ static void usage(FILE *out, int status)
 /* Netlink plumbing. */
 
 /*
- * The longest a command may take: adding a device waits for servers'
- * answers, each bounded by rmap_proto's dead_ms, under the device's lock.
+ * How long to wait for an answer once the request is in. Most of a
+ * command runs while the request is sent, bounded by the kernel's own
+ * waits (a device removed leaves each of its servers within dead_ms).
  */
 #define ANSWER_TIMEOUT_S	120
 
@@ -309,11 +310,34 @@ static uint32_t get_u32(const struct obj *o, int type)
 	return a && mnl_attr_get_payload_len(a) == 4 ? mnl_attr_get_u32(a) : 0;
 }
 
+/* For a terminal, a string's control characters become '?'. */
+static const char *printable(const char *s)
+{
+	static char ring[8][128];
+	static unsigned int next;
+	char *out = ring[next++ % 8];
+	size_t i;
+
+	for (i = 0; s[i] && i < sizeof(ring[0]) - 1; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
 static const char *get_str(const struct obj *o, int type)
 {
 	const struct nlattr *a = o->a[type];
 
-	return a && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0 ? mnl_attr_get_str(a) : "";
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return "";
+	return json ? mnl_attr_get_str(a) : printable(mnl_attr_get_str(a));
+}
+
+static bool get_flag(const struct obj *o, int type)
+{
+	const struct nlattr *a = o->a[type];
+
+	return a && mnl_attr_get_payload_len(a) == 1 && mnl_attr_get_u8(a);
 }
 
 static const char *get_mac(const struct obj *o, char buf[18])
@@ -348,13 +372,19 @@ static void json_str(const char *s)
 
 static void json_key_str(const char *key, const char *value, bool comma)
 {
-	printf("%s\"%s\":", comma ? "," : "", key);
+	if (comma)
+		putchar(',');
+	json_str(key);
+	putchar(':');
 	json_str(value);
 }
 
 static void json_key_u64(const char *key, uint64_t value, bool comma)
 {
-	printf("%s\"%s\":%" PRIu64, comma ? "," : "", key, value);
+	if (comma)
+		putchar(',');
+	json_str(key);
+	printf(":%" PRIu64, value);
 }
 
 /* 1536 MiB as "1.5G": binary units, as free(1) -h and zramctl. */
@@ -438,24 +468,22 @@ static void text_stats(const struct obj *o)
 	}
 }
 
-/* A listing's objects: JSON arrays are opened before and closed after. */
+/* A listing's objects: a JSON array, opened by the first. */
 static void list_begin(void)
 {
 	objects = 0;
-	if (json)
-		putchar('[');
 }
 
 static void list_end(void)
 {
 	if (json)
-		puts("]");
+		puts(objects ? "]" : "[]");
 }
 
 static void list_next(void)
 {
-	if (json && objects)
-		putchar(',');
+	if (json)
+		putchar(objects ? ',' : '[');
 	objects++;
 }
 
@@ -532,7 +560,7 @@ static void json_session(const struct nlattr *nest, bool comma)
 	putchar('}');
 }
 
-static void json_device(const struct obj *o)
+static void json_device(const struct obj *o, bool servers)
 {
 	unsigned int i;
 
@@ -547,10 +575,13 @@ static void json_device(const struct obj *o)
 	json_key_u64("extents_placed", get_u32(o, MEMX_A_EXTENTS_PLACED), true);
 	json_key_u64("extents_degraded", get_u32(o, MEMX_A_EXTENTS_DEGRADED), true);
 	json_key_u64("extents_lost", get_u32(o, MEMX_A_EXTENTS_LOST), true);
-	printf(",\"servers\":[");
-	for (i = 0; i < o->nr_sessions; i++)
-		json_session(o->sessions[i], i);
-	putchar(']');
+	/* A listing has none: `show` has them. */
+	if (servers) {
+		printf(",\"servers\":[");
+		for (i = 0; i < o->nr_sessions; i++)
+			json_session(o->sessions[i], i);
+		putchar(']');
+	}
 	json_stats(o, true);
 	putchar('}');
 }
@@ -577,7 +608,7 @@ static int device_row_cb(const struct nlmsghdr *nlh, void *data)
 	obj_parse(nlh, &o);
 	list_next();
 	if (json)
-		json_device(&o);
+		json_device(&o, false);
 	else
 		text_device_row(&o);
 	return MNL_CB_OK;
@@ -622,7 +653,7 @@ static int device_cb(const struct nlmsghdr *nlh, void *data)
 	obj_parse(nlh, &o);
 	objects++;
 	if (json) {
-		json_device(&o);
+		json_device(&o, true);
 		putchar('\n');
 	} else if (data) {
 		/* add: the new device, as devices lists it */
@@ -650,7 +681,7 @@ static int cmd_devices(void)
 
 static void check_name(const char *name)
 {
-	if (!*name || strlen(name) > 32)
+	if (!*name || strlen(name) > MEMX_LABEL_MAX)
 		die(EXIT_USAGE, "'%s': a device is named memxN or by its label (1 to 32 characters)",
 		    name);
 }
@@ -738,7 +769,7 @@ static int cmd_add(int argc, char **argv)
 			break;
 		case 'n':
 			label = optarg;
-			if (!*label || strlen(label) > 32)
+			if (!*label || strlen(label) > MEMX_LABEL_MAX)
 				die(EXIT_USAGE, "--name '%s': a label is 1 to 32 of A-Z a-z 0-9 . _ -",
 				    label);
 			break;
@@ -804,8 +835,7 @@ static int lender_cb(const struct nlmsghdr *nlh, void *data)
 		json_key_u64("free_bytes", get_u64(&o, MEMX_A_FREE), true);
 		json_key_u64("sessions", get_u32(&o, MEMX_A_SESSIONS), true);
 		json_key_u64("load", get_u32(&o, MEMX_A_LOAD), true);
-		printf(",\"draining\":%s", o.a[MEMX_A_DRAIN] &&
-		       mnl_attr_get_u8(o.a[MEMX_A_DRAIN]) ? "true" : "false");
+		printf(",\"draining\":%s", get_flag(&o, MEMX_A_DRAIN) ? "true" : "false");
 		json_stats(&o, true);
 		puts("}");
 		return MNL_CB_OK;
@@ -816,7 +846,7 @@ static int lender_cb(const struct nlmsghdr *nlh, void *data)
 	       human(get_u64(&o, MEMX_A_FREE), free_));
 	printf("sessions:  %u\n", get_u32(&o, MEMX_A_SESSIONS));
 	printf("load:      %u requests/s\n", get_u32(&o, MEMX_A_LOAD));
-	printf("state:     %s\n", o.a[MEMX_A_DRAIN] && mnl_attr_get_u8(o.a[MEMX_A_DRAIN]) ?
+	printf("state:     %s\n", get_flag(&o, MEMX_A_DRAIN) ?
 	       "draining (clients move their pages away)" : "lending");
 	text_stats(&o);
 	return MNL_CB_OK;

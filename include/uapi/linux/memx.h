@@ -15,11 +15,13 @@
 #define MEMX_GENL_NAME		"memx"
 #define MEMX_GENL_VERSION	1
 #define MEMX_GENL_MCGRP_EVENTS	"events"
+/* A device's label, and so a name a device is given by, at most (no NUL). */
+#define MEMX_LABEL_MAX		32
 
 enum memx_nl_cmd {
 	MEMX_CMD_UNSPEC,
 	MEMX_CMD_SERVER_GET,	/* dump: the servers this host has heard */
-	MEMX_CMD_DEV_GET,	/* MEMX_A_DEV_NAME: one device; dump: all */
+	MEMX_CMD_DEV_GET,	/* MEMX_A_DEV_NAME: one device; dump: all, without sessions */
 	MEMX_CMD_DEV_ADD,	/* MEMX_A_SIZE [LABEL TENANT REPLICAS]: answered as DEV_GET */
 	MEMX_CMD_DEV_DEL,	/* MEMX_A_DEV_NAME */
 	MEMX_CMD_LENDER_GET,	/* what this host lends */

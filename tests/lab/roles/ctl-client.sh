@@ -4,7 +4,7 @@
 # an unprivileged user and a network namespace of its own refused, and
 # `memxctl monitor` through srv1's drain and srv2's death.
 # shellcheck shell=sh
-lab_plan 39
+lab_plan 50
 ctl="$MEMX_TREE/tools/memxctl/memxctl"
 # chk WHAT ARGS...: memxctl's JSON against the kernel's files (memxctl_check.py).
 chk() {
@@ -30,7 +30,8 @@ says() {
 	! "$@" >/tmp/says.out 2>&1 && sed 's/^/  | /' /tmp/says.out && grep -q "$text" /tmp/says.out
 }
 
-check "memxctl without memx loaded: exit 3, says how to load it" rc 3 "$ctl" servers
+check "memxctl without memx loaded: exit 3, says how to load it" \
+	eval "rc 3 $ctl servers && grep -q 'modprobe memx_client' /tmp/rc.out"
 check "bad arguments: exit 2 (unknown command, add without --size, bad size)" \
 	eval "rc 2 $ctl frobnicate && rc 2 $ctl add && rc 2 $ctl add --size 12Q && rc 2 $ctl show"
 
@@ -108,6 +109,23 @@ check "srv1 left and lends again (memxctl there)" lab_wait srv1-drained 600
 check "memx0's copies whole again once srv1 lends (both servers hold them)" \
 	lab_within 120 eval "$ctl -j show memx0 | python3 -c 'import json,sys; d = json.load(sys.stdin); sys.exit(not (d[\"state\"] == \"ok\" and len([s for s in d[\"servers\"] if s[\"extents\"] and s[\"state\"] == \"ok\"]) == 2))'"
 
+# srv2 goes silent (its frames dropped) under writes to both copies: it
+# is found dead, then heard again (this client keeps silent peers 20 s).
+lab_signal blackhole-srv2
+lab_wait srv2-silent 120
+dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none &
+writer=$!
+state_of() {
+	"$ctl" -j servers | python3 -c "import json, sys; print({x['mac']: x['state'] for x in json.load(sys.stdin)}.get('$1', 'gone'))"
+}
+check "memxctl servers: silent srv2 found dead" lab_within 60 eval '[ "$(state_of "$(lab_mac srv2)")" = dead ]'
+lab_signal heal-srv2
+check "memxctl servers: srv2 alive again once heard" \
+	lab_within 60 eval '[ "$(state_of "$(lab_mac srv2)")" = alive ]'
+check "the writes went on meanwhile, and ended well" wait $writer
+check "memx0 whole again: both servers hold its copies" \
+	lab_within 180 eval "$ctl -j show memx0 | python3 -c 'import json,sys; d = json.load(sys.stdin); sys.exit(not (d[\"state\"] == \"ok\" and len([s for s in d[\"servers\"] if s[\"extents\"] and s[\"state\"] == \"ok\"]) == 2))'"
+
 # srv2 dies while memx0 is read: its copies are lost, srv1's serve.
 dd if=/dev/memx0 of=/dev/null bs=1M iflag=direct status=none &
 reader=$!
@@ -116,8 +134,6 @@ lab_wait srv2-killed 300
 check "memx0 reads back whole from srv1's copies" \
 	eval 'dd if=/dev/memx0 bs=1M count=8 iflag=direct status=none | sha256sum | cmp -s - /tmp/data.sum'
 wait $reader
-check "memxctl -j servers: srv2 dead or gone, srv1 alive" \
-	lab_within 30 eval "$ctl -j servers | python3 -c 'import json,sys; s = {x[\"mac\"]: x[\"state\"] for x in json.load(sys.stdin)}; sys.exit(not (s.get(\"$(lab_mac srv1)\") == \"alive\" and s.get(\"$(lab_mac srv2)\", \"dead\") == \"dead\"))'"
 check "memx0 degraded, as sysfs says" \
 	lab_within 60 eval '[ "$(cat /sys/block/memx0/memx/state)" = degraded ]'
 check "memxctl show memx0: its copies on srv2 are down" \
@@ -125,30 +141,49 @@ check "memxctl show memx0: its copies on srv2 are down" \
 "$ctl" -j show memx0 >/tmp/memx0.json
 check "memxctl -j show memx0 then: the kernel's counters and state" \
 	chk device /tmp/memx0.json $dbg/memx0/stats /sys/block/memx0/memx
+check "memxctl servers: srv2 gone from the table (20 s), srv1 alive" \
+	lab_within 60 eval '[ "$(state_of "$(lab_mac srv2)")" = gone ] && [ "$(state_of "$(lab_mac srv1)")" = alive ]'
 sleep 2
 kill -INT $monitor
 check "memxctl monitor ends on SIGINT, with status 0" wait $monitor
 cat /tmp/events /tmp/monitor.err
 s1=$(lab_mac srv1)
 s2=$(lab_mac srv2)
-check "monitor: both servers came" \
-	chk events /tmp/events "server-up:mac=$s1" "server-up:mac=$s2"
+check "monitor: srv1 came" chk events /tmp/events "server-up:mac=$s1"
+check "monitor: srv2 came" chk events /tmp/events "server-up:mac=$s2"
 check "monitor: memx0..2 added, memx2 and memx1 removed" \
 	chk events /tmp/events device-added:device=memx0 device-added:device=memx1 \
 	device-added:device=memx2 device-removed:device=memx2 device-removed:device=memx1
-check "monitor: srv1 left, came back, then srv2 went and memx0 degraded" \
+check "monitor: srv1 left and came back; srv2 dead, back, and after its death dead and gone" \
 	chk events /tmp/events "server-leaving:mac=$s1" "server-up:mac=$s1" \
-	"server-down|server-dead:mac=$s2" "device-state:state=degraded"
+	"server-dead:mac=$s2" "server-back:mac=$s2" "server-down:mac=$s2"
+check "monitor: memx0 degraded after srv2's death" \
+	chk events /tmp/events "server-back:mac=$s2" "device-state:state=degraded"
 check "monitor: no event was lost" eval '! grep -q lost /tmp/monitor.err'
 # monitor -c ends after that many events, -t after that many seconds.
 "$ctl" monitor -c 1 -t 120 >/tmp/one 2>/tmp/one.err &
 one=$!
 lab_within 60 grep -q listening /tmp/one.err
 "$ctl" add --size 4M >/dev/null
-check "memxctl monitor -c 1 ends after one event, printed as text" \
-	eval "wait $one && cat /tmp/one && [ \$(grep -c . /tmp/one) -eq 1 ]"
+check "memxctl monitor -c 1 ends after one event: memx1 added, as text" \
+	eval "wait $one && cat /tmp/one && [ \$(grep -c . /tmp/one) -eq 1 ] && grep -q 'device-added  *memx1 ' /tmp/one"
+
+# Names: the longest label, and one that would hide a disk's name.
+long=abcdefghijklmnopqrstuvwxyz012345
+check "a 32-character label: added, shown and removed by it" \
+	eval "$ctl add --size 4M --name $long >/dev/null && $ctl show $long | grep -q '^label: *$long\$' &&
+		$ctl remove $long"
+check "a label that is a disk's name (memx5): refused" says 'a label' "$ctl" add --size 4M --name memx5
+check "memxctl server status where no server runs: exit 3, says so" \
+	eval "rc 3 $ctl server status && grep -q 'not loaded' /tmp/rc.out"
 echo "memx-lab: memxctl servers, devices and show memx0 at the end:"
 "$ctl" servers
 "$ctl" devices
 "$ctl" show memx0
+# Unloaded, memx answers nothing more, and leaves nothing behind.
+check "memx_client unloads; then devices: exit 3" \
+	eval "memx_rmmod memx_client && rc 3 $ctl devices"
+check "rmap_proto unloads; then servers: exit 3" \
+	eval "memx_rmmod rmap_proto && rc 3 $ctl servers"
+lab_leak_check
 lab_signal cli-done
