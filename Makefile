@@ -9,6 +9,7 @@
 #   make check-xen       only the Xen scenario (tests/lab/xen/), also in make check
 #   make demo            the lab scenario that best shows memx working
 #   make lab-tools       user-space helpers the lab guests run
+#   make deb             a Debian package: DKMS sources, memxctl, units, man pages
 #   make bench [QUICK=1] memx against disk, RAM and the network peers
 #   make bench-auth      memx with no key, authenticated frames, encrypted payloads
 #   make profile         perf profiles of memx's client and server under fio
@@ -65,6 +66,9 @@ check:
 check-xen:
 	scripts/memx-lab tests/lab/xen/*.py
 
+deb:
+	scripts/make-deb
+
 # Remote RAM as swap in three VMs, beside a virtual disk, with a summary.
 demo:
 	scripts/memx-lab scripts/demo/swap.py
@@ -80,4 +84,4 @@ bench-auth:
 profile:
 	QUICK=1 MEMX_BENCH_PROFILE=1 scripts/bench/run
 
-.PHONY: all modules memxctl clean debug checkpatch lab-tools check check-xen demo bench bench-auth profile
+.PHONY: all modules memxctl deb clean debug checkpatch lab-tools check check-xen demo bench bench-auth profile

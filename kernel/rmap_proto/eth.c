@@ -63,8 +63,11 @@ bool rmap_iface_allowed(const struct net_device *dev)
  * rmap_eth_ifaces_valid() - check an interface list given as a parameter
  * @ifaces: comma-separated names, or empty for every Ethernet interface
  *
- * Return: true when the list is well formed and each name is an existing
- * Ethernet interface; otherwise the reason is logged.
+ * A name no interface has yet is taken (a NIC whose driver loads later,
+ * a bond or VLAN made after memx): RMAP speaks on it once it appears.
+ *
+ * Return: true when the list is well formed and no name is that of an
+ * interface other than Ethernet; otherwise the reason is logged.
  */
 bool rmap_eth_ifaces_valid(const char *ifaces)
 {
@@ -89,7 +92,10 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 		memcpy(name, p, end - p);
 		name[end - p] = '\0';
 		dev = dev_get_by_name(&init_net, name);
-		ok = dev && dev->type == ARPHRD_ETHER && !(dev->flags & IFF_LOOPBACK);
+		ok = !dev || (dev->type == ARPHRD_ETHER && !(dev->flags & IFF_LOOPBACK));
+		if (!dev)
+			pr_info("ifaces=%s: no interface %s yet: RMAP speaks on it once it appears\n",
+				ifaces, name);
 		dev_put(dev);
 		if (!ok) {
 			pr_err("ifaces=%s: %s is not an Ethernet interface\n", ifaces, name);

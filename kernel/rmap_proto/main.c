@@ -18,7 +18,7 @@ MODULE_PARM_DESC(ethertype, "EtherType of RMAP frames (default 0x88B5)");
 
 static char *ifaces = "";
 module_param(ifaces, charp, 0444);
-MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use (default: every Ethernet interface but bridge and bond ports)");
+MODULE_PARM_DESC(ifaces, "Comma-separated interfaces to use, also ones that appear later (default: every Ethernet interface but bridge and bond ports)");
 
 static char *key_file = "";
 module_param(key_file, charp, 0444);

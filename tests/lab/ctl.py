@@ -9,7 +9,7 @@ keeps `memxctl monitor` running while srv1 leaves and lends again
 (memxctl server drain and lend, on srv1), srv2 goes silent under writes
 (dead, then back) and then dies under a read (dead, gone): the events
 say so, in order, and memx0 reads back from srv1's copies. The client
-keeps silent peers 20 s, so that a server found dead can come back."""
+keeps silent peers 45 s, so that a server found dead can come back."""
 
 KERNELS = ["stock"]
 TIMEOUT = {"stock": 900, "debug": 1800}
@@ -19,7 +19,7 @@ def run(lab):
     lab.guest("srv1", role="ctl-server.sh", mem=256, capacity_mb=48, drain_ctl=1)
     lab.guest("srv2", role="ctl-server.sh", mem=256, capacity_mb=48)
     lab.guest("cli", role="ctl-client.sh", mem=320, kernel="debug",
-              rmap_opts="peer_timeout_ms=20000")
+              rmap_opts="peer_timeout_ms=45000")
     if lab.wait_signal("blackhole-srv2", 900):
         lab.check(lab.netem("srv2", "loss 100%"), "srv2's frames dropped")
         lab.signal("srv2-silent")

@@ -110,7 +110,7 @@ check "memx0's copies whole again once srv1 lends (both servers hold them)" \
 	lab_within 120 eval "$ctl -j show memx0 | python3 -c 'import json,sys; d = json.load(sys.stdin); sys.exit(not (d[\"state\"] == \"ok\" and len([s for s in d[\"servers\"] if s[\"extents\"] and s[\"state\"] == \"ok\"]) == 2))'"
 
 # srv2 goes silent (its frames dropped) under writes to both copies: it
-# is found dead, then heard again (this client keeps silent peers 20 s).
+# is found dead, then heard again (this client keeps silent peers 45 s).
 lab_signal blackhole-srv2
 lab_wait srv2-silent 120
 dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none &
@@ -141,8 +141,8 @@ check "memxctl show memx0: its copies on srv2 are down" \
 "$ctl" -j show memx0 >/tmp/memx0.json
 check "memxctl -j show memx0 then: the kernel's counters and state" \
 	chk device /tmp/memx0.json $dbg/memx0/stats /sys/block/memx0/memx
-check "memxctl servers: srv2 gone from the table (20 s), srv1 alive" \
-	lab_within 60 eval '[ "$(state_of "$(lab_mac srv2)")" = gone ] && [ "$(state_of "$(lab_mac srv1)")" = alive ]'
+check "memxctl servers: srv2 gone from the table (45 s), srv1 alive" \
+	lab_within 90 eval '[ "$(state_of "$(lab_mac srv2)")" = gone ] && [ "$(state_of "$(lab_mac srv1)")" = alive ]'
 sleep 2
 kill -INT $monitor
 check "memxctl monitor ends on SIGINT, with status 0" wait $monitor

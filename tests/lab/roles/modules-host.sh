@@ -2,7 +2,7 @@
 # count the hostile frames the sender guest aims at us; then withstand
 # its attacks, and those of an unprivileged user of this machine in a
 # network namespace of its own.
-lab_plan 45
+lab_plan 46
 stats=/sys/kernel/debug/rmap/stats
 srvstats=/sys/kernel/debug/memx_server/stats
 forge=$MEMX_TREE/tests/lab/tools/rmapforge.py
@@ -47,7 +47,35 @@ netns_inject() {
 check "rmap_proto comes from DKMS" sh -c "modinfo -F filename rmap_proto | grep -q /updates/dkms/"
 check "ethertype=0x0800 refused" refused rmap_proto "belongs to another protocol" ethertype=0x0800
 check "ethertype=0x0100 refused" refused rmap_proto "is a length" ethertype=0x0100
-check "ifaces=nosuch0 refused" refused rmap_proto "nosuch0 is not an Ethernet interface" ifaces=nosuch0
+# taken MESSAGE MODULE PARAMS...: modprobe loads it, and the kernel log says MESSAGE.
+taken() {
+	msg=$1
+	shift
+	dmesg -C
+	modprobe "$@" && dmesg | grep -q "$1: .*$msg"
+}
+check "ifaces=eth9, not there yet: taken, and the log says it waits for it" \
+	taken "no interface eth9 yet" rmap_proto ifaces=eth9
+# sent_on IFACE: a frame of RMAP's leaves through IFACE within 30 s.
+sent_on() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
+s.bind((sys.argv[1], 0x88b5))
+print("listening", flush=True)
+s.settimeout(30)
+s.recvfrom(2048)' "$1"
+}
+ip link set eth0 down
+ip link set eth0 name eth9
+sent_on eth9 >/tmp/sent.out 2>&1 &
+sender=$!
+lab_within 30 grep -q listening /tmp/sent.out
+ip link set eth9 up
+check "eth0 renamed eth9 and up: RMAP speaks on it at once" wait $sender
+modprobe -r rmap_proto
+ip link set eth9 down
+ip link set eth9 name eth0
+ip link set eth0 up
 check "ifaces=lo refused" refused rmap_proto "lo is not an Ethernet interface" ifaces=lo
 check "ifaces=eth0, refused" refused rmap_proto "empty or overlong" ifaces=eth0,
 check "memx_server capacity_mb beyond RAM refused" refused memx_server "must be between" capacity_mb=1000000
