@@ -52,9 +52,9 @@ check "memxctl -j servers: what rmap's peer table says of each" \
 	chk servers /tmp/servers.json $peers 2
 check "modprobe memx_client: memx0, 32 MiB, two copies of each extent" \
 	memx_modprobe memx_client size_mb=32 replicas=2
-head -c 8M /dev/urandom >/tmp/data
+head -c 4M /dev/urandom >/tmp/data
 sha256sum </tmp/data >/tmp/data.sum
-check "8 MiB written to memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
+check "4 MiB written to memx0" dd if=/tmp/data of=/dev/memx0 bs=1M oflag=direct status=none
 "$ctl" -j show memx0 >/tmp/memx0.json
 check "memxctl -j show memx0: its extents, servers and counters are the kernel's" \
 	chk device /tmp/memx0.json $dbg/memx0/stats /sys/block/memx0/memx
@@ -132,7 +132,7 @@ reader=$!
 lab_signal kill-srv2
 lab_wait srv2-killed 300
 check "memx0 reads back whole from srv1's copies" \
-	eval 'dd if=/dev/memx0 bs=1M count=8 iflag=direct status=none | sha256sum | cmp -s - /tmp/data.sum'
+	eval 'dd if=/dev/memx0 bs=1M count=4 iflag=direct status=none | sha256sum | cmp -s - /tmp/data.sum'
 wait $reader
 check "memx0 degraded, as sysfs says" \
 	lab_within 60 eval '[ "$(cat /sys/block/memx0/memx/state)" = degraded ]'
