@@ -56,17 +56,19 @@ taken() {
 }
 check "ifaces=eth9, not there yet: taken, and the log says it waits for it" \
 	taken "no interface eth9 yet" rmap_proto ifaces=eth9
-# sent_on IFACE: a frame of RMAP's leaves through IFACE within 30 s.
+# sent_on IFACE: a frame of this machine's RMAP leaves through IFACE within 30 s.
 sent_on() {
+	# Only a socket of every protocol sees frames going out (ETH_P_ALL).
 	python3 -c 'import errno, socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.bind((sys.argv[1], 0x88b5))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((sys.argv[1], 3))
 print("listening", flush=True)
 s.settimeout(30)
 while True:
     try:
-        s.recvfrom(2048)
-        break
+        frame, addr = s.recvfrom(2048)
+        if addr[2] == socket.PACKET_OUTGOING and frame[12:14] == b"\x88\xb5":
+            break
     except OSError as e:  # bound while down: told once, then it hears
         if e.errno != errno.ENETDOWN:
             raise' "$1"
