@@ -93,8 +93,9 @@ bool rmap_eth_ifaces_valid(const char *ifaces)
 		name[end - p] = '\0';
 		dev = dev_get_by_name(&init_net, name);
 		ok = !dev || (dev->type == ARPHRD_ETHER && !(dev->flags & IFF_LOOPBACK));
+		/* Whatever takes the name will carry RMAP: say so where it is seen. */
 		if (!dev)
-			pr_info("ifaces=%s: no interface %s yet: RMAP speaks on it once it appears\n",
+			pr_warn("ifaces=%s: no interface %s yet: RMAP speaks on the one that takes the name\n",
 				ifaces, name);
 		dev_put(dev);
 		if (!ok) {
@@ -529,7 +530,8 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(&init_net, peer->ifindex);
-	if (dev && netif_running(dev)) {
+	/* Renamed out of ifaces=, it is no longer ours to speak on. */
+	if (dev && netif_running(dev) && rmap_iface_allowed(dev)) {
 		/* Our address there changed: so did the key we seal with. */
 		if (unlikely(!ether_addr_equal(peer->tx_key_mac, dev->dev_addr))) {
 			ether_addr_copy(peer->tx_key_mac, dev->dev_addr);

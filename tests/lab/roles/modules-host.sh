@@ -2,7 +2,7 @@
 # count the hostile frames the sender guest aims at us; then withstand
 # its attacks, and those of an unprivileged user of this machine in a
 # network namespace of its own.
-lab_plan 46
+lab_plan 47
 stats=/sys/kernel/debug/rmap/stats
 srvstats=/sys/kernel/debug/memx_server/stats
 forge=$MEMX_TREE/tests/lab/tools/rmapforge.py
@@ -55,27 +55,37 @@ taken() {
 	modprobe "$@" && dmesg | grep -q "$1: .*$msg"
 }
 check "ifaces=eth9, not there yet: taken, and the log says it waits for it" \
-	taken "no interface eth9 yet" rmap_proto ifaces=eth9
-# sent_on IFACE: a frame of this machine's RMAP leaves through IFACE within 30 s.
+	taken "no interface eth9 yet: RMAP speaks on the one that takes the name" rmap_proto ifaces=eth9
+# sent_on IFACE SECONDS: a frame of this machine's RMAP leaves through IFACE
+# in time (exit 0), or none does (exit 3).
 sent_on() {
 	# Only a socket of every protocol sees frames going out (ETH_P_ALL).
 	python3 -c 'import errno, socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 3))
 print("listening", flush=True)
-s.settimeout(30)
+s.settimeout(int(sys.argv[2]))
 while True:
     try:
         frame, addr = s.recvfrom(2048)
         if addr[2] == socket.PACKET_OUTGOING and frame[12:14] == b"\x88\xb5":
             break
+    except socket.timeout:
+        sys.exit(3)
     except OSError as e:  # bound while down: told once, then it hears
         if e.errno != errno.ENETDOWN:
-            raise' "$1"
+            raise' "$1" "$2"
 }
+# Not on eth0, which is not listed: bounced, it stays silent.
+sent_on eth0 5 >/tmp/sent0.out 2>&1 &
+sender=$!
+lab_within 30 grep -q listening /tmp/sent0.out
+ip link set eth0 down
+ip link set eth0 up
+check "ifaces=eth9: RMAP says nothing on eth0, up again" eval "wait $sender; [ \$? -eq 3 ]"
 ip link set eth0 down
 ip link set eth0 name eth9
-sent_on eth9 >/tmp/sent.out 2>&1 &
+sent_on eth9 30 >/tmp/sent.out 2>&1 &
 sender=$!
 lab_within 30 grep -q listening /tmp/sent.out
 ip link set eth9 up
