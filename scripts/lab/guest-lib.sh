@@ -234,3 +234,19 @@ lab_drop_longer() {
 lab_reboot_after() {
 	: >/run/memx-lab-reboot
 }
+
+# lab_nobody CMD...: run CMD as user nobody, with no group of root's.
+lab_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# lab_exits STATUS CMD...: CMD exits with STATUS; what it said is shown,
+# and kept in /tmp/rc.out.
+lab_exits() {
+	want=$1
+	shift
+	"$@" >/tmp/rc.out 2>&1
+	got=$?
+	sed 's/^/  | /' /tmp/rc.out
+	[ "$got" -eq "$want" ]
+}

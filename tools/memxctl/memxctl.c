@@ -416,25 +416,34 @@ static const char *human_us(uint32_t us, char buf[16])
 	return buf;
 }
 
+/* One MEMX_A_STAT nest: its name (NULL when it has none) and value. */
+static const char *stat_read(const struct nlattr *stat, uint64_t *value)
+{
+	const struct nlattr *x;
+	const char *name = NULL;
+
+	*value = 0;
+	mnl_attr_for_each_nested(x, stat) {
+		if (mnl_attr_get_type(x) == MEMX_A_STAT_NAME &&
+		    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) >= 0)
+			name = mnl_attr_get_str(x);
+		if (mnl_attr_get_type(x) == MEMX_A_STAT_VALUE && mnl_attr_get_payload_len(x) == 8)
+			*value = mnl_attr_get_u64(x);
+	}
+	return name;
+}
+
 static void json_stats(const struct obj *o, bool comma)
 {
-	const struct nlattr *stat, *x;
+	const struct nlattr *stat;
+	const char *name;
 	bool first = true;
+	uint64_t value;
 
 	printf("%s\"counters\":{", comma ? "," : "");
 	if (o->a[MEMX_A_STATS]) {
 		mnl_attr_for_each_nested(stat, o->a[MEMX_A_STATS]) {
-			const char *name = NULL;
-			uint64_t value = 0;
-
-			mnl_attr_for_each_nested(x, stat) {
-				if (mnl_attr_get_type(x) == MEMX_A_STAT_NAME &&
-				    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) >= 0)
-					name = mnl_attr_get_str(x);
-				if (mnl_attr_get_type(x) == MEMX_A_STAT_VALUE &&
-				    mnl_attr_get_payload_len(x) == 8)
-					value = mnl_attr_get_u64(x);
-			}
+			name = stat_read(stat, &value);
 			if (name) {
 				json_key_u64(name, value, !first);
 				first = false;
@@ -446,23 +455,15 @@ static void json_stats(const struct obj *o, bool comma)
 
 static void text_stats(const struct obj *o)
 {
-	const struct nlattr *stat, *x;
+	const struct nlattr *stat;
+	const char *name;
+	uint64_t value;
 
 	if (!o->a[MEMX_A_STATS])
 		return;
 	puts("counters:");
 	mnl_attr_for_each_nested(stat, o->a[MEMX_A_STATS]) {
-		const char *name = NULL;
-		uint64_t value = 0;
-
-		mnl_attr_for_each_nested(x, stat) {
-			if (mnl_attr_get_type(x) == MEMX_A_STAT_NAME &&
-			    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) >= 0)
-				name = mnl_attr_get_str(x);
-			if (mnl_attr_get_type(x) == MEMX_A_STAT_VALUE &&
-			    mnl_attr_get_payload_len(x) == 8)
-				value = mnl_attr_get_u64(x);
-		}
+		name = stat_read(stat, &value);
 		if (name)
 			printf("  %-20s %" PRIu64 "\n", name, value);
 	}
@@ -525,18 +526,19 @@ static int server_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int cmd_servers(void)
+/* A listing: a dump of @cmd, each object printed by @cb; @none when empty. */
+static int cmd_list(uint8_t cmd, mnl_cb_t cb, const char *what, const char *none)
 {
 	struct request r;
 
 	connect_memx();
-	msg_start(&r, family_id, MEMX_CMD_SERVER_GET, NLM_F_DUMP);
+	msg_start(&r, family_id, cmd, NLM_F_DUMP);
 	list_begin();
-	if (transact(r.nlh, server_cb, NULL) < 0)
-		refused("servers");
+	if (transact(r.nlh, cb, NULL) < 0)
+		refused(what);
 	list_end();
 	if (!json && !objects)
-		puts("no servers heard yet");
+		puts(none);
 	return 0;
 }
 
@@ -662,21 +664,6 @@ static int device_cb(const struct nlmsghdr *nlh, void *data)
 		text_device(&o);
 	}
 	return MNL_CB_OK;
-}
-
-static int cmd_devices(void)
-{
-	struct request r;
-
-	connect_memx();
-	msg_start(&r, family_id, MEMX_CMD_DEV_GET, NLM_F_DUMP);
-	list_begin();
-	if (transact(r.nlh, device_row_cb, NULL) < 0)
-		refused("devices");
-	list_end();
-	if (!json && !objects)
-		puts("no memx devices (memxctl add --size SIZE makes one)");
-	return 0;
 }
 
 static void check_name(const char *name)
@@ -1062,9 +1049,10 @@ int main(int argc, char **argv)
 	if ((!strcmp(cmd, "show") || !strcmp(cmd, "remove")) && argc != 2)
 		die(EXIT_USAGE, "%s DEVICE: one device, memxN or its label", cmd);
 	if (!strcmp(cmd, "servers"))
-		return cmd_servers();
+		return cmd_list(MEMX_CMD_SERVER_GET, server_cb, "servers", "no servers heard yet");
 	if (!strcmp(cmd, "devices"))
-		return cmd_devices();
+		return cmd_list(MEMX_CMD_DEV_GET, device_row_cb, "devices",
+				"no memx devices (memxctl add --size SIZE makes one)");
 	if (!strcmp(cmd, "show"))
 		return cmd_show(argv[1]);
 	if (!strcmp(cmd, "add"))

@@ -13,16 +13,6 @@ chk() {
 dbg=/sys/kernel/debug/memx_client
 peers=/sys/kernel/debug/rmap/peers
 
-# rc WANT CMD...: CMD exits with status WANT; its words go to the console.
-rc() {
-	want=$1
-	shift
-	"$@" >/tmp/rc.out 2>&1
-	got=$?
-	sed 's/^/  | /' /tmp/rc.out
-	[ "$got" -eq "$want" ]
-}
-
 # says TEXT CMD...: CMD fails, and its message holds TEXT.
 says() {
 	text=$1
@@ -31,9 +21,9 @@ says() {
 }
 
 check "memxctl without memx loaded: exit 3, says how to load it" \
-	eval "rc 3 $ctl servers && grep -q 'modprobe memx_client' /tmp/rc.out"
+	eval "lab_exits 3 $ctl servers && grep -q 'modprobe memx_client' /tmp/rc.out"
 check "bad arguments: exit 2 (unknown command, add without --size, bad size)" \
-	eval "rc 2 $ctl frobnicate && rc 2 $ctl add && rc 2 $ctl add --size 12Q && rc 2 $ctl show"
+	eval "lab_exits 2 $ctl frobnicate && lab_exits 2 $ctl add && lab_exits 2 $ctl add --size 12Q && lab_exits 2 $ctl show"
 
 memx_modprobe rmap_proto
 # Events from here on: servers coming, devices, the drain and the death.
@@ -75,7 +65,7 @@ check "memxctl -j devices: what /sys/class/memx/devices lists" \
 	chk devices /tmp/devices.json /sys/class/memx/devices
 check "memxctl show by label" eval "$ctl show ctl.one | grep -q '^name: *memx1$'"
 check "a label in use: refused (exit 1), says so" \
-	eval "says 'another device has that label' $ctl add --size 8M --name two && rc 1 $ctl add --size 8M --name two"
+	eval "says 'another device has that label' $ctl add --size 8M --name two && lab_exits 1 $ctl add --size 8M --name two"
 check "a label that is no file name: refused (exit 1)" \
 	says 'a label' "$ctl" add --size 8M --name ../x
 check "a size that is not whole MiB: refused (exit 1)" \
@@ -83,7 +73,7 @@ check "a size that is not whole MiB: refused (exit 1)" \
 check "a tenant nobody has a key for: refused (exit 1)" \
 	says 'no key of that name' "$ctl" add --size 8M --tenant nosuch
 check "show and remove of no such device: exit 1" \
-	eval "rc 1 $ctl show memx9 && rc 1 $ctl remove nosuch"
+	eval "lab_exits 1 $ctl show memx9 && lab_exits 1 $ctl remove nosuch"
 exec 3</dev/memx1
 check "remove of an open device: refused, says why" says 'open' "$ctl" remove memx1
 exec 3<&-
@@ -92,14 +82,11 @@ check "memxctl remove two, then ctl.one: both gone" \
 		lab_within 10 test ! -e /dev/memx1 && [ "$(wc -l </sys/class/memx/devices)" -eq 1 ]'
 
 # Who may do what.
-nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-}
 check "an unprivileged user may look (memxctl servers, show)" \
-	eval "nobody $ctl servers >/dev/null && nobody $ctl show memx0 >/dev/null"
+	eval "lab_nobody $ctl servers >/dev/null && lab_nobody $ctl show memx0 >/dev/null"
 check "an unprivileged user may not add (exit 1, CAP_NET_ADMIN)" \
-	says 'CAP_NET_ADMIN' nobody "$ctl" add --size 8M
-check "nor remove" says 'CAP_NET_ADMIN' nobody "$ctl" remove memx0
+	says 'CAP_NET_ADMIN' lab_nobody "$ctl" add --size 8M
+check "nor remove" says 'CAP_NET_ADMIN' lab_nobody "$ctl" remove memx0
 # Network namespaces: srv1 tries them (the debug kernel has none).
 check "nothing was added by any of them" test "$(wc -l </sys/class/memx/devices)" -eq 1
 
@@ -175,15 +162,15 @@ check "a 32-character label: added, shown and removed by it" \
 		$ctl remove $long"
 check "a label that is a disk's name (memx5): refused" says 'a label' "$ctl" add --size 4M --name memx5
 check "memxctl server status where no server runs: exit 3, says so" \
-	eval "rc 3 $ctl server status && grep -q 'not loaded' /tmp/rc.out"
+	eval "lab_exits 3 $ctl server status && grep -q 'not loaded' /tmp/rc.out"
 echo "memx-lab: memxctl servers, devices and show memx0 at the end:"
 "$ctl" servers
 "$ctl" devices
 "$ctl" show memx0
 # Unloaded, memx answers nothing more, and leaves nothing behind.
 check "memx_client unloads; then devices: exit 3" \
-	eval "memx_rmmod memx_client && rc 3 $ctl devices"
+	eval "memx_rmmod memx_client && lab_exits 3 $ctl devices"
 check "rmap_proto unloads; then servers: exit 3" \
-	eval "memx_rmmod rmap_proto && rc 3 $ctl servers"
+	eval "memx_rmmod rmap_proto && lab_exits 3 $ctl servers"
 lab_leak_check
 lab_signal cli-done

@@ -22,25 +22,15 @@ if [ -n "${MEMX_DRAIN_CTL:-}" ]; then
 		"$ctl" -j server status >/tmp/lender.json && cat /tmp/lender.json &&
 			chk lender /tmp/lender.json $stats "$1"
 	}
-	nobody() {
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-	}
 	check "memxctl -j server status: what memx_server's counters say" lender 0
 	"$ctl" server status
 	check "an unprivileged user may not drain (exit 1, CAP_NET_ADMIN)" \
-		eval "nobody $ctl server drain >/tmp/nobody.out 2>&1; [ \$? -eq 1 ] &&
-			cat /tmp/nobody.out && grep -q CAP_NET_ADMIN /tmp/nobody.out && grep -qx N $drain"
-	# rc3 CMD...: CMD finds no memx (exit 3).
-	rc3() {
-		"$@" >/tmp/rc3.out 2>&1
-		rc=$?
-		sed 's/^/  | /' /tmp/rc3.out
-		[ $rc -eq 3 ]
-	}
+		eval "lab_exits 1 lab_nobody $ctl server drain && grep -q CAP_NET_ADMIN /tmp/rc.out &&
+			grep -qx N $drain"
 	check "in a network namespace of its own, even root finds no memx (exit 3)" \
-		rc3 unshare -n "$ctl" server drain
+		lab_exits 3 unshare -n "$ctl" server drain
 	check "nor does an unprivileged user in a user and network namespace of its own" \
-		rc3 nobody unshare -Urn "$ctl" server drain
+		lab_exits 3 lab_nobody unshare -Urn "$ctl" server drain
 	check "memxctl server drain" "$ctl" server drain
 	check "status says draining, as the drain parameter does" \
 		eval "lender 1 && grep -qx Y $drain"
