@@ -23,12 +23,11 @@ struct page;
 struct rmap_peer;
 
 /*
- * Reassembly of one message into a buffer its owner provides (for a read,
- * the destination page itself). Progress is kept per 8-byte granule, so
- * fragments cut for different MTUs may overlap, as long as they agree.
+ * Which parts of one message arrived. Progress is kept per 64-byte
+ * granule, so fragments cut for different MTUs may overlap; the caller
+ * puts each fresh fragment's bytes where they belong.
  */
 struct rmap_reasm {
-	u8 *buf;
 	u32 total_len;
 	u32 granules_left;
 	unsigned long deadline;
@@ -40,11 +39,15 @@ struct rmap_reasm {
  * @type: RMAP_PING, RMAP_READ, RMAP_WRITE, RMAP_DISCARD, RMAP_JOIN or RMAP_LEAVE
  * @session: session id at the peer (0 for PING and JOIN)
  * @body: type-specific header fields (page request, join); sent as given
- * @page: data to send (WRITE, PING); the caller keeps it until done() runs
- * @page_off: offset of the data in @page
- * @resp_page: where the answer's data goes (READ, PING)
- * @resp_off: offset in @resp_page
- * @len: bytes of data each way, at most RMAP_MAX_PAYLOAD; 0 when none
+ * @pages: data to send (WRITE, PING): @len bytes from @page_off in
+ *	@pages[0], on into the next pages; the caller keeps them until
+ *	done() runs
+ * @page_off: offset of the data in @pages[0]
+ * @resp_pages: where the answer's data goes (READ, PING), laid out the same way
+ * @resp_off: offset in @resp_pages[0]
+ * @len: bytes of data each way, 0 when none: a piece of one page
+ *	(@page_off + @len at most PAGE_SIZE), or whole pages from offset 0,
+ *	at most RMAP_MAX_PAYLOAD (PAGE_SIZE for a PING)
  * @done: called once, in softirq context, when the request completes
  * @priv: the caller's
  * @status: on completion: 0, -EREMOTEIO (the peer answered with an error,
@@ -64,9 +67,9 @@ struct rmap_req {
 		struct rmap_join join;
 		struct rmap_ping ping;
 	} body;
-	struct page *page;
+	struct page **pages;
 	unsigned int page_off;
-	struct page *resp_page;
+	struct page **resp_pages;
 	unsigned int resp_off;
 	unsigned int len;
 	void (*done)(struct rmap_req *req);
@@ -82,6 +85,7 @@ struct rmap_req {
 	struct rmap_peer *peer;
 	u32 seq;
 	u16 tries;
+	u16 cost;			/* window pages it holds (rmap_req_cost()) */
 	ktime_t sent;			/* last (re)transmission */
 	ktime_t expires;		/* retransmit after this */
 	ktime_t deadline;		/* give up after this */
@@ -105,10 +109,12 @@ int rmap_tenant_find(const char *name);
 const char *rmap_tenant_name(unsigned int tenant);
 
 /**
- * struct rmap_msg - a complete request from a peer, as a server gets it
+ * struct rmap_msg - a request from a peer, as a server gets it
  * @peer: the requester, valid while the handler runs
- * @hdr: the request's header (session, seq, page request or join)
- * @data: its hdr->total_len bytes of data (a write's page), rebuilt
+ * @hdr: the request's header (session, seq, page request or join); for
+ *	rmap_server_ops.place, that of the fragment: frag_offset and
+ *	frag_len say where its data goes in the message's
+ * @data: rmap_server_ops.place: the fragment's frag_len bytes of data
  */
 struct rmap_msg {
 	struct rmap_peer *peer;
@@ -116,14 +122,32 @@ struct rmap_msg {
 	const void *data;
 };
 
-typedef void rmap_serve_fn(const struct rmap_msg *msg);
+/**
+ * struct rmap_server_ops - the memory server rmap_proto hands requests to
+ * @place: a WRITE's fragment arrived with data not seen before: put it
+ *	in place. Return RMAP_OK, or the status the request is answered
+ *	with at once (its later fragments are then dropped). A write's
+ *	data goes straight where it belongs, fragment by fragment: nothing
+ *	is held back to be copied again.
+ * @serve: a whole request (a WRITE once all its data was placed): answer
+ *	it with rmap_reply(), here or later (rmap_reply_later()).
+ *
+ * Both run in the receive path (softirq, never sleeping) with the
+ * requester's state locked, so a peer's requests reach them one by one.
+ */
+struct rmap_server_ops {
+	u8 (*place)(const struct rmap_msg *msg);
+	void (*serve)(const struct rmap_msg *msg);
+};
 
-int rmap_serve(rmap_serve_fn *fn);
+int rmap_serve(const struct rmap_server_ops *ops);
 void rmap_serve_stop(void);
 void rmap_reply(const struct rmap_msg *msg, u8 status, const void *body,
-		struct page *page, unsigned int off, unsigned int len);
+		struct page **pages, unsigned int off, unsigned int len);
 void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
 		      const void *body);
+void rmap_copy_to_pages(struct page **pages, unsigned int off, unsigned int at,
+			const void *src, unsigned int len);
 
 /**
  * struct rmap_server_info - what a server last advertised

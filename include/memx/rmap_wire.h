@@ -13,18 +13,30 @@
 
 /* IEEE 802 "local experimental" EtherType; a module parameter may change it. */
 #define RMAP_ETHERTYPE		0x88B5
-#define RMAP_VERSION		2
+#define RMAP_VERSION		3
 
+/* RMAP's page: what READ, WRITE and DISCARD address and move. */
+#define RMAP_PAGE_SIZE		4096
 /*
- * Largest message payload: one page, for now. The fragment fields have
- * room for messages of many pages; a receiver refuses what is over this.
+ * Largest message payload: 32 pages, the most a client's block request
+ * carries (128 KiB: what swap's clustered write-back and the block
+ * layer's read-ahead send at once). A receiver refuses what is over it.
  */
-#define RMAP_MAX_PAYLOAD	4096
-/* Fragments start on this boundary, so reassembly can track them in granules. */
-#define RMAP_FRAG_ALIGN		8
-/* The smallest MTU RMAP runs on, and so the most fragments a message needs. */
+#define RMAP_MAX_PAYLOAD	(32 * RMAP_PAGE_SIZE)
+/*
+ * Fragments start on this boundary, so reassembly can track them in
+ * granules (2048 for the largest message).
+ */
+#define RMAP_FRAG_ALIGN		64
+/*
+ * Payload bytes in one frame, at most: a receiver takes each frame into
+ * a per-CPU buffer set aside at load (which the per-CPU allocator keeps
+ * below 32 KiB). MTUs past 16 KiB carry no more per frame.
+ */
+#define RMAP_MAX_FRAME_PAYLOAD	(4 * RMAP_PAGE_SIZE)
+/* The smallest MTU RMAP runs on, and a bound on the fragments of a message. */
 #define RMAP_MIN_MTU		576
-#define RMAP_MAX_FRAGS		16
+#define RMAP_MAX_FRAGS		512
 
 enum rmap_type {
 	RMAP_ADVERTISE	= 1,	/* server -> all: I exist, here is my capacity */
@@ -60,12 +72,16 @@ enum rmap_status {
 /* RMAP_READ, RMAP_WRITE, RMAP_READ_RESP, RMAP_DISCARD, RMAP_ACK of those. */
 struct rmap_page_req {
 	__be64	offset;		/* byte offset in the session's memory */
-	__be32	size;		/* bytes: within one page, or RMAP_MAX_DISCARD for DISCARD */
+	__be32	size;		/* bytes: see below */
 	__be32	reserved;	/* zero */
 	__be64	wseq;		/* WRITE, DISCARD: grows with each one on the session, from 1 */
 };
 
 /*
+ * A READ or WRITE moves a piece of one page, or whole pages from a page
+ * boundary: at most RMAP_MAX_PAYLOAD bytes, one message each way. A
+ * DISCARD names whole pages, at most RMAP_MAX_DISCARD bytes of them.
+ *
  * A server applies a WRITE or DISCARD to a page only if its wseq is not
  * below that of the last one applied there: a resend delayed in the
  * network cannot undo a later write. 64 bits never wrap in a session's
@@ -89,7 +105,7 @@ struct rmap_advert {
 	__be32	free_mib;	/* memory not yet given to a session */
 	__be32	load;		/* requests served per second, recent average */
 	__be16	interval_ms;	/* advertisements come at least this often */
-	__be16	window;		/* requests a client may keep in flight */
+	__be16	window;		/* pages of requests a client may keep in flight */
 	__be16	mtu;		/* at least RMAP_MIN_MTU */
 	__be16	reserved;	/* zero */
 	__be32	reserved2;	/* zero */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/memxN: a blk-mq disk of 4 KiB blocks. Each page of a request is
- * one RMAP request to the server holding its extent, sent from the
- * submitting context without sleeping or allocating: the RMAP requests
- * live in the blk-mq request itself. A write to an extent not yet placed
+ * /dev/memxN: a blk-mq disk of 4 KiB blocks. The pages of a request that
+ * lie in one extent (a run) are one RMAP request to each server holding
+ * a copy of it, sent from the submitting context without sleeping or
+ * allocating: the RMAP requests live in the blk-mq request itself. A write to an extent not yet placed
  * waits for the placement work; a read of one returns zeroes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -106,7 +106,7 @@ static void memx_cmd_unhold(struct memx_cmd *cmd)
 }
 
 /*
- * A write or discard of a page succeeds when a copy took it: copies that
+ * A write or discard of a run succeeds when a copy took it: copies that
  * missed it are left behind, unless one is the extent's last (two
  * writes failing crosswise on two copies). A read succeeds when it was
  * answered.
@@ -178,8 +178,7 @@ static void memx_cmd_aim(struct memx_cmd *cmd, unsigned int i, unsigned int r, u
 	struct memx_session *sess = memx_where_session(cmd->dev, where);
 	struct memx_target *to = &cmd->to[i];
 	struct rmap_req *req = &cmd->reqs[i];
-	u64 off = (memx_where_page(where, to->page) << PAGE_SHIFT) +
-		  offset_in_page(be64_to_cpu(req->body.page.offset));
+	u64 off = memx_where_page(where, to->page) << PAGE_SHIFT;
 
 	memx_cmd_use(cmd, sess);
 	to->sess = sess;
@@ -396,10 +395,12 @@ static void memx_page_done(struct rmap_req *req)
 	memx_cmd_put(cmd);
 }
 
-/* Add an RMAP request of @cmd for device page @page, to copy @r at @where. */
+/*
+ * Add an RMAP request of @cmd for the run from device page @page, @size
+ * bytes, to copy @r at @where; its data in @bpages.
+ */
 static void memx_cmd_add(struct memx_cmd *cmd, u64 page, unsigned int r, unsigned long where,
-			 u8 type, u32 size, unsigned int page_off, struct page *bpage,
-			 unsigned int off)
+			 u8 type, u32 size, struct page **bpages)
 {
 	unsigned int i = cmd->nr++;
 	struct rmap_req *req = &cmd->reqs[i];
@@ -411,18 +412,14 @@ static void memx_cmd_add(struct memx_cmd *cmd, u64 page, unsigned int r, unsigne
 	to->ok = false;
 	req->type = type;
 	req->body.page.size = cpu_to_be32(size);
-	/* The offset within the page, kept by memx_cmd_aim(). */
-	req->body.page.offset = cpu_to_be64(page_off);
 	memx_cmd_aim(cmd, i, r, where);
 	if (type != RMAP_READ)
 		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&to->sess->wseq));
 	if (type == RMAP_WRITE) {
-		req->page = bpage;
-		req->page_off = off;
+		req->pages = bpages;
 		req->len = size;
 	} else if (type == RMAP_READ) {
-		req->resp_page = bpage;
-		req->resp_off = off;
+		req->resp_pages = bpages;
 		req->len = size;
 	}
 	req->done = memx_page_done;
@@ -446,32 +443,34 @@ static bool memx_needs_placement(struct memx_dev *dev, struct request *rq)
 }
 
 /*
- * Requests for a piece of one page: a read asks one copy, a write every
- * copy. Return: false when there is no room for them, or nowhere to write.
+ * Requests for a run of @n pages of one extent, from device page @page,
+ * their data in @bpages: a read asks one copy, a write every copy.
+ * Return: false when there is no room for them, or nowhere to write.
  */
-static bool memx_add_page(struct memx_cmd *cmd, u8 type, u64 pos, unsigned int len,
-			  struct page *bpage, unsigned int off)
+static bool memx_add_run(struct memx_cmd *cmd, u8 type, u64 page, unsigned int n,
+			 struct page **bpages)
 {
 	struct memx_dev *dev = cmd->dev;
-	u64 page = pos >> PAGE_SHIFT;
 	struct memx_extent *e = &dev->extents[page >> MEMX_EXTENT_SHIFT];
 	unsigned long where;
-	unsigned int r;
+	unsigned int r, i;
 	int pick;
 
 	/* Pairs with the barrier before PLACED is set: where[] is there. */
 	if (!(atomic_read_acquire(&e->state) & MEMX_EXT_PLACED)) {
 		if (type == RMAP_WRITE)
 			return false;	/* placement was checked */
-		memzero_page(bpage, off, len);
-		memx_count(dev, MEMX_DEV_ZERO_READS);
+		for (i = 0; i < n; i++) {
+			memzero_page(bpages[i], 0, PAGE_SIZE);
+			memx_count(dev, MEMX_DEV_ZERO_READS);
+		}
 		return true;
 	}
 	if (type == RMAP_READ) {
 		pick = memx_pick_copy(dev, e, 0, &where);
 		if (pick < 0 || cmd->nr == MEMX_MAX_REQS)
 			return false;	/* given back by a discard under way */
-		memx_cmd_add(cmd, page, pick, where, type, len, offset_in_page(pos), bpage, off);
+		memx_cmd_add(cmd, page, pick, where, type, n << PAGE_SHIFT, bpages);
 		return true;
 	}
 	pick = cmd->nr;
@@ -481,31 +480,35 @@ static bool memx_add_page(struct memx_cmd *cmd, u8 type, u64 pos, unsigned int l
 			continue;
 		if (cmd->nr == MEMX_MAX_REQS)
 			return false;
-		memx_cmd_add(cmd, page, r, where, type, len, offset_in_page(pos), bpage, off);
+		memx_cmd_add(cmd, page, r, where, type, n << PAGE_SHIFT, bpages);
 	}
 	return cmd->nr > pick;
 }
 
-/* Cut a read or write into page requests; reads of unplaced extents are zeroes. */
+/*
+ * Cut a read or write into runs, one per extent it spans; reads of
+ * unplaced extents are zeroes. The block layer hands whole pages (4 KiB
+ * blocks, page-aligned buffers).
+ */
 static blk_status_t memx_build_rw(struct memx_cmd *cmd, struct request *rq)
 {
 	u8 type = req_op(rq) == REQ_OP_READ ? RMAP_READ : RMAP_WRITE;
-	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 first = blk_rq_pos(rq) >> (PAGE_SHIFT - SECTOR_SHIFT);
+	unsigned int n = 0, start = 0, i;
 	struct req_iterator iter;
 	struct bio_vec bv;
 
 	rq_for_each_segment(bv, rq, iter) {
-		unsigned int done = 0;
-
-		while (done < bv.bv_len) {
-			unsigned int len = min_t(unsigned int, bv.bv_len - done,
-						 PAGE_SIZE - offset_in_page(pos));
-
-			if (!memx_add_page(cmd, type, pos, len, bv.bv_page, bv.bv_offset + done))
-				return BLK_STS_IOERR;
-			done += len;
-			pos += len;
-		}
+		if (WARN_ON_ONCE(bv.bv_offset || bv.bv_len != PAGE_SIZE || n == MEMX_MAX_PAGES))
+			return BLK_STS_IOERR;
+		cmd->pages[n++] = bv.bv_page;
+	}
+	for (i = 1; i <= n; i++) {
+		if (i < n && (first + i) % MEMX_EXTENT_PAGES)
+			continue;
+		if (!memx_add_run(cmd, type, first + start, i - start, &cmd->pages[start]))
+			return BLK_STS_IOERR;
+		start = i;
 	}
 	return BLK_STS_OK;
 }
@@ -550,7 +553,7 @@ static blk_status_t memx_build_discard(struct memx_cmd *cmd, struct request *rq)
 			if (cmd->nr == MEMX_MAX_REQS)
 				return BLK_STS_IOERR;
 			memx_cmd_add(cmd, page, r, where, RMAP_DISCARD,
-				     (stop - page) << PAGE_SHIFT, 0, NULL, 0);
+				     (stop - page) << PAGE_SHIFT, NULL);
 			/* Forgotten here already: the servers free it as they can. */
 			cmd->to[cmd->nr - 1].ok = whole;
 		}
@@ -786,7 +789,7 @@ struct memx_dev *memx_dev_create(int index, u64 pages, unsigned int tenant,
 	blk_queue_logical_block_size(disk->queue, PAGE_SIZE);
 	blk_queue_physical_block_size(disk->queue, PAGE_SIZE);
 	blk_queue_io_min(disk->queue, PAGE_SIZE);
-	/* Buffers on page boundaries: every page of a request is one RMAP request. */
+	/* Buffers on page boundaries: a request's pages are whole pages. */
 	blk_queue_dma_alignment(disk->queue, PAGE_SIZE - 1);
 	blk_queue_max_hw_sectors(disk->queue, MEMX_MAX_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
 	blk_queue_max_segments(disk->queue, MEMX_MAX_PAGES);

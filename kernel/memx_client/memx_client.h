@@ -22,8 +22,13 @@
 /* A device is placed on servers an extent at a time: 1 MiB. */
 #define MEMX_EXTENT_SHIFT	8
 #define MEMX_EXTENT_PAGES	BIT(MEMX_EXTENT_SHIFT)
-/* Largest I/O, in pages: each page is one RMAP request. */
-#define MEMX_MAX_PAGES		32
+/*
+ * Largest I/O, in pages: RMAP's largest message. Its pages in one extent
+ * go as one RMAP request (a run), to each copy.
+ */
+#define MEMX_MAX_PAGES		(RMAP_MAX_PAYLOAD / PAGE_SIZE)
+/* Runs of one I/O: it spans two extents at most. */
+#define MEMX_MAX_RUNS		2
 #define MEMX_QUEUE_DEPTH	64
 #define MEMX_MAX_DEVICES	16
 #define MEMX_LABEL_LEN		MEMX_LABEL_MAX	/* a device's label, without its NUL */
@@ -43,8 +48,8 @@
 #define MEMX_IO_RETRY_MS	30000
 /* Copies of each extent, on as many servers, at most. */
 #define MEMX_MAX_REPLICAS	2
-/* Requests of one I/O: each page once per replica. */
-#define MEMX_MAX_REQS		(MEMX_MAX_PAGES * MEMX_MAX_REPLICAS)
+/* Requests of one I/O: each run once per replica. */
+#define MEMX_MAX_REQS		(MEMX_MAX_RUNS * MEMX_MAX_REPLICAS)
 
 /* A synchronous control request (JOIN, LEAVE), preallocated per device. */
 struct memx_ctl_req {
@@ -179,7 +184,7 @@ struct memx_target {
 	struct llist_node park;		/* on sess->parked */
 	struct memx_session *sess;
 	unsigned long where;		/* the extent's word it was sent by */
-	u64 page;			/* in the device */
+	u64 page;			/* in the device: the first of its run */
 	u8 replica;			/* index in the extent's where[] */
 	u8 tried;			/* replicas a read has asked */
 	bool ok;			/* this copy answered */
@@ -199,6 +204,7 @@ struct memx_cmd {
 	DECLARE_BITMAP(uses, MEMX_MAX_SESSIONS + 1);
 	struct rmap_req reqs[MEMX_MAX_REQS];
 	struct memx_target to[MEMX_MAX_REQS];
+	struct page *pages[MEMX_MAX_PAGES];	/* its data, page by page */
 };
 
 extern struct workqueue_struct *memx_wq;

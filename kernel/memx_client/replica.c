@@ -151,9 +151,9 @@ static void memx_copy_req(struct memx_copy *c, int i, struct memx_session *s, u8
 	req->len = PAGE_SIZE;
 	if (type == RMAP_WRITE) {
 		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
-		req->page = c->pages[i];
+		req->pages = &c->pages[i];
 	} else {
-		req->resp_page = c->pages[i];
+		req->resp_pages = &c->pages[i];
 	}
 }
 

@@ -155,13 +155,17 @@ static inline bool memx_write_is_current(u64 w, u64 last)
 }
 
 /*
- * Whether a READ or WRITE of @size bytes at byte @off stays within one
- * page. Both come from the wire: summed in 64 bits, so that no size can
- * wrap past the check.
+ * Whether a READ or WRITE of @size bytes at byte @off is one RMAP allows:
+ * a piece of one page, or whole pages from a page boundary, at most
+ * RMAP_MAX_PAYLOAD. Both come from the wire: summed in 64 bits, so that
+ * no size can wrap past the check.
  */
-static inline bool memx_page_range_ok(u64 off, u32 size)
+static inline bool memx_data_range_ok(u64 off, u32 size)
 {
-	return size && size <= RMAP_MAX_PAYLOAD && (u64)offset_in_page(off) + size <= PAGE_SIZE;
+	if (!size || size > RMAP_MAX_PAYLOAD)
+		return false;
+	return (u64)offset_in_page(off) + size <= PAGE_SIZE ||
+	       (PAGE_ALIGNED(off) && PAGE_ALIGNED(size));
 }
 
 /* store.c */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Answers to clients. Reads, writes and discards are served from the
- * receive path itself (interrupt-mode response): a lookup, a copy or a
- * page handed to the NIC, never an allocation. JOIN and LEAVE change
+ * receive path itself (interrupt-mode response): a lookup, a copy or
+ * pages handed to the NIC, never an allocation. A write's fragments are
+ * copied into their pages as they arrive; it is acknowledged once all
+ * are in. JOIN and LEAVE change
  * what memory is set aside, which may sleep: they are answered from a
  * work item, and remembered a while so that a resend is answered the
  * same way instead of being applied twice.
@@ -86,6 +88,84 @@ static void memx_fail(const struct rmap_msg *msg, u8 status)
 	rmap_reply(msg, status, NULL, NULL, 0, 0);
 }
 
+/* The session a READ, WRITE or DISCARD names, if it is its sender's. */
+static struct memx_session *memx_msg_session(const struct rmap_msg *msg)
+{
+	struct memx_owner who;
+
+	return memx_session_find(be32_to_cpu(msg->hdr->session), memx_msg_owner(msg, &who));
+}
+
+/*
+ * Whether a READ or WRITE's range is one the session can take: within
+ * it, and a piece of one page or whole pages (memx_data_range_ok()).
+ */
+static u8 memx_data_check(struct memx_session *s, u64 off, u32 size)
+{
+	if (!memx_data_range_ok(off, size))
+		return RMAP_E_INVAL;
+	if ((off + size - 1) >> PAGE_SHIFT >= memx_session_pages(s))
+		return RMAP_E_RANGE;
+	return RMAP_OK;
+}
+
+/*
+ * A WRITE's fragment: its bytes go to their pages, each only if no later
+ * write reached it (a resend delayed in the network cannot undo one).
+ */
+static u8 memx_place(const struct rmap_msg *msg)
+{
+	const struct rmap_hdr *h = msg->hdr;
+	u64 off = be64_to_cpu(h->page.offset), w = be64_to_cpu(h->page.wseq);
+	u32 size = be32_to_cpu(h->page.size), len = be16_to_cpu(h->frag_len);
+	u64 pos = off + be32_to_cpu(h->frag_offset);
+	const u8 *data = msg->data;
+	struct memx_session *s;
+	bool stale = false;
+	u8 status;
+
+	s = memx_msg_session(msg);
+	if (!s) {
+		memx_srv_count(MEMX_SRV_NO_SESSION);
+		return RMAP_E_SESSION;
+	}
+	WRITE_ONCE(s->last_used, jiffies);
+	status = memx_data_check(s, off, size);
+	if (!status && (be32_to_cpu(h->total_len) != size || !memx_wseq_take(s, w)))
+		status = RMAP_E_INVAL;
+	while (!status && len) {
+		unsigned int in = offset_in_page(pos);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - in);
+		struct page *page;
+		u64 *last;
+
+		page = memx_session_page(s, pos >> PAGE_SHIFT, &last);
+		if (!page) {
+			status = RMAP_E_RANGE;
+			break;
+		}
+		if (memx_write_is_current(w, *last)) {
+			memcpy_to_page(page, in, data, n);
+			*last = w;
+		} else {
+			stale = true;
+		}
+		data += n;
+		pos += n;
+		len -= n;
+	}
+	if (status) {
+		memx_srv_count(MEMX_SRV_ERRORS);
+		return status;
+	}
+	if (stale) {
+		/* A resend overtaken by a later write: acknowledged, not applied. */
+		s->stale++;
+		memx_srv_count(MEMX_SRV_STALE_WRITES);
+	}
+	return RMAP_OK;
+}
+
 /*
  * A DISCARD of one whole chunk gives its memory back to this host; any
  * other is applied page by page (zeroed, unless a later write is there).
@@ -124,19 +204,18 @@ static void memx_serve_discard(const struct rmap_msg *msg, struct memx_session *
 	rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
 }
 
+/* A READ or DISCARD, or a WRITE whose data memx_place() put in place. */
 static void memx_serve_page(const struct rmap_msg *msg)
 {
+	struct page *pages[RMAP_MAX_PAYLOAD / PAGE_SIZE];
 	const struct rmap_hdr *h = msg->hdr;
 	u64 off = be64_to_cpu(h->page.offset);
 	u32 size = be32_to_cpu(h->page.size);
-	u64 w = be64_to_cpu(h->page.wseq);
-	unsigned int in = offset_in_page(off);
 	struct memx_session *s;
-	struct memx_owner who;
-	struct page *page;
-	u64 *last;
+	unsigned int i, n;
+	u8 status;
 
-	s = memx_session_find(be32_to_cpu(h->session), memx_msg_owner(msg, &who));
+	s = memx_msg_session(msg);
 	if (!s) {
 		memx_fail(msg, RMAP_E_SESSION);
 		return;
@@ -146,34 +225,30 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		memx_serve_discard(msg, s, off, size);
 		return;
 	}
-	if (!memx_page_range_ok(off, size) ||
-	    (h->type == RMAP_WRITE &&
-	     (be32_to_cpu(h->total_len) != size || !memx_wseq_take(s, w)))) {
-		memx_fail(msg, RMAP_E_INVAL);
-		return;
-	}
-	page = memx_session_page(s, off >> PAGE_SHIFT, &last);
-	if (!page) {
-		memx_fail(msg, RMAP_E_RANGE);
-		return;
-	}
-	if (h->type == RMAP_READ) {
-		s->reads++;
-		memx_srv_count(MEMX_SRV_READS);
-		rmap_reply(msg, RMAP_OK, NULL, page, in, size);
-		return;
-	}
-	if (memx_write_is_current(w, *last)) {
-		memcpy_to_page(page, in, msg->data, size);
-		*last = w;
+	if (h->type == RMAP_WRITE) {
 		s->writes++;
 		memx_srv_count(MEMX_SRV_WRITES);
-	} else {
-		/* A resend overtaken by a later write: acknowledged, not applied. */
-		s->stale++;
-		memx_srv_count(MEMX_SRV_STALE_WRITES);
+		rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
+		return;
 	}
-	rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
+	status = memx_data_check(s, off, size);
+	if (status) {
+		memx_fail(msg, status);
+		return;
+	}
+	n = DIV_ROUND_UP(offset_in_page(off) + size, PAGE_SIZE);
+	for (i = 0; i < n; i++) {
+		u64 *last;
+
+		pages[i] = memx_session_page(s, (off >> PAGE_SHIFT) + i, &last);
+		if (!pages[i]) {
+			memx_fail(msg, RMAP_E_RANGE);
+			return;
+		}
+	}
+	s->reads++;
+	memx_srv_count(MEMX_SRV_READS);
+	rmap_reply(msg, RMAP_OK, NULL, pages, offset_in_page(off), size);
 }
 
 /* Forget remembered control requests beyond the log's bounds. Lock held. */
@@ -384,6 +459,11 @@ static void memx_serve(const struct rmap_msg *msg)
 	}
 }
 
+static const struct rmap_server_ops memx_server_ops = {
+	.place = memx_place,
+	.serve = memx_serve,
+};
+
 /**
  * memx_serve_init() - start answering clients
  *
@@ -392,7 +472,7 @@ static void memx_serve(const struct rmap_msg *msg)
 int memx_serve_init(void)
 {
 	INIT_WORK(&memx_ctl_work, memx_ctl_worker);
-	return rmap_serve(memx_serve);
+	return rmap_serve(&memx_server_ops);
 }
 
 /* Stop answering; pending control requests are dropped (clients resend). */

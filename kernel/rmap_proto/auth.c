@@ -235,23 +235,28 @@ static void rmap_chacha20(const u8 key[RMAP_KEY_LEN], u64 counter, u8 poly_key[P
 	memzero_explicit(k, sizeof(k));
 }
 
-/**
- * rmap_frame_tag() - the tag of a frame
- * @tag: RMAP_TAG_LEN bytes out
- * @key: the sender's key (rmap_key_derive())
- * @dst: the frame's Ethernet destination
- * @src: its Ethernet source
- * @h: its header; the counter is the nonce, crc and tag count as zero
- * @payload: its frag_len payload bytes (ciphertext if RMAP_F_ENCRYPTED)
- *
- * ChaCha20-Poly1305 as RFC 8439 and lib/crypto define it: the tag
- * chacha20poly1305_encrypt() gives with @dst, @src and the header, in
- * that order, as the associated data, and the payload as the ciphertext
- * when the frame is encrypted, or as more associated data when it is not
- * (an empty plaintext).
- */
-void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
-		    const u8 *src, const struct rmap_hdr *h, const void *payload)
+/* Poly1305 over a payload: contiguous at @flat, else in pieces (rmap_frame_crc_pieces()). */
+static void rmap_poly1305_payload(struct poly1305_desc_ctx *poly, const u8 *const *piece,
+				  const u8 *flat, unsigned int len)
+{
+	unsigned int i;
+
+	if (flat) {
+		poly1305_update(poly, flat, len);
+		return;
+	}
+	for (i = 0; len && i < RMAP_FRAME_PAGES; i++) {
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE);
+
+		poly1305_update(poly, piece[i], n);
+		len -= n;
+	}
+}
+
+/* rmap_frame_tag() of a payload at @flat, or in pieces when @flat is NULL. */
+static void rmap_frame_tag_of(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+			      const u8 *src, const struct rmap_hdr *h, const u8 *const *piece,
+			      const u8 *flat)
 {
 	size_t ad_len = 2 * ETH_ALEN + RMAP_HDR_LEN, ct_len = be16_to_cpu(h->frag_len);
 	struct poly1305_desc_ctx poly;
@@ -274,10 +279,10 @@ void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *
 	poly1305_update(&poly, src, ETH_ALEN);
 	poly1305_update(&poly, (const u8 *)&hdr, RMAP_HDR_LEN);
 	if (!ct_len)
-		poly1305_update(&poly, payload, ad_len - 2 * ETH_ALEN - RMAP_HDR_LEN);
+		rmap_poly1305_payload(&poly, piece, flat, ad_len - 2 * ETH_ALEN - RMAP_HDR_LEN);
 	rmap_poly1305_pad(&poly, ad_len);
 	if (ct_len) {
-		poly1305_update(&poly, payload, ct_len);
+		rmap_poly1305_payload(&poly, piece, flat, ct_len);
 		rmap_poly1305_pad(&poly, ct_len);
 	}
 	b.lens[0] = cpu_to_le64(ad_len);
@@ -285,6 +290,42 @@ void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *
 	poly1305_update(&poly, (const u8 *)b.lens, sizeof(b.lens));
 	poly1305_final(&poly, tag);
 	memzero_explicit(&b, sizeof(b));
+}
+
+/**
+ * rmap_frame_tag_pieces() - rmap_frame_tag() of a payload in pieces
+ * @tag: RMAP_TAG_LEN bytes out
+ * @key: the sender's key
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @h: its header; frag_len at most RMAP_MAX_FRAME_PAYLOAD
+ * @piece: its payload, as rmap_frame_crc_pieces() takes it
+ */
+void rmap_frame_tag_pieces(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+			   const u8 *src, const struct rmap_hdr *h, const u8 *const *piece)
+{
+	rmap_frame_tag_of(tag, key, dst, src, h, piece, NULL);
+}
+
+/**
+ * rmap_frame_tag() - the tag of a frame
+ * @tag: RMAP_TAG_LEN bytes out
+ * @key: the sender's key (rmap_key_derive())
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @h: its header; the counter is the nonce, crc and tag count as zero
+ * @payload: its frag_len payload bytes (ciphertext if RMAP_F_ENCRYPTED)
+ *
+ * ChaCha20-Poly1305 as RFC 8439 and lib/crypto define it: the tag
+ * chacha20poly1305_encrypt() gives with @dst, @src and the header, in
+ * that order, as the associated data, and the payload as the ciphertext
+ * when the frame is encrypted, or as more associated data when it is not
+ * (an empty plaintext).
+ */
+void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+		    const u8 *src, const struct rmap_hdr *h, const void *payload)
+{
+	rmap_frame_tag_of(tag, key, dst, src, h, NULL, payload);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_tag);
 
@@ -486,15 +527,37 @@ static bool rmap_seal_start(struct rmap_hdr *h, unsigned int tenant)
 }
 
 /**
- * rmap_auth_seal() - set a frame's key id, counter and tag
+ * rmap_auth_seal_pieces() - set a frame's key id, counter and tag
  * @h: its header, every other field final but the CRC (sealed after)
  * @tenant: whose key it is sealed under
  * @key: the sender's key (rmap_auth_key_for() of @src), or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
- * @payload: its frag_len payload bytes, sent as they are
+ * @piece: its frag_len payload bytes, sent as they are, in pieces
+ *	(rmap_frame_crc_pieces())
  *
  * Without keys the three fields are zero.
+ */
+void rmap_auth_seal_pieces(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			   const u8 *dst, const u8 *src, const u8 *const *piece)
+{
+	u8 derived[RMAP_KEY_LEN];
+
+	if (!rmap_seal_start(h, tenant))
+		return;
+	key = rmap_sender_key(tenant, key, src, rmap_epoch, derived);
+	rmap_frame_tag_pieces(h->tag, key, dst, src, h, piece);
+	memzero_explicit(derived, sizeof(derived));
+}
+
+/**
+ * rmap_auth_seal() - rmap_auth_seal_pieces() of a contiguous payload
+ * @h: its header, every other field final but the CRC (sealed after)
+ * @tenant: whose key it is sealed under
+ * @key: the sender's key, or NULL to derive it
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @payload: its frag_len payload bytes, sent as they are
  */
 void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
 		    const u8 *src, const void *payload)

@@ -158,7 +158,7 @@ void rmap_advertise(u64 capacity_pages, u64 free_pages, u32 load)
 	rmap_adv.free_mib = cpu_to_be32(rmap_pages_to_mib(free_pages));
 	rmap_adv.load = cpu_to_be32(load);
 	rmap_adv.interval_ms = cpu_to_be16(rmap_advert_ms);
-	rmap_adv.window = cpu_to_be16(RMAP_MAX_WINDOW);
+	rmap_adv.window = cpu_to_be16(RMAP_MAX_WINDOW_PAGES);
 	start = !rmap_advertising;
 	/*
 	 * Each time lending starts, a new instance: clients learn that what
@@ -225,7 +225,7 @@ static void rmap_server_heard(struct rmap_peer *peer, const u8 *src, const struc
 	peer->adv_window = window;
 	peer->adv_interval_ms = be16_to_cpu(h->adv.interval_ms);
 	if (window)
-		rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW));
+		rmap_window_set_max(&peer->win, min_t(u16, window, RMAP_MAX_WINDOW_PAGES));
 	rmap_peer_server_info(peer, &info);
 	spin_unlock_bh(&peer->lock);
 	if (event >= 0)

@@ -225,7 +225,7 @@ static enum rmap_drop rmap_rx_auth(const u8 *src, const u8 *dst, int tenant, str
  * emergency reserves on receive.)
  */
 struct rmap_rx_buf {
-	u8 frame[RMAP_HDR_LEN + RMAP_MAX_PAYLOAD];
+	u8 frame[RMAP_HDR_LEN + RMAP_MAX_FRAME_PAYLOAD];
 };
 
 static struct rmap_rx_buf __percpu *rmap_rx_bufs;
@@ -260,8 +260,8 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	ether_addr_copy(src, eth_hdr(skb)->h_source);
 	ether_addr_copy(dst, eth_hdr(skb)->h_dest);
 	/*
-	 * What lies past a whole page's message (a frame check sequence the
-	 * NIC kept) is not RMAP's: the checks below see only what they need.
+	 * What lies past the largest frame (a frame check sequence the NIC
+	 * kept) is not RMAP's: the checks below see only what they need.
 	 */
 	len = min_t(unsigned int, skb->len, sizeof(struct rmap_rx_buf));
 
@@ -333,16 +333,23 @@ static bool rmap_page_zero_copy_ok(const struct page *page)
 	return !xen_domain() || !test_bit(PG_foreign, &page->flags);
 }
 
-/* One frame: the header in the linear area, the payload as a page fragment. */
+/*
+ * One frame: the header in the linear area, the payload as page fragments
+ * of @fpages (from @po in the first) where the device takes them and
+ * @zero_copy allows, else copied after the header from @piece.
+ */
 static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
-					const struct rmap_hdr *h, struct page *page,
-					unsigned int off, const void *data, unsigned int len)
+					const struct rmap_hdr *h, struct page **fpages,
+					unsigned int po, const u8 *const *piece,
+					unsigned int len, bool zero_copy)
 {
-	bool zero_copy = len && page && (dev->features & NETIF_F_SG) &&
-			 rmap_page_zero_copy_ok(page);
-	unsigned int linear = RMAP_HDR_LEN + (zero_copy ? 0 : len);
+	unsigned int linear, i, n = len ? DIV_ROUND_UP(po + len, PAGE_SIZE) : 0;
 	struct sk_buff *skb;
 
+	zero_copy = zero_copy && len && (dev->features & NETIF_F_SG) && n <= MAX_SKB_FRAGS;
+	for (i = 0; zero_copy && i < n; i++)
+		zero_copy = rmap_page_zero_copy_ok(fpages[i]);
+	linear = RMAP_HDR_LEN + (zero_copy ? 0 : len);
 	skb = alloc_skb(LL_RESERVED_SPACE(dev) + linear + dev->needed_tailroom,
 			rmap_frame_gfp(h));
 	if (!skb)
@@ -351,13 +358,26 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 	skb_reset_network_header(skb);
 	skb_put_data(skb, h, RMAP_HDR_LEN);
 	if (zero_copy) {
-		get_page(page);
-		skb_fill_page_desc(skb, 0, page, off, len);
+		unsigned int left = len;
+
+		for (i = 0; i < n; i++) {
+			unsigned int in = i ? 0 : po;
+			unsigned int part = min_t(unsigned int, left, PAGE_SIZE - in);
+
+			get_page(fpages[i]);
+			skb_fill_page_desc(skb, i, fpages[i], in, part);
+			left -= part;
+		}
 		skb->len += len;
 		skb->data_len += len;
-		skb->truesize += len;
-	} else if (len) {
-		skb_put_data(skb, data, len);
+		skb->truesize += n * PAGE_SIZE;
+	} else {
+		for (i = 0; len; i++) {
+			unsigned int part = min_t(unsigned int, len, PAGE_SIZE);
+
+			skb_put_data(skb, piece[i], part);
+			len -= part;
+		}
 	}
 	skb->dev = dev;
 	skb->protocol = rmap_ethertype;
@@ -422,6 +442,93 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
 	return sent;
 }
 
+/* Frames handed to the driver at once, each batch as one burst. */
+#define RMAP_XMIT_BATCH	16
+
+/* A contiguous payload of @len bytes, cut as rmap_frame_crc_pieces() takes it. */
+static void rmap_frame_pieces(const u8 **piece, const void *payload, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < RMAP_FRAME_PAGES; i++)
+		piece[i] = i * PAGE_SIZE < len ? (const u8 *)payload + i * PAGE_SIZE : NULL;
+}
+
+/*
+ * The pieces of a frame's payload (rmap_frame_crc_pieces()), mapped:
+ * @len bytes at @at of a message that starts at @off in @pages, or in
+ * @buf. Undone by rmap_frame_unmap().
+ */
+static void rmap_frame_map(const u8 **piece, struct page **pages, unsigned int off,
+			   const void *buf, unsigned int at, unsigned int len)
+{
+	unsigned int i, pos = off + at;
+
+	if (!pages) {
+		rmap_frame_pieces(piece, len ? (const u8 *)buf + at : NULL, len);
+		return;
+	}
+	for (i = 0; i < RMAP_FRAME_PAGES; i++)
+		piece[i] = NULL;
+	for (i = 0; i * PAGE_SIZE < len; i++)
+		piece[i] = (const u8 *)kmap_local_page(pages[pos / PAGE_SIZE + i]) +
+			   (i ? 0 : offset_in_page(pos));
+}
+
+static void rmap_frame_unmap(const u8 **piece, struct page **pages)
+{
+	int i;
+
+	if (!pages)
+		return;
+	for (i = RMAP_FRAME_PAGES - 1; i >= 0; i--) {
+		if (piece[i])
+			kunmap_local(piece[i]);
+	}
+}
+
+/*
+ * Build the frame of @h's message whose payload starts at @at: sealed,
+ * encrypted into a page of its own when payloads are (the caller's stay
+ * as they are), else its pages attached as they are.
+ */
+static struct sk_buff *rmap_build_frame(struct net_device *dev, const u8 *dst,
+					unsigned int tenant, const u8 *key, struct rmap_hdr *h,
+					struct page **pages, unsigned int off, const void *buf,
+					unsigned int at, unsigned int flen)
+{
+	unsigned int pos = off + at;
+	const u8 *piece[RMAP_FRAME_PAGES];
+	struct page *crypt_page;
+	struct sk_buff *skb;
+	u8 *crypt;
+
+	rmap_frame_map(piece, pages, off, buf, at, flen);
+	if (!flen || !rmap_auth_encrypts()) {
+		rmap_auth_seal_pieces(h, tenant, key, dst, dev->dev_addr, piece);
+		h->crc = cpu_to_be32(rmap_frame_crc_pieces(h, piece));
+		skb = rmap_alloc_frame(dev, dst, h, pages ? pages + pos / PAGE_SIZE : NULL,
+				       offset_in_page(pos), piece, flen, pages != NULL);
+		rmap_frame_unmap(piece, pages);
+		return skb;
+	}
+	/* Encrypted frames carry at most a page (rmap_send()): one piece. */
+	crypt_page = alloc_page(rmap_frame_gfp(h));
+	if (!crypt_page) {
+		rmap_frame_unmap(piece, pages);
+		return NULL;
+	}
+	crypt = page_address(crypt_page);
+	memcpy(crypt, piece[0], flen);
+	rmap_frame_unmap(piece, pages);
+	rmap_auth_seal_encrypted(h, tenant, key, dst, dev->dev_addr, crypt);
+	rmap_frame_seal(h, crypt);
+	rmap_frame_pieces(piece, crypt, flen);
+	skb = rmap_alloc_frame(dev, dst, h, &crypt_page, 0, piece, flen, true);
+	put_page(crypt_page);
+	return skb;
+}
+
 /**
  * rmap_send() - send one message, in as few frames as the MTU allows
  * @dev: the interface to send on
@@ -432,80 +539,54 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
  *	derive it
  * @h: the message header; its fragment, authentication and CRC fields
  *	are filled here
- * @page: the payload's page, or NULL to copy it from @buf
- * @off: offset of the payload in @page
- * @buf: the payload when @page is NULL
- * @len: payload bytes, at most RMAP_MAX_PAYLOAD
+ * @pages: the payload's pages, or NULL to copy it from @buf
+ * @off: offset of the payload in @pages[0]
+ * @buf: the payload when @pages is NULL
+ * @len: payload bytes: a piece of one page, or whole pages from offset
+ *	0, at most RMAP_MAX_PAYLOAD
  *
  * Never sleeps. A message that says which MTU we take gets @dev's. A
- * payload in a page is not copied where the device takes page fragments.
+ * payload in pages is not copied where the device takes page fragments.
  * A frame that cannot be built or queued is lost like one dropped on the
  * wire: the sender's retransmission covers both.
  *
  * Return: frames queued, or a negative errno when none could be.
  */
 int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned int tenant,
-	      const u8 *key, struct rmap_hdr *h, struct page *page, unsigned int off,
+	      const u8 *key, struct rmap_hdr *h, struct page **pages, unsigned int off,
 	      const void *buf, unsigned int len)
 {
-	struct sk_buff *skbs[RMAP_MAX_FRAGS];
-	unsigned int i, size, count, built = 0, sent;
-	struct page *crypt_page = NULL;
-	const u8 *data = buf;
-	u8 *crypt = NULL;
+	struct sk_buff *skbs[RMAP_XMIT_BATCH];
+	unsigned int i, size, count, at = 0, built = 0, sent = 0;
 
-	/* Refused before anything else: the frames would not fit @skbs. */
-	if (len > RMAP_MAX_PAYLOAD || (page && off + len > PAGE_SIZE))
+	/* Refused before anything else: the frames would run past the pages. */
+	if (len > RMAP_MAX_PAYLOAD ||
+	    (pages && off + len > PAGE_SIZE && (off || !PAGE_ALIGNED(len))))
 		return -EMSGSIZE;
 	size = rmap_frag_size(min(mtu, dev->mtu));
 	if (!size)
 		return -EMSGSIZE;
+	/* An encrypted frame's payload is copied into one page of its own. */
+	if (len && rmap_auth_encrypts())
+		size = min_t(unsigned int, size, PAGE_SIZE);
 	count = rmap_frag_count(len, size);
 	if (WARN_ON_ONCE(count > RMAP_MAX_FRAGS))
 		return -EMSGSIZE;
 	rmap_hdr_set_mtu(h, dev->mtu);
-	if (len && page)
-		data = kmap_local_page(page) + off;
-	/*
-	 * Encrypted, the payload leaves from a page of its own (the caller's
-	 * stays as it is), still as page fragments: no large linear frames.
-	 */
-	if (len && rmap_auth_encrypts()) {
-		crypt_page = alloc_page(rmap_frame_gfp(h));
-		if (!crypt_page) {
-			if (page)
-				kunmap_local(data);
-			return -ENOBUFS;
-		}
-		crypt = page_address(crypt_page);
-		memcpy(crypt, data, len);
-	}
 	for (i = 0; i < count; i++) {
-		unsigned int foff = i * size;
+		unsigned int flen = rmap_frag_len(at, len, size);
 		struct sk_buff *skb;
 
-		rmap_frag_hdr(h, len, size, i);
-		if (crypt) {
-			rmap_auth_seal_encrypted(h, tenant, key, dst, dev->dev_addr, crypt + foff);
-			rmap_frame_seal(h, crypt + foff);
-			skb = rmap_alloc_frame(dev, dst, h, crypt_page, foff, crypt + foff,
-					       be16_to_cpu(h->frag_len));
-		} else {
-			const u8 *frag = len ? data + foff : NULL;
-
-			rmap_auth_seal(h, tenant, key, dst, dev->dev_addr, frag);
-			rmap_frame_seal(h, frag);
-			skb = rmap_alloc_frame(dev, dst, h, page, off + foff,
-					       frag, be16_to_cpu(h->frag_len));
-		}
+		rmap_frag_hdr(h, len, count, i, at, flen);
+		skb = rmap_build_frame(dev, dst, tenant, key, h, pages, off, buf, at, flen);
 		if (skb)
 			skbs[built++] = skb;
+		at += flen;
+		if (built == RMAP_XMIT_BATCH || (i + 1 == count && built)) {
+			sent += rmap_xmit(dev, skbs, built);
+			built = 0;
+		}
 	}
-	if (len && page)
-		kunmap_local(data);
-	if (crypt_page)
-		put_page(crypt_page);
-	sent = rmap_xmit(dev, skbs, built);
 	return sent ? sent : -ENOBUFS;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_send);
@@ -514,15 +595,15 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_send);
  * rmap_peer_send() - rmap_send() to a peer, on its interface, in frames it takes, counted
  * @peer: the destination; its lock held
  * @h: the message header
- * @page: the payload's page, or NULL to copy it from @buf
- * @off: offset of the payload in @page
- * @buf: the payload when @page is NULL
+ * @pages: the payload's pages, or NULL to copy it from @buf
+ * @off: offset of the payload in @pages[0]
+ * @buf: the payload when @pages is NULL
  * @len: payload bytes
  *
  * Frames sent, or the failure, go to the peer's counters; a failure is
  * otherwise a loss on the wire, which the requester's resend covers.
  */
-void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *page,
+void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page **pages,
 		    unsigned int off, const void *buf, unsigned int len)
 {
 	struct net_device *dev;
@@ -538,7 +619,7 @@ void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *pag
 			rmap_auth_key_for(peer->tenant, dev->dev_addr, 0, peer->tx_key);
 		}
 		sent = rmap_send(dev, rmap_peer_mtu(dev->mtu, peer->mtu), peer->mac,
-				 peer->tenant, peer->tx_key, h, page, off, buf, len);
+				 peer->tenant, peer->tx_key, h, pages, off, buf, len);
 	}
 	rcu_read_unlock();
 	if (sent < 0) {

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fragmentation and reassembly. A message's payload (at most a page) is cut
- * into as few frames as the MTU allows; the receiver rebuilds it in a
- * buffer its owner supplies, granule by granule, so lost, duplicated,
- * reordered and overlapping fragments are all handled the same way.
+ * Fragmentation and reassembly. A message's payload (up to 32 pages) is
+ * cut into as few frames as the MTU allows, none across a page boundary
+ * unless it carries whole pages; the receiver tracks what arrived granule
+ * by granule, so lost, duplicated, reordered and overlapping fragments
+ * are all handled the same way, and puts each fragment's bytes straight
+ * where they belong.
  */
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/highmem.h>
 #include <linux/string.h>
 #include <memx/compat.h>
 
@@ -18,15 +21,20 @@
  * rmap_frag_size() - payload bytes one frame carries at an MTU
  * @mtu: the device MTU (the Ethernet payload, header excluded)
  *
- * Return: a multiple of RMAP_FRAG_ALIGN, at most RMAP_MAX_PAYLOAD; 0 when
- * the MTU is below RMAP_MIN_MTU.
+ * Return: a multiple of RMAP_FRAG_ALIGN, at most RMAP_MAX_FRAME_PAYLOAD,
+ * and a multiple of PAGE_SIZE once it is that large (a jumbo frame
+ * carries whole pages: two at MTU 9000); 0 when the MTU is below
+ * RMAP_MIN_MTU.
  */
 unsigned int rmap_frag_size(unsigned int mtu)
 {
+	unsigned int size;
+
 	if (mtu < RMAP_MIN_MTU)
 		return 0;
-	return min_t(unsigned int, round_down(mtu - RMAP_HDR_LEN, RMAP_FRAG_ALIGN),
-		     RMAP_MAX_PAYLOAD);
+	size = min_t(unsigned int, round_down(mtu - RMAP_HDR_LEN, RMAP_FRAG_ALIGN),
+		     RMAP_MAX_FRAME_PAYLOAD);
+	return size >= PAGE_SIZE ? round_down(size, PAGE_SIZE) : size;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frag_size);
 
@@ -45,6 +53,28 @@ unsigned int rmap_peer_mtu(unsigned int dev_mtu, unsigned int peer_mtu)
 EXPORT_SYMBOL_IF_KUNIT(rmap_peer_mtu);
 
 /**
+ * rmap_frag_len() - payload bytes of the frame that starts at @at
+ * @at: where the frame's payload starts in the message's
+ * @total_len: payload bytes of the message
+ * @frag_size: from rmap_frag_size(), not zero
+ *
+ * Frames smaller than a page end at the page's end at the latest: each
+ * then lies in one page at both ends, so that it is sealed and copied in
+ * one piece.
+ *
+ * Return: the frame's payload bytes; 0 for a message without payload.
+ */
+unsigned int rmap_frag_len(unsigned int at, unsigned int total_len, unsigned int frag_size)
+{
+	unsigned int len = min(frag_size, total_len - at);
+
+	if (frag_size < PAGE_SIZE)
+		len = min_t(unsigned int, len, PAGE_SIZE - at % PAGE_SIZE);
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frag_len);
+
+/**
  * rmap_frag_count() - frames a message needs
  * @total_len: payload bytes of the message
  * @frag_size: from rmap_frag_size(), not zero
@@ -53,7 +83,12 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_peer_mtu);
  */
 unsigned int rmap_frag_count(unsigned int total_len, unsigned int frag_size)
 {
-	return max(1U, DIV_ROUND_UP(total_len, frag_size));
+	unsigned int full = total_len / PAGE_SIZE, rest = total_len % PAGE_SIZE;
+
+	if (frag_size >= PAGE_SIZE)
+		return max(1U, DIV_ROUND_UP(total_len, frag_size));
+	return max(1U, full * DIV_ROUND_UP((unsigned int)PAGE_SIZE, frag_size) +
+		       DIV_ROUND_UP(rest, frag_size));
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frag_count);
 
@@ -61,33 +96,30 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_frag_count);
  * rmap_frag_hdr() - set the fragment fields of a header
  * @h: header, otherwise complete (the CRC is sealed afterwards)
  * @total_len: payload bytes of the whole message
- * @frag_size: from rmap_frag_size()
- * @index: which fragment, below rmap_frag_count()
+ * @count: rmap_frag_count() of the message
+ * @index: which fragment, below @count
+ * @offset: where its payload starts in the message's
+ * @len: rmap_frag_len() at @offset
  */
-void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len,
-		   unsigned int frag_size, unsigned int index)
+void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len, unsigned int count,
+		   unsigned int index, unsigned int offset, unsigned int len)
 {
-	unsigned int offset = index * frag_size;
-
 	h->frag_index = cpu_to_be16(index);
-	h->frag_count = cpu_to_be16(rmap_frag_count(total_len, frag_size));
+	h->frag_count = cpu_to_be16(count);
 	h->frag_offset = cpu_to_be32(offset);
-	h->frag_len = cpu_to_be16(min(frag_size, total_len - offset));
+	h->frag_len = cpu_to_be16(len);
 	h->total_len = cpu_to_be32(total_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frag_hdr);
 
 /**
- * rmap_reasm_start() - prepare to rebuild one message
+ * rmap_reasm_start() - prepare to track one message
  * @r: reassembly state
- * @buf: where the payload goes; at least @total_len bytes
  * @total_len: payload bytes expected, at most RMAP_MAX_PAYLOAD
  * @deadline: jiffies after which the attempt is abandoned
  */
-void rmap_reasm_start(struct rmap_reasm *r, void *buf, unsigned int total_len,
-		      unsigned long deadline)
+void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned long deadline)
 {
-	r->buf = buf;
 	r->total_len = total_len;
 	r->granules_left = DIV_ROUND_UP(total_len, RMAP_FRAG_ALIGN);
 	r->deadline = deadline;
@@ -96,18 +128,18 @@ void rmap_reasm_start(struct rmap_reasm *r, void *buf, unsigned int total_len,
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_start);
 
 /**
- * rmap_reasm_add() - add one validated fragment
+ * rmap_reasm_add() - count one validated fragment in
  * @r: reassembly state from rmap_reasm_start()
  * @h: the fragment's header, already passed by rmap_frame_check()
- * @payload: its frag_len bytes
  *
- * A fragment may overlap what came before (a resend cut for another MTU);
- * the overlap must then hold the same bytes.
+ * A fragment may overlap what came before (a resend cut for another
+ * MTU): once it brings a granule not seen yet, the caller copies all of
+ * it, whose overlap is the same bytes from the same authenticated peer.
  *
- * Return: what became of the fragment.
+ * Return: what became of the fragment: RMAP_REASM_MORE or
+ * RMAP_REASM_DONE when the caller is to copy its payload in.
  */
-enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h,
-				      const void *payload)
+enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h)
 {
 	unsigned int offset = be32_to_cpu(h->frag_offset);
 	unsigned int len = be16_to_cpu(h->frag_len);
@@ -119,26 +151,13 @@ enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hd
 		return RMAP_REASM_CONFLICT;
 	if (!r->granules_left)
 		return RMAP_REASM_DUP;
-
 	for (g = first; g < end; g++) {
-		unsigned int at = g * RMAP_FRAG_ALIGN;
-		unsigned int n = min_t(unsigned int, RMAP_FRAG_ALIGN, offset + len - at);
-
-		if (test_bit(g, r->have)) {
-			if (memcmp(r->buf + at, (const u8 *)payload + at - offset, n))
-				return RMAP_REASM_CONFLICT;
-			continue;
-		}
-		fresh++;
+		if (!__test_and_set_bit(g, r->have))
+			fresh++;
 	}
 	if (!fresh)
 		return RMAP_REASM_DUP;
-
-	memcpy(r->buf + offset, payload, len);
-	for (g = first; g < end; g++) {
-		if (!__test_and_set_bit(g, r->have))
-			r->granules_left--;
-	}
+	r->granules_left -= fresh;
 	return r->granules_left ? RMAP_REASM_MORE : RMAP_REASM_DONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_add);
@@ -155,3 +174,28 @@ bool rmap_reasm_expired(const struct rmap_reasm *r, unsigned long now)
 	return time_after(now, r->deadline);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_expired);
+
+/**
+ * rmap_copy_to_pages() - copy bytes into a message's pages
+ * @pages: the message's pages: its data starts at @off in @pages[0] and
+ *	goes on into the next ones
+ * @off: offset of the data in @pages[0]
+ * @at: where the bytes go in the message's data
+ * @src: the bytes
+ * @len: how many
+ */
+void rmap_copy_to_pages(struct page **pages, unsigned int off, unsigned int at,
+			const void *src, unsigned int len)
+{
+	at += off;
+	while (len) {
+		unsigned int in = offset_in_page(at);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - in);
+
+		memcpy_to_page(pages[at / PAGE_SIZE], in, src, n);
+		src += n;
+		at += n;
+		len -= n;
+	}
+}
+EXPORT_SYMBOL_GPL(rmap_copy_to_pages);

@@ -103,7 +103,7 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_rtt_srtt);
 /**
  * rmap_window_init() - reset a window
  * @w: window
- * @initial: requests allowed in flight at first
+ * @initial: pages of requests allowed in flight at first
  * @max: never more than this (the peer's advertised window), at least 1
  */
 void rmap_window_init(struct rmap_window *w, u16 initial, u16 max)
@@ -129,14 +129,16 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_window_set_max);
 /**
  * rmap_window_ack() - a request was answered: grow by one per full window
  * @w: window
+ * @pages: what the request counted in the window
  */
-void rmap_window_ack(struct rmap_window *w)
+void rmap_window_ack(struct rmap_window *w, unsigned int pages)
 {
 	if (w->cwnd >= w->max)
 		return;
-	if (++w->acked >= w->cwnd) {
+	w->acked += pages;
+	if (w->acked >= w->cwnd) {
+		w->acked -= w->cwnd;
 		w->cwnd++;
-		w->acked = 0;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_window_ack);

@@ -94,8 +94,8 @@ static int rmap_ping_run(struct rmap_peer *peer, unsigned int count, unsigned in
 		memset(ctx, 0, sizeof(*ctx));
 		init_completion(&ctx->done);
 		ctx->req.type = RMAP_PING;
-		ctx->req.page = tx;
-		ctx->req.resp_page = rx;
+		ctx->req.pages = &tx;
+		ctx->req.resp_pages = &rx;
 		ctx->req.len = size;
 		ctx->req.body.ping.sent_ns = cpu_to_be64(ktime_get_ns());
 		ctx->req.done = rmap_ping_done;
@@ -166,7 +166,7 @@ static int rmap_words(const char *s)
 static ssize_t rmap_ping_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	unsigned int count = 100, size = RMAP_MAX_PAYLOAD;
+	unsigned int count = 100, size = PAGE_SIZE;
 	struct rmap_peer *peer;
 	char buf[64], macs[18], tenant[RMAP_TENANT_NAME_LEN + 1] = "";
 	u8 mac[ETH_ALEN];
@@ -180,7 +180,7 @@ static ssize_t rmap_ping_write(struct file *file, const char __user *ubuf,
 	BUILD_BUG_ON(RMAP_TENANT_NAME_LEN != 16);	/* %16s below: one too many */
 	n = sscanf(buf, "%17s %u %u %16s", macs, &count, &size, tenant);
 	if (n < 1 || n != rmap_words(buf) || !mac_pton(macs, mac) || !count ||
-	    count > RMAP_PING_MAX_COUNT || size > RMAP_MAX_PAYLOAD ||
+	    count > RMAP_PING_MAX_COUNT || size > PAGE_SIZE ||
 	    strlen(tenant) >= RMAP_TENANT_NAME_LEN)
 		return -EINVAL;
 	if (n == 4)

@@ -36,7 +36,7 @@ void rmap_request_init_peer(struct rmap_peer *peer)
 	 */
 	rmap_rtt_init(&peer->rtt, RMAP_INITIAL_RTO_US, RMAP_MIN_RTO_US,
 		      min(RMAP_MAX_RTO_US, rmap_dead_ms * (USEC_PER_MSEC / RMAP_MIN_TRIES)));
-	rmap_window_init(&peer->win, RMAP_INITIAL_WINDOW, RMAP_MAX_WINDOW);
+	rmap_window_init(&peer->win, RMAP_INITIAL_WINDOW, RMAP_MAX_WINDOW_PAGES);
 	peer->next_seq = get_random_u32();
 	peer->win_hold_until = jiffies;
 }
@@ -113,7 +113,7 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 		trace_rmap_retransmit(peer, req);
 	else
 		trace_rmap_send(peer, req);
-	rmap_peer_send(peer, &h, req->page, req->page_off, NULL, len);
+	rmap_peer_send(peer, &h, req->pages, req->page_off, NULL, len);
 }
 
 /*
@@ -144,27 +144,42 @@ static void rmap_arm(struct rmap_peer *peer)
 	hrtimer_start_range_ns(&peer->timer, next, RMAP_TIMER_SLACK_NS, HRTIMER_MODE_ABS_SOFT);
 }
 
-/* Move queued requests into the window and send them. Lock held. */
+/* What a request counts in the window: its pages, or one without data. */
+static unsigned int rmap_req_cost(const struct rmap_req *req)
+{
+	return max(1U, DIV_ROUND_UP(req->len, PAGE_SIZE));
+}
+
+/*
+ * Move queued requests into the window and send them. One request is
+ * always let through when none is in flight, whatever the window. Lock
+ * held.
+ */
 static void rmap_pump(struct rmap_peer *peer)
 {
-	while (!list_empty(&peer->queue) && peer->nr_inflight < peer->win.cwnd) {
+	while (!list_empty(&peer->queue)) {
 		unsigned int slot = peer->next_seq % RMAP_MAX_WINDOW;
 		struct rmap_req *req;
 
+		req = list_first_entry(&peer->queue, struct rmap_req, list);
+		if (peer->nr_inflight &&
+		    peer->inflight_pages + rmap_req_cost(req) > peer->win.cwnd)
+			break;
 		/* A request retried for long still holds this sequence's slot. */
 		if (peer->inflight[slot])
 			break;
-		req = list_first_entry(&peer->queue, struct rmap_req, list);
 		list_del(&req->list);
+		req->cost = rmap_req_cost(req);
 		req->seq = peer->next_seq++;
 		req->tries = 1;
 		/* Time in the queue is the window's, not the peer's: count from here. */
 		req->deadline = ktime_add_ms(ktime_get(), rmap_dead_ms);
 		if (rmap_req_gets_data(req))
-			rmap_reasm_start(&req->reasm, NULL, req->len,
+			rmap_reasm_start(&req->reasm, req->len,
 					 jiffies + msecs_to_jiffies(rmap_dead_ms));
 		peer->inflight[slot] = req;
 		peer->nr_inflight++;
+		peer->inflight_pages += req->cost;
 		rmap_req_xmit(peer, req);
 	}
 	rmap_arm(peer);
@@ -176,6 +191,7 @@ static void rmap_req_finish(struct rmap_peer *peer, struct rmap_req *req, int st
 {
 	peer->inflight[req->seq % RMAP_MAX_WINDOW] = NULL;
 	peer->nr_inflight--;
+	peer->inflight_pages -= req->cost;
 	req->status = status;
 	list_add_tail(&req->list, done);
 }
@@ -190,6 +206,19 @@ static void rmap_complete(struct rmap_peer *peer, struct list_head *done)
 		req->done(req);
 		rmap_peer_put(peer);
 	}
+}
+
+/*
+ * Whether @len bytes at @off in @pages are what a message carries: a
+ * piece of one page, or whole pages from a page boundary.
+ */
+static bool rmap_data_fits(struct page **pages, unsigned int off, unsigned int len)
+{
+	if (!len)
+		return true;
+	if (!pages || len > RMAP_MAX_PAYLOAD)
+		return false;
+	return off + len <= PAGE_SIZE || (!off && PAGE_ALIGNED(len));
 }
 
 /**
@@ -221,13 +250,11 @@ int rmap_submit(struct rmap_peer *peer, struct rmap_req *req)
 	default:
 		return -EINVAL;
 	}
-	if (req->len > RMAP_MAX_PAYLOAD || !req->done)
+	if (!req->done || (req->type == RMAP_PING && req->len > PAGE_SIZE))
 		return -EINVAL;
-	if (req->len && rmap_req_sends_data(req) &&
-	    (!req->page || req->page_off + req->len > PAGE_SIZE))
+	if (rmap_req_sends_data(req) && !rmap_data_fits(req->pages, req->page_off, req->len))
 		return -EINVAL;
-	if (req->len && rmap_req_gets_data(req) &&
-	    (!req->resp_page || req->resp_off + req->len > PAGE_SIZE))
+	if (rmap_req_gets_data(req) && !rmap_data_fits(req->resp_pages, req->resp_off, req->len))
 		return -EINVAL;
 
 	spin_lock_bh(&peer->lock);
@@ -283,6 +310,7 @@ bool rmap_cancel(struct rmap_req *req)
 	if (peer->inflight[slot] == req) {
 		peer->inflight[slot] = NULL;
 		peer->nr_inflight--;
+		peer->inflight_pages -= req->cost;
 		taken = true;
 		rmap_pump(peer);
 	} else if (rmap_req_queued(peer, req)) {
@@ -323,14 +351,16 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 			peer->drop[RMAP_DROP_LENGTH]++;
 			goto unlock;
 		}
-		req->reasm.buf = kmap_local_page(req->resp_page) + req->resp_off;
-		res = rmap_reasm_add(&req->reasm, h, payload);
-		kunmap_local(req->reasm.buf);
-		req->reasm.buf = NULL;
+		res = rmap_reasm_add(&req->reasm, h);
 		if (res == RMAP_REASM_DUP)
 			peer->drop[RMAP_DROP_DUP]++;
 		else if (res == RMAP_REASM_CONFLICT)
 			peer->drop[RMAP_DROP_CONFLICT]++;
+		if (res != RMAP_REASM_MORE && res != RMAP_REASM_DONE)
+			goto unlock;
+		/* Straight into the requester's pages, under the lock that keeps them. */
+		rmap_copy_to_pages(req->resp_pages, req->resp_off, be32_to_cpu(h->frag_offset),
+				   payload, be16_to_cpu(h->frag_len));
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
 	} else if (rmap_req_gets_data(req) && h->status == RMAP_OK && req->len) {
@@ -355,7 +385,7 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 	 */
 	if (req->tries > 1 && !(h->flags & RMAP_F_RETRANSMIT))
 		peer->stat[RMAP_PEER_SPURIOUS]++;
-	rmap_window_ack(&peer->win);
+	rmap_window_ack(&peer->win, req->cost);
 	peer->stat[RMAP_PEER_ANSWERED]++;
 	rmap_req_finish(peer, req, h->status ? -EREMOTEIO : 0, &done);
 	rmap_pump(peer);

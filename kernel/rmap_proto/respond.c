@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Requests from a peer, answered from the receive path. A request in
- * several fragments is rebuilt in one of a few preallocated slots per
- * peer first; the slot then remembers it was answered, so that late
- * copies of its fragments are not answered again. Pings are answered
- * here; requests for memory go to the server attached with rmap_serve().
+ * several fragments is tracked in one of a few preallocated slots per
+ * peer: a WRITE's data goes to the server fragment by fragment, straight
+ * where it belongs; a PING's is rebuilt in the slot's page. The slot then
+ * remembers it was answered, so that late copies of its fragments are not
+ * answered again. Pings are answered here; requests for memory go to the
+ * server attached with rmap_serve().
  */
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
@@ -71,7 +73,7 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	pick->seq = seq;
 	pick->type = h->type;
 	pick->started = jiffies;
-	rmap_reasm_start(&pick->reasm, page_address(pick->page), be32_to_cpu(h->total_len),
+	rmap_reasm_start(&pick->reasm, be32_to_cpu(h->total_len),
 			 jiffies + msecs_to_jiffies(rmap_dead_ms));
 	return pick;
 }
@@ -88,7 +90,7 @@ static u8 rmap_answer_type(const struct rmap_hdr *req, u8 status)
 
 /* Answer @req; peer lock held. */
 static void rmap_answer(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
-			const void *body, struct page *page, unsigned int off,
+			const void *body, struct page **pages, unsigned int off,
 			const void *buf, unsigned int len)
 {
 	struct rmap_hdr h;
@@ -99,7 +101,7 @@ static void rmap_answer(struct rmap_peer *peer, const struct rmap_hdr *req, u8 s
 	/* Tell the requester which of its sends this answers. */
 	h.flags = req->flags & RMAP_F_RETRANSMIT;
 	memcpy(&h.page, body ? body : &req->page, sizeof(h.page));
-	rmap_peer_send(peer, &h, page, off, buf, status == RMAP_OK ? len : 0);
+	rmap_peer_send(peer, &h, pages, off, buf, status == RMAP_OK ? len : 0);
 }
 
 /**
@@ -107,18 +109,19 @@ static void rmap_answer(struct rmap_peer *peer, const struct rmap_hdr *req, u8 s
  * @msg: the request, as the handler got it
  * @status: enum rmap_status
  * @body: the answer's 24 type-specific header bytes, or NULL to echo the request's
- * @page: for a read answered RMAP_OK, the page holding the data (sent
- *	without copying where the device allows; the page must stay valid,
- *	which a reference taken per frame ensures); otherwise NULL
- * @off: offset of the data in @page
+ * @pages: for a read answered RMAP_OK, the pages holding the data: a
+ *	piece of one, or whole pages (sent without copying where the device
+ *	allows; they must stay valid, which a reference taken per frame
+ *	ensures); otherwise NULL
+ * @off: offset of the data in @pages[0]
  * @len: bytes of data
  *
  * The answer's type follows from the request's and @status.
  */
 void rmap_reply(const struct rmap_msg *msg, u8 status, const void *body,
-		struct page *page, unsigned int off, unsigned int len)
+		struct page **pages, unsigned int off, unsigned int len)
 {
-	rmap_answer(msg->peer, msg->hdr, status, body, page, off, NULL, page ? len : 0);
+	rmap_answer(msg->peer, msg->hdr, status, body, pages, off, NULL, pages ? len : 0);
 }
 EXPORT_SYMBOL_GPL(rmap_reply);
 
@@ -140,7 +143,7 @@ void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 sta
 }
 EXPORT_SYMBOL_GPL(rmap_reply_later);
 
-static rmap_serve_fn __rcu *rmap_server;
+static const struct rmap_server_ops __rcu *rmap_server;
 
 /* Whether a memory server is attached: requests other than pings have a taker. */
 bool rmap_serving(void)
@@ -150,12 +153,11 @@ bool rmap_serving(void)
 
 /**
  * rmap_serve() - attach the memory server: it gets every request but pings
- * @fn: the handler; runs in the receive path (softirq, never sleeps) with
- *	the requester's state locked, so a peer's requests reach it one by one
+ * @ops: its handlers (struct rmap_server_ops)
  *
  * Return: 0, or -EBUSY when a server is attached already.
  */
-int rmap_serve(rmap_serve_fn *fn)
+int rmap_serve(const struct rmap_server_ops *ops)
 {
 	static DEFINE_MUTEX(attach);
 	int err = 0;
@@ -164,7 +166,7 @@ int rmap_serve(rmap_serve_fn *fn)
 	if (rcu_access_pointer(rmap_server))
 		err = -EBUSY;
 	else
-		rcu_assign_pointer(rmap_server, fn);
+		rcu_assign_pointer(rmap_server, ops);
 	mutex_unlock(&attach);
 	return err;
 }
@@ -180,6 +182,24 @@ void rmap_serve_stop(void)
 }
 EXPORT_SYMBOL_GPL(rmap_serve_stop);
 
+/*
+ * A fragment with data not seen before: a PING's into its slot's page, a
+ * WRITE's to the server. Return: RMAP_OK, or the status to answer with
+ * at once. Peer lock held.
+ */
+static u8 rmap_respond_data(struct rmap_peer *peer, const struct rmap_server_ops *server,
+			    const struct rmap_hdr *h, const void *payload, struct rmap_rx_slot *slot)
+{
+	struct rmap_msg m = { .peer = peer, .hdr = h, .data = payload };
+
+	if (h->type == RMAP_WRITE)
+		return server->place(&m);
+	if (slot && h->type == RMAP_PING)
+		rmap_copy_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), payload,
+				   be16_to_cpu(h->frag_len));
+	return RMAP_OK;
+}
+
 /**
  * rmap_respond_rx() - a request arrived from a peer
  * @peer: who sent it (receive path, under RCU)
@@ -188,9 +208,10 @@ EXPORT_SYMBOL_GPL(rmap_serve_stop);
  */
 void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload)
 {
-	rmap_serve_fn *server = NULL;
-	struct rmap_rx_slot *slot;
+	const struct rmap_server_ops *server = NULL;
+	struct rmap_rx_slot *slot = NULL;
 	const void *msg = payload;
+	u8 status;
 
 	if (h->type != RMAP_PING) {
 		server = rcu_dereference(rmap_server);
@@ -199,8 +220,12 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 			return;
 		}
 	}
-
 	spin_lock_bh(&peer->lock);
+	/* A ping is echoed from one page. */
+	if (h->type == RMAP_PING && be32_to_cpu(h->total_len) > PAGE_SIZE) {
+		peer->drop[RMAP_DROP_LENGTH]++;
+		goto unlock;
+	}
 	if (be16_to_cpu(h->frag_count) > 1) {
 		enum rmap_reasm_result res;
 
@@ -209,22 +234,37 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 			peer->drop[RMAP_DROP_DUP]++;
 			goto unlock;
 		}
-		res = rmap_reasm_add(&slot->reasm, h, payload);
+		res = rmap_reasm_add(&slot->reasm, h);
 		if (res == RMAP_REASM_DUP)
 			peer->drop[RMAP_DROP_DUP]++;
 		if (res == RMAP_REASM_CONFLICT) {
 			peer->drop[RMAP_DROP_CONFLICT]++;
 			slot->state = RMAP_SLOT_FREE;
 		}
+		if (res != RMAP_REASM_MORE && res != RMAP_REASM_DONE)
+			goto unlock;
+		status = rmap_respond_data(peer, server, h, payload, slot);
+		if (status != RMAP_OK) {
+			/* Answered: the rest of its fragments are late copies. */
+			slot->state = RMAP_SLOT_DONE;
+			rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
+			goto unlock;
+		}
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
 		slot->state = RMAP_SLOT_DONE;
 		msg = page_address(slot->page);
+	} else if (h->total_len) {
+		status = rmap_respond_data(peer, server, h, payload, NULL);
+		if (status != RMAP_OK) {
+			rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
+			goto unlock;
+		}
 	}
 	if (server) {
-		struct rmap_msg m = { .peer = peer, .hdr = h, .data = msg };
+		struct rmap_msg m = { .peer = peer, .hdr = h };
 
-		server(&m);
+		server->serve(&m);
 	} else {
 		rmap_answer(peer, h, RMAP_OK, NULL, NULL, 0, msg, be32_to_cpu(h->total_len));
 	}

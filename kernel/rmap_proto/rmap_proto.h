@@ -42,6 +42,9 @@ extern const char *const rmap_drop_names[RMAP_DROP_NR];
 
 /* wire.c */
 void rmap_hdr_init(struct rmap_hdr *h, enum rmap_type type, u32 session, u32 seq);
+/* A frame's payload in pieces of a page (the last may be less): in a message's pages. */
+#define RMAP_FRAME_PAGES	(RMAP_MAX_FRAME_PAYLOAD / PAGE_SIZE)
+u32 rmap_frame_crc_pieces(const struct rmap_hdr *h, const u8 *const *piece);
 u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload);
 void rmap_frame_seal(struct rmap_hdr *h, const void *payload);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len);
@@ -86,6 +89,8 @@ void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u64 epoch,
 u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN]);
 void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
 		    const u8 *src, const struct rmap_hdr *h, const void *payload);
+void rmap_frame_tag_pieces(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+			   const u8 *src, const struct rmap_hdr *h, const u8 *const *piece);
 bool rmap_replay_accept(struct rmap_replay *r, u64 epoch, u64 counter);
 bool rmap_auth_on(void);
 int rmap_auth_tenant(const struct rmap_hdr *h);
@@ -94,6 +99,8 @@ void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsi
 bool rmap_auth_encrypts(void);
 void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
 		    const u8 *src, const void *payload);
+void rmap_auth_seal_pieces(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			   const u8 *dst, const u8 *src, const u8 *const *piece);
 void rmap_auth_seal_encrypted(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
 			      const u8 *dst, const u8 *src, void *payload);
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
@@ -106,9 +113,10 @@ void rmap_auth_exit(void);
 /* frag.c */
 unsigned int rmap_frag_size(unsigned int mtu);
 unsigned int rmap_peer_mtu(unsigned int dev_mtu, unsigned int peer_mtu);
+unsigned int rmap_frag_len(unsigned int at, unsigned int total_len, unsigned int frag_size);
 unsigned int rmap_frag_count(unsigned int total_len, unsigned int frag_size);
-void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len,
-		   unsigned int frag_size, unsigned int index);
+void rmap_frag_hdr(struct rmap_hdr *h, unsigned int total_len, unsigned int count,
+		   unsigned int index, unsigned int offset, unsigned int len);
 
 #define RMAP_GRANULES	(RMAP_MAX_PAYLOAD / RMAP_FRAG_ALIGN)
 
@@ -116,13 +124,11 @@ enum rmap_reasm_result {
 	RMAP_REASM_MORE,	/* accepted; more fragments to come */
 	RMAP_REASM_DONE,	/* accepted; the message is complete */
 	RMAP_REASM_DUP,		/* nothing new in this fragment */
-	RMAP_REASM_CONFLICT,	/* disagrees with what was received */
+	RMAP_REASM_CONFLICT,	/* of a message of another length */
 };
 
-void rmap_reasm_start(struct rmap_reasm *r, void *buf, unsigned int total_len,
-		      unsigned long deadline);
-enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h,
-				      const void *payload);
+void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned long deadline);
+enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h);
 bool rmap_reasm_expired(const struct rmap_reasm *r, unsigned long now);
 
 /* link.c: round-trip estimate and retransmission timeout, microseconds. */
@@ -141,16 +147,16 @@ void rmap_rtt_timeout(struct rmap_rtt *r);
 u32 rmap_rtt_rto(const struct rmap_rtt *r);
 u32 rmap_rtt_srtt(const struct rmap_rtt *r);
 
-/* link.c: requests allowed in flight to one peer (AIMD). */
+/* link.c: pages of requests allowed in flight to one peer (AIMD). */
 struct rmap_window {
 	u16 cwnd;
 	u16 max;
-	u16 acked;		/* acks since cwnd last grew */
+	u16 acked;		/* pages acked since cwnd last grew */
 };
 
 void rmap_window_init(struct rmap_window *w, u16 initial, u16 max);
 void rmap_window_set_max(struct rmap_window *w, u16 max);
-void rmap_window_ack(struct rmap_window *w);
+void rmap_window_ack(struct rmap_window *w, unsigned int pages);
 void rmap_window_loss(struct rmap_window *w);
 
 /* Sequence numbers wrap: compare them as a signed distance. */
@@ -178,7 +184,7 @@ void rmap_eth_exit(void);
 bool rmap_eth_ifaces_valid(const char *ifaces);
 bool rmap_iface_allowed(const struct net_device *dev);
 int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned int tenant,
-	      const u8 *key, struct rmap_hdr *h, struct page *page, unsigned int off,
+	      const u8 *key, struct rmap_hdr *h, struct page **pages, unsigned int off,
 	      const void *buf, unsigned int len);
 
 /* Settings of the module, fixed at load (main.c). */
@@ -186,9 +192,15 @@ extern unsigned int rmap_dead_ms;
 extern unsigned int rmap_peer_timeout_ms;
 extern unsigned int rmap_advert_ms;
 
-/* Requests in flight per peer: the window never grows past this. */
+/* Requests in flight per peer, at most: slots by sequence number. */
 #define RMAP_MAX_WINDOW		64
-#define RMAP_INITIAL_WINDOW	8
+/*
+ * The window counts pages (a request without data counts one): 256 is
+ * eight requests of 32 pages, as many as 64 of one. It starts with room
+ * for one of the largest.
+ */
+#define RMAP_MAX_WINDOW_PAGES	256
+#define RMAP_INITIAL_WINDOW	32
 /* Multi-fragment requests a responder reassembles at once, per peer. */
 #define RMAP_RX_SLOTS		16
 #define RMAP_MAX_PEERS		256
@@ -234,7 +246,10 @@ enum rmap_slot_state {
 	RMAP_SLOT_BUSY,		/* fragments arriving */
 };
 
-/* A request from this peer being reassembled before we answer it. */
+/*
+ * A request from this peer arriving in fragments: a WRITE's go straight
+ * to the server (rmap_server_ops.place), a PING's into @page.
+ */
 struct rmap_rx_slot {
 	u32 seq;
 	u8 type;
@@ -279,6 +294,7 @@ struct rmap_peer {
 	/* Requests to it. */
 	u32 next_seq;
 	unsigned int nr_inflight;
+	unsigned int inflight_pages;	/* their cost, against win.cwnd */
 	struct rmap_req *inflight[RMAP_MAX_WINDOW];
 	struct list_head queue;		/* waiting for room in the window */
 	struct hrtimer timer;		/* next retransmission or deadline */
@@ -305,7 +321,7 @@ struct rmap_server_view {
 };
 
 /* eth.c, once struct rmap_peer is known */
-void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page *page,
+void rmap_peer_send(struct rmap_peer *peer, struct rmap_hdr *h, struct page **pages,
 		    unsigned int off, const void *buf, unsigned int len);
 
 /* peer.c */

@@ -109,23 +109,49 @@ bool rmap_type_has_payload(unsigned int type)
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_type_has_payload);
 
-/**
- * rmap_frame_crc() - CRC32C of a header (crc field as zero) and its payload
- * @h: header; its frag_len says how much payload follows
- * @payload: this frame's payload
- *
- * Return: the CRC to put in, or compare with, h->crc (host order).
- */
-u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload)
+/* The CRC32C of a header with its crc field as zero, not yet complemented. */
+static u32 rmap_hdr_crc(const struct rmap_hdr *h)
 {
 	static const __be32 zero;
 	u32 crc;
 
 	crc = crc32c(~0, h, offsetof(struct rmap_hdr, crc));
 	crc = crc32c(crc, &zero, sizeof(zero));
-	crc = crc32c(crc, &h->counter, RMAP_HDR_LEN - offsetof(struct rmap_hdr, counter));
-	crc = crc32c(crc, payload, be16_to_cpu(h->frag_len));
+	return crc32c(crc, &h->counter, RMAP_HDR_LEN - offsetof(struct rmap_hdr, counter));
+}
+
+/**
+ * rmap_frame_crc_pieces() - CRC32C of a header (crc field as zero) and its payload
+ * @h: header; its frag_len (at most RMAP_MAX_FRAME_PAYLOAD) says how much
+ *	payload follows
+ * @piece: the payload: PAGE_SIZE bytes at each pointer, the rest at the last
+ *
+ * Return: the CRC to put in, or compare with, h->crc (host order).
+ */
+u32 rmap_frame_crc_pieces(const struct rmap_hdr *h, const u8 *const *piece)
+{
+	unsigned int len = be16_to_cpu(h->frag_len), i;
+	u32 crc = rmap_hdr_crc(h);
+
+	for (i = 0; len && i < RMAP_FRAME_PAGES; i++) {
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE);
+
+		crc = crc32c(crc, piece[i], n);
+		len -= n;
+	}
 	return ~crc;
+}
+
+/**
+ * rmap_frame_crc() - CRC32C of a header (crc field as zero) and its payload
+ * @h: header; its frag_len says how much payload follows
+ * @payload: this frame's payload, contiguous
+ *
+ * Return: the CRC to put in, or compare with, h->crc (host order).
+ */
+u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload)
+{
+	return ~crc32c(rmap_hdr_crc(h), payload, be16_to_cpu(h->frag_len));
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crc);
 
@@ -163,7 +189,7 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 	if (h->version != RMAP_VERSION)
 		return RMAP_DROP_VERSION;
 	frag_len = be16_to_cpu(h->frag_len);
-	if (frag_len > len - RMAP_HDR_LEN)
+	if (frag_len > len - RMAP_HDR_LEN || frag_len > RMAP_MAX_FRAME_PAYLOAD)
 		return RMAP_DROP_LENGTH;
 	if (be32_to_cpu(h->crc) != rmap_frame_crc(h, (const u8 *)frame + RMAP_HDR_LEN))
 		return RMAP_DROP_CRC;

@@ -286,17 +286,23 @@ static void memx_store_write_order(struct kunit *test)
 /* Sizes from the wire: a page's last byte plus a size near 2^32 must not wrap in. */
 static void memx_store_page_range(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(0, PAGE_SIZE));
-	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(3 * PAGE_SIZE + 100, PAGE_SIZE - 100));
-	KUNIT_EXPECT_TRUE(test, memx_page_range_ok(PAGE_SIZE - 1, 1));
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(0, 0));
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(0, PAGE_SIZE + 1));
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 2));
+	KUNIT_EXPECT_TRUE(test, memx_data_range_ok(0, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, memx_data_range_ok(3 * PAGE_SIZE + 100, PAGE_SIZE - 100));
+	KUNIT_EXPECT_TRUE(test, memx_data_range_ok(PAGE_SIZE - 1, 1));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(0, 0));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(0, PAGE_SIZE + 1));
+	/* Whole pages from a page boundary, up to RMAP's largest message. */
+	KUNIT_EXPECT_TRUE(test, memx_data_range_ok(5 * PAGE_SIZE, 2 * PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, memx_data_range_ok(0, RMAP_MAX_PAYLOAD));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(0, RMAP_MAX_PAYLOAD + PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(PAGE_SIZE / 2, 2 * PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(PAGE_SIZE, PAGE_SIZE + 512));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(PAGE_SIZE - 1, 2));
 	/* 4095 + 0xfffffa59 is 2648 in 32 bits: the reply read past the page. */
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 0xfffffa59));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(PAGE_SIZE - 1, 0xfffffa59));
 	/* 4095 + 0xfffff001 is 0 in 32 bits. */
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(PAGE_SIZE - 1, 0xfffff001));
-	KUNIT_EXPECT_FALSE(test, memx_page_range_ok(U64_MAX, U32_MAX));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(PAGE_SIZE - 1, 0xfffff001));
+	KUNIT_EXPECT_FALSE(test, memx_data_range_ok(U64_MAX, U32_MAX));
 }
 
 /* Pretend @s was last used @ms ago. */

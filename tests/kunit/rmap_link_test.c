@@ -102,15 +102,15 @@ static void rmap_link_window(struct kunit *test)
 	/* Additive increase: one more per window's worth of answers. */
 	rmap_window_init(&w, 4, 32);
 	for (i = 0; i < 3; i++)
-		rmap_window_ack(&w);
+		rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 4);
-	rmap_window_ack(&w);
+	rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 5);
 	for (i = 0; i < 5; i++)
-		rmap_window_ack(&w);
+		rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 6);
 	for (i = 0; i < 10000; i++)
-		rmap_window_ack(&w);
+		rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 32);
 
 	/* Multiplicative decrease, never to zero. */
@@ -119,7 +119,7 @@ static void rmap_link_window(struct kunit *test)
 	for (i = 0; i < 10; i++)
 		rmap_window_loss(&w);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 1);
-	rmap_window_ack(&w);
+	rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 2);
 
 	/* The peer shrinks its advertised window. */
@@ -127,8 +127,26 @@ static void rmap_link_window(struct kunit *test)
 	rmap_window_set_max(&w, 8);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 8);
 	for (i = 0; i < 100; i++)
-		rmap_window_ack(&w);
+		rmap_window_ack(&w, 1);
 	KUNIT_EXPECT_EQ(test, w.cwnd, 8);
+
+	/*
+	 * The window counts pages: an answer to a request of 32 counts as
+	 * 32 of one, and grows the window as much.
+	 */
+	rmap_window_init(&w, 32, 256);
+	rmap_window_ack(&w, 31);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 32);
+	rmap_window_ack(&w, 32);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 33);
+	KUNIT_EXPECT_EQ(test, w.acked, 31);
+	for (i = 0; i < 10000; i++)
+		rmap_window_ack(&w, 32);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 256);
+	/* A small window under large answers grows one per answer, no faster. */
+	rmap_window_init(&w, 1, 256);
+	rmap_window_ack(&w, 32);
+	KUNIT_EXPECT_EQ(test, w.cwnd, 2);
 }
 
 static void rmap_link_seq_wrap(struct kunit *test)
@@ -172,38 +190,44 @@ static void rmap_link_peer_ageing(struct kunit *test)
 static void rmap_link_cancel(struct kunit *test)
 {
 	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
-	struct rmap_req flying = {}, queued = {}, finished = {}, other = {};
+	struct {
+		struct rmap_req flying, queued, finished, other;
+	} *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
 	LIST_HEAD(due);
 
 	KUNIT_ASSERT_NOT_NULL(test, peer);
+	KUNIT_ASSERT_NOT_NULL(test, q);
 	spin_lock_init(&peer->lock);
 	INIT_LIST_HEAD(&peer->queue);
 	refcount_set(&peer->ref, 4);
 
 	/* In flight: out of the window, the reference rmap_submit() took dropped. */
-	flying.peer = peer;
-	flying.seq = 5;
-	peer->inflight[5] = &flying;
+	q->flying.peer = peer;
+	q->flying.seq = 5;
+	q->flying.cost = 32;
+	peer->inflight[5] = &q->flying;
 	peer->nr_inflight = 1;
-	KUNIT_EXPECT_TRUE(test, rmap_cancel(&flying));
+	peer->inflight_pages = 32;
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&q->flying));
 	KUNIT_EXPECT_NULL(test, peer->inflight[5]);
 	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 0U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 0U);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 3U);
 
 	/*
 	 * Queued, the slot of the sequence it had when last sent now
 	 * another's: only the queued one leaves.
 	 */
-	other.peer = peer;
-	other.seq = 5 + RMAP_MAX_WINDOW;
-	peer->inflight[5] = &other;
+	q->other.peer = peer;
+	q->other.seq = 5 + RMAP_MAX_WINDOW;
+	peer->inflight[5] = &q->other;
 	peer->nr_inflight = 1;
-	queued.peer = peer;
-	queued.seq = 5;
-	list_add_tail(&queued.list, &peer->queue);
-	KUNIT_EXPECT_TRUE(test, rmap_cancel(&queued));
+	q->queued.peer = peer;
+	q->queued.seq = 5;
+	list_add_tail(&q->queued.list, &peer->queue);
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&q->queued));
 	KUNIT_EXPECT_TRUE(test, list_empty(&peer->queue));
-	KUNIT_EXPECT_PTR_EQ(test, peer->inflight[5], &other);
+	KUNIT_EXPECT_PTR_EQ(test, peer->inflight[5], &q->other);
 	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
 
@@ -212,16 +236,16 @@ static void rmap_link_cancel(struct kunit *test)
 	 * without the peer's lock): not the peer's to give back, and left
 	 * where it is.
 	 */
-	finished.peer = peer;
-	finished.seq = 6;
-	list_add_tail(&finished.list, &due);
-	KUNIT_EXPECT_FALSE(test, rmap_cancel(&finished));
-	KUNIT_EXPECT_PTR_EQ(test, due.next, &finished.list);
-	KUNIT_EXPECT_PTR_EQ(test, finished.list.next, &due);
+	q->finished.peer = peer;
+	q->finished.seq = 6;
+	list_add_tail(&q->finished.list, &due);
+	KUNIT_EXPECT_FALSE(test, rmap_cancel(&q->finished));
+	KUNIT_EXPECT_PTR_EQ(test, due.next, &q->finished.list);
+	KUNIT_EXPECT_PTR_EQ(test, q->finished.list.next, &due);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 2U);
 
-	KUNIT_EXPECT_TRUE(test, rmap_cancel(&other));
-	KUNIT_EXPECT_FALSE(test, rmap_cancel(&other));
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&q->other));
+	KUNIT_EXPECT_FALSE(test, rmap_cancel(&q->other));
 	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 0U);
 	KUNIT_EXPECT_EQ(test, refcount_read(&peer->ref), 1U);
 }

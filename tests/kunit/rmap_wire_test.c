@@ -230,6 +230,20 @@ static void rmap_wire_rejects_malformed(struct kunit *test)
 	reseal(f);
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_LENGTH);
 
+	/* A frame longer than any receiver takes, its length fields consistent. */
+	f = frame_alloc(test, RMAP_MAX_FRAME_PAYLOAD + 64);
+	rmap_hdr_init(hdr(f), RMAP_WRITE, 1, 1);
+	hdr(f)->frag_len = cpu_to_be16(RMAP_MAX_FRAME_PAYLOAD + 64);
+	hdr(f)->total_len = cpu_to_be32(RMAP_MAX_FRAME_PAYLOAD + 64);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + RMAP_MAX_FRAME_PAYLOAD + 64),
+			RMAP_DROP_LENGTH);
+	hdr(f)->frag_len = cpu_to_be16(RMAP_MAX_FRAME_PAYLOAD);
+	hdr(f)->frag_count = cpu_to_be16(2);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + RMAP_MAX_FRAME_PAYLOAD + 64),
+			RMAP_DROP_NONE);
+
 	/* Payload on a message type that carries none. */
 	f = frame_build(test, RMAP_READ, 0);
 	hdr(f)->total_len = cpu_to_be32(8);
@@ -247,6 +261,7 @@ static void rmap_wire_send_bounds_payload(struct kunit *test)
 	struct net_device *dev = test_zalloc(test, sizeof(*dev));
 	struct page *page = alloc_page(GFP_KERNEL);
 	u8 mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 };
+	struct page *pages[2] = { page, page };
 	struct rmap_hdr h;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -254,11 +269,16 @@ static void rmap_wire_send_bounds_payload(struct kunit *test)
 	rmap_hdr_init(&h, RMAP_READ_RESP, 1, 1);
 	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, NULL, 0, NULL,
 					RMAP_MAX_PAYLOAD + 1), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, page, 0, NULL, 0xfffff001),
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, pages, 0, NULL, 0xfffff001),
 			-EMSGSIZE);
 	/* Within the limit, but past the end of the page it is in. */
-	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, page, PAGE_SIZE - 1, NULL, 2),
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, pages, PAGE_SIZE - 1, NULL, 2),
 			-EMSGSIZE);
+	/* More than a page, but not whole pages from a page's start. */
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, pages, 0, NULL,
+					PAGE_SIZE + 512), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, pages, 512, NULL,
+					PAGE_SIZE), -EMSGSIZE);
 	__free_page(page);
 }
 
@@ -270,39 +290,55 @@ static void fill_random(struct rnd_state *rnd, u8 *buf, unsigned int len)
 		buf[i] = prandom_u32_state(rnd);
 }
 
-/* Cut @msg into sealed frames for @mtu; returns how many. */
+/*
+ * Cut @msg into sealed frames for @mtu as rmap_send() does; returns how
+ * many. Every frame fits the MTU, and one smaller than a page lies in
+ * one page of the message.
+ */
 static unsigned int fragment(struct kunit *test, const u8 *msg, unsigned int len,
 			     unsigned int mtu, u8 **frames, unsigned int *frame_len)
 {
 	unsigned int size = rmap_frag_size(mtu);
 	unsigned int count = rmap_frag_count(len, size);
-	unsigned int i;
+	unsigned int i, at = 0;
 
 	KUNIT_ASSERT_GT(test, size, 0U);
 	KUNIT_ASSERT_LE(test, count, (unsigned int)RMAP_MAX_FRAGS);
 	for (i = 0; i < count; i++) {
+		unsigned int flen = rmap_frag_len(at, len, size);
 		struct rmap_hdr h;
-		unsigned int flen, off;
 
+		KUNIT_ASSERT_GT(test, flen + !len, 0U);
+		if (flen < PAGE_SIZE)
+			KUNIT_EXPECT_EQ(test, at / PAGE_SIZE, (at + flen - !!flen) / PAGE_SIZE);
 		rmap_hdr_init(&h, RMAP_WRITE, 7, 42);
-		rmap_frag_hdr(&h, len, size, i);
-		flen = be16_to_cpu(h.frag_len);
-		off = be32_to_cpu(h.frag_offset);
+		rmap_frag_hdr(&h, len, count, i, at, flen);
 		frames[i] = frame_alloc(test, flen);
 		memcpy(frames[i], &h, RMAP_HDR_LEN);
-		memcpy(frames[i] + RMAP_HDR_LEN, msg + off, flen);
+		memcpy(frames[i] + RMAP_HDR_LEN, msg + at, flen);
 		reseal(frames[i]);
 		frame_len[i] = RMAP_HDR_LEN + flen;
 		KUNIT_EXPECT_LE(test, frame_len[i], mtu);
 		KUNIT_EXPECT_EQ(test, rmap_frame_check(frames[i], frame_len[i]), RMAP_DROP_NONE);
+		at += flen;
 	}
+	/* The count said is the frames cut, and they cover the message. */
+	KUNIT_EXPECT_EQ(test, at, len);
 	return count;
 }
 
-static enum rmap_reasm_result feed(struct rmap_reasm *r, u8 *frame)
+/* Count a frame in, and copy it to @out as the receive path does when fresh. */
+static enum rmap_reasm_result feed_to(struct rmap_reasm *r, u8 *out, u8 *frame)
 {
-	return rmap_reasm_add(r, hdr(frame), frame + RMAP_HDR_LEN);
+	enum rmap_reasm_result res = rmap_reasm_add(r, hdr(frame));
+
+	if (res == RMAP_REASM_MORE || res == RMAP_REASM_DONE)
+		memcpy(out + be32_to_cpu(hdr(frame)->frag_offset), frame + RMAP_HDR_LEN,
+		       be16_to_cpu(hdr(frame)->frag_len));
+	return res;
 }
+
+#define feed(r, frame) feed_to(r, out, frame)
 
 static void rmap_wire_frag_counts(struct kunit *test)
 {
@@ -311,16 +347,32 @@ static void rmap_wire_frag_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(9000)), 1U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4096 + RMAP_HDR_LEN)), 1U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(4095 + RMAP_HDR_LEN)), 2U);
-	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(576)), 9U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(4096, rmap_frag_size(576)), 10U);
 	KUNIT_EXPECT_EQ(test, rmap_frag_count(0, rmap_frag_size(1500)), 1U);
+	/* Sizes: granules below a page, whole pages from one on. */
+	KUNIT_EXPECT_EQ(test, rmap_frag_size(1500), 1408U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_size(576), 448U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_size(9000), 8192U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_size(65535), (unsigned int)RMAP_MAX_FRAME_PAYLOAD);
+	/* The largest message: 3 frames a page at 1500, 2 pages a frame at 9000. */
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(RMAP_MAX_PAYLOAD, rmap_frag_size(1500)), 96U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(RMAP_MAX_PAYLOAD, rmap_frag_size(9000)), 16U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_count(RMAP_MAX_PAYLOAD, rmap_frag_size(576)), 320U);
+	KUNIT_EXPECT_LE(test, rmap_frag_count(RMAP_MAX_PAYLOAD, rmap_frag_size(RMAP_MIN_MTU)),
+			(unsigned int)RMAP_MAX_FRAGS);
+	/* Frames below a page end at its end: 1408, 1408, 1280, then again. */
+	KUNIT_EXPECT_EQ(test, rmap_frag_len(2816, 8192, 1408), 1280U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_len(4096, 8192, 1408), 1408U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_len(8192 - 64, 8192, 1408), 64U);
+	KUNIT_EXPECT_EQ(test, rmap_frag_len(8192, 3 * 4096, 8192), 4096U);
 }
 
 static const unsigned int test_mtus[] = { 576, 577, 1000, 1500, 2000, 4143, 4144, 9000 };
 
 static void rmap_wire_reassembly_orders(struct kunit *test)
 {
-	u8 *frames[RMAP_MAX_FRAGS], *msg, *out;
-	unsigned int frame_len[RMAP_MAX_FRAGS];
+	u8 **frames = test_zalloc(test, RMAP_MAX_FRAGS * sizeof(*frames)), *msg, *out;
+	unsigned int *frame_len = test_zalloc(test, RMAP_MAX_FRAGS * sizeof(*frame_len));
 	struct rmap_reasm *r;
 	struct rnd_state rnd;
 	unsigned int m, i, n, lost;
@@ -338,7 +390,7 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 
 		/* In order. */
 		memset(out, 0, RMAP_MAX_PAYLOAD);
-		rmap_reasm_start(r, out, len, jiffies + HZ);
+		rmap_reasm_start(r, len, jiffies + HZ);
 		for (i = 0; i < n; i++)
 			KUNIT_EXPECT_EQ(test, feed(r, frames[i]),
 					i == n - 1 ? RMAP_REASM_DONE : RMAP_REASM_MORE);
@@ -346,7 +398,7 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 
 		/* Reversed, every fragment twice. */
 		memset(out, 0, RMAP_MAX_PAYLOAD);
-		rmap_reasm_start(r, out, len, jiffies + HZ);
+		rmap_reasm_start(r, len, jiffies + HZ);
 		for (i = n; i-- > 0;) {
 			KUNIT_EXPECT_EQ(test, feed(r, frames[i]),
 					i ? RMAP_REASM_MORE : RMAP_REASM_DONE);
@@ -357,7 +409,7 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 		/* One lost, then its resend arrives last. */
 		lost = prandom_u32_state(&rnd) % n;
 		memset(out, 0, RMAP_MAX_PAYLOAD);
-		rmap_reasm_start(r, out, len, jiffies + HZ);
+		rmap_reasm_start(r, len, jiffies + HZ);
 		for (i = 0; i < n; i++) {
 			if (i != lost)
 				KUNIT_EXPECT_EQ(test, feed(r, frames[i]), RMAP_REASM_MORE);
@@ -367,8 +419,8 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 
 		/* Random order with random duplicates until complete. */
 		memset(out, 0, RMAP_MAX_PAYLOAD);
-		rmap_reasm_start(r, out, len, jiffies + HZ);
-		for (i = 0; i < 1000 && r->granules_left; i++)
+		rmap_reasm_start(r, len, jiffies + HZ);
+		for (i = 0; i < 100000 && r->granules_left; i++)
 			feed(r, frames[prandom_u32_state(&rnd) % n]);
 		KUNIT_EXPECT_EQ(test, r->granules_left, 0);
 		KUNIT_EXPECT_EQ(test, memcmp(out, msg, len), 0);
@@ -377,57 +429,51 @@ static void rmap_wire_reassembly_orders(struct kunit *test)
 
 static void rmap_wire_reassembly_overlap(struct kunit *test)
 {
-	u8 *a[RMAP_MAX_FRAGS], *b[RMAP_MAX_FRAGS], *msg, *out;
-	unsigned int alen[RMAP_MAX_FRAGS], blen[RMAP_MAX_FRAGS];
+	u8 *a[RMAP_MAX_FRAGS / 32], *b[RMAP_MAX_FRAGS / 32], *msg, *out;
+	unsigned int alen[RMAP_MAX_FRAGS / 32], blen[RMAP_MAX_FRAGS / 32];
 	struct rmap_reasm *r;
 	struct rnd_state rnd;
 	unsigned int na, nb;
 
 	prandom_seed_state(&rnd, 2);
-	msg = test_zalloc(test, RMAP_MAX_PAYLOAD);
-	out = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	msg = test_zalloc(test, PAGE_SIZE);
+	out = test_zalloc(test, PAGE_SIZE);
 	r = test_zalloc(test, sizeof(*r));
-	fill_random(&rnd, msg, RMAP_MAX_PAYLOAD);
+	fill_random(&rnd, msg, PAGE_SIZE);
 
 	/* The sender's MTU changed between the first send and the resend. */
-	na = fragment(test, msg, RMAP_MAX_PAYLOAD, 1500, a, alen);
-	nb = fragment(test, msg, RMAP_MAX_PAYLOAD, 1000, b, blen);
+	na = fragment(test, msg, PAGE_SIZE, 1500, a, alen);
+	nb = fragment(test, msg, PAGE_SIZE, 1000, b, blen);
 	KUNIT_ASSERT_EQ(test, na, 3U);
 	KUNIT_ASSERT_EQ(test, nb, 5U);
-	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
+	rmap_reasm_start(r, PAGE_SIZE, jiffies + HZ);
 	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1407 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 912..1823 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..911 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 896..1791 */
+	KUNIT_EXPECT_EQ(test, r->granules_left, (u32)((PAGE_SIZE - 1792) / RMAP_FRAG_ALIGN));
+	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..895 */
 	KUNIT_EXPECT_EQ(test, feed(r, a[2]), RMAP_REASM_MORE);	/* 2816..4095 */
-	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1824..2735 */
+	KUNIT_EXPECT_EQ(test, feed(r, b[2]), RMAP_REASM_MORE);	/* 1792..2687 */
 	KUNIT_EXPECT_EQ(test, feed(r, a[1]), RMAP_REASM_DONE);	/* 1408..2815 */
-	KUNIT_EXPECT_EQ(test, memcmp(out, msg, RMAP_MAX_PAYLOAD), 0);
-
-	/* An overlap that disagrees with what arrived is refused, not merged. */
-	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD, jiffies + HZ);
-	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);
-	b[1][RMAP_HDR_LEN] ^= 1;	/* byte 912, inside a[0] */
-	reseal(b[1]);
-	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_CONFLICT);
-	KUNIT_EXPECT_EQ(test, r->granules_left,
-			(u32)((RMAP_MAX_PAYLOAD - 1408) / RMAP_FRAG_ALIGN));
+	KUNIT_EXPECT_EQ(test, memcmp(out, msg, PAGE_SIZE), 0);
+	/* Complete: anything more is a late copy. */
+	KUNIT_EXPECT_EQ(test, feed(r, b[4]), RMAP_REASM_DUP);
 
 	/* A fragment of a message of another length is refused. */
-	rmap_reasm_start(r, out, RMAP_MAX_PAYLOAD - 8, jiffies + HZ);
+	rmap_reasm_start(r, PAGE_SIZE - 64, jiffies + HZ);
 	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_CONFLICT);
+	KUNIT_EXPECT_EQ(test, r->granules_left, (u32)((PAGE_SIZE - 64) / RMAP_FRAG_ALIGN));
 }
 
 static void rmap_wire_reassembly_deadline(struct kunit *test)
 {
 	struct rmap_reasm r;
-	u8 buf[8];
 
-	rmap_reasm_start(&r, buf, sizeof(buf), 1000);
+	rmap_reasm_start(&r, 8, 1000);
 	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, 999));
 	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, 1000));
 	KUNIT_EXPECT_TRUE(test, rmap_reasm_expired(&r, 1001));
 	/* Across the jiffies wrap. */
-	rmap_reasm_start(&r, buf, sizeof(buf), 5);
+	rmap_reasm_start(&r, 8, 5);
 	KUNIT_EXPECT_FALSE(test, rmap_reasm_expired(&r, ULONG_MAX - 5));
 	KUNIT_EXPECT_TRUE(test, rmap_reasm_expired(&r, 6));
 }
@@ -495,10 +541,10 @@ static void rmap_wire_fuzz(struct kunit *test)
 	unsigned int iter, accepted = 0, dropped[RMAP_DROP_NR] = {};
 	struct rnd_state rnd;
 	struct rmap_reasm *r;
-	u8 *sink;
+	u8 *out;
 
 	prandom_seed_state(&rnd, 3);
-	sink = test_zalloc(test, RMAP_MAX_PAYLOAD);
+	out = test_zalloc(test, RMAP_MAX_PAYLOAD);
 	r = test_zalloc(test, sizeof(*r));
 
 	for (iter = 0; iter < 20000; iter++) {
@@ -554,7 +600,7 @@ static void rmap_wire_fuzz(struct kunit *test)
 			KUNIT_EXPECT_LE(test, RMAP_HDR_LEN + flen, len);
 			KUNIT_EXPECT_LE(test, off + flen, total);
 			KUNIT_EXPECT_LE(test, total, (unsigned int)RMAP_MAX_PAYLOAD);
-			rmap_reasm_start(r, sink, total, jiffies + HZ);
+			rmap_reasm_start(r, total, jiffies + HZ);
 			KUNIT_EXPECT_NE(test, feed(r, f), RMAP_REASM_CONFLICT);
 		}
 		kfree(f);

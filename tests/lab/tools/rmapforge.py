@@ -36,7 +36,7 @@ import sys
 import time
 
 ETHERTYPE = int(os.environ.get("RMAP_ETHERTYPE", "0x88B5"), 16)
-VERSION = 2
+VERSION = 3
 HDR = struct.Struct(">BBBBIIHHIIHHIQQ24s16s")
 HDR_LEN = HDR.size
 ETH_HLEN = 14
