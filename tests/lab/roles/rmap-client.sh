@@ -2,7 +2,7 @@
 # MTU 1500 and 9000 beside the raw-socket floor, move 128 KiB requests
 # through a memx device and count their frames at both MTUs, ping with
 # MTUs that differ, and see the servers age out.
-lab_plan 29
+lab_plan 27
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 peers=/sys/kernel/debug/rmap/peers
 ping=/sys/kernel/debug/rmap/ping
