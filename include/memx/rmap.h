@@ -20,6 +20,7 @@
 #include <memx/rmap_wire.h>
 
 struct page;
+struct rmap_frag_data;
 struct rmap_peer;
 
 /*
@@ -114,12 +115,13 @@ const char *rmap_tenant_name(unsigned int tenant);
  * @hdr: the request's header (session, seq, page request or join); for
  *	rmap_server_ops.place, that of the fragment: frag_offset and
  *	frag_len say where its data goes in the message's
- * @data: rmap_server_ops.place: the fragment's frag_len bytes of data
+ * @data: rmap_server_ops.place: where the fragment's frag_len bytes of
+ *	data lie (rmap_msg_copy() reads them)
  */
 struct rmap_msg {
 	struct rmap_peer *peer;
 	const struct rmap_hdr *hdr;
-	const void *data;
+	const struct rmap_frag_data *data;
 };
 
 /**
@@ -146,8 +148,7 @@ void rmap_reply(const struct rmap_msg *msg, u8 status, const void *body,
 		struct page **pages, unsigned int off, unsigned int len);
 void rmap_reply_later(struct rmap_peer *peer, const struct rmap_hdr *req, u8 status,
 		      const void *body);
-void rmap_copy_to_pages(struct page **pages, unsigned int off, unsigned int at,
-			const void *src, unsigned int len);
+void rmap_msg_copy(const struct rmap_msg *msg, unsigned int from, void *to, unsigned int len);
 
 /**
  * struct rmap_server_info - what a server last advertised

@@ -3,8 +3,9 @@
  * /dev/memxN: a blk-mq disk of 4 KiB blocks. The pages of a request that
  * lie in one extent (a run) are one RMAP request to each server holding
  * a copy of it, sent from the submitting context without sleeping or
- * allocating: the RMAP requests live in the blk-mq request itself. A write to an extent not yet placed
- * waits for the placement work; a read of one returns zeroes.
+ * allocating: the RMAP requests live in the blk-mq request itself. A
+ * write to an extent not yet placed waits for the placement work; a read
+ * of one returns zeroes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -13,6 +13,7 @@
 
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -102,9 +103,12 @@ static struct memx_session *memx_msg_session(const struct rmap_msg *msg)
  */
 static u8 memx_data_check(struct memx_session *s, u64 off, u32 size)
 {
+	u64 end;
+
 	if (!memx_data_range_ok(off, size))
 		return RMAP_E_INVAL;
-	if ((off + size - 1) >> PAGE_SHIFT >= memx_session_pages(s))
+	if (check_add_overflow(off, (u64)size, &end) ||
+	    (end - 1) >> PAGE_SHIFT >= memx_session_pages(s))
 		return RMAP_E_RANGE;
 	return RMAP_OK;
 }
@@ -119,7 +123,7 @@ static u8 memx_place(const struct rmap_msg *msg)
 	u64 off = be64_to_cpu(h->page.offset), w = be64_to_cpu(h->page.wseq);
 	u32 size = be32_to_cpu(h->page.size), len = be16_to_cpu(h->frag_len);
 	u64 pos = off + be32_to_cpu(h->frag_offset);
-	const u8 *data = msg->data;
+	unsigned int done = 0;
 	struct memx_session *s;
 	bool stale = false;
 	u8 status;
@@ -145,12 +149,16 @@ static u8 memx_place(const struct rmap_msg *msg)
 			break;
 		}
 		if (memx_write_is_current(w, *last)) {
-			memcpy_to_page(page, in, data, n);
+			u8 *to = kmap_local_page(page);
+
+			/* From where the frame arrived: the data's only copy. */
+			rmap_msg_copy(msg, done, to + in, n);
+			kunmap_local(to);
 			*last = w;
 		} else {
 			stale = true;
 		}
-		data += n;
+		done += n;
 		pos += n;
 		len -= n;
 	}
@@ -225,15 +233,20 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		memx_serve_discard(msg, s, off, size);
 		return;
 	}
-	if (h->type == RMAP_WRITE) {
-		s->writes++;
-		memx_srv_count(MEMX_SRV_WRITES);
-		rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
-		return;
-	}
 	status = memx_data_check(s, off, size);
 	if (status) {
 		memx_fail(msg, status);
+		return;
+	}
+	if (h->type == RMAP_WRITE) {
+		/* Its data came through memx_place(): none, and it was never placed. */
+		if (be32_to_cpu(h->total_len) != size) {
+			memx_fail(msg, RMAP_E_INVAL);
+			return;
+		}
+		s->writes++;
+		memx_srv_count(MEMX_SRV_WRITES);
+		rmap_reply(msg, RMAP_OK, NULL, NULL, 0, 0);
 		return;
 	}
 	n = DIV_ROUND_UP(offset_in_page(off) + size, PAGE_SIZE);

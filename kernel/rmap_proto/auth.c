@@ -235,28 +235,24 @@ static void rmap_chacha20(const u8 key[RMAP_KEY_LEN], u64 counter, u8 poly_key[P
 	memzero_explicit(k, sizeof(k));
 }
 
-/* Poly1305 over a payload: contiguous at @flat, else in pieces (rmap_frame_crc_pieces()). */
-static void rmap_poly1305_payload(struct poly1305_desc_ctx *poly, const u8 *const *piece,
-				  const u8 *flat, unsigned int len)
+static void rmap_poly1305_piece(void *ctx, const u8 *p, unsigned int n)
 {
-	unsigned int i;
-
-	if (flat) {
-		poly1305_update(poly, flat, len);
-		return;
-	}
-	for (i = 0; len && i < RMAP_FRAME_PAGES; i++) {
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE);
-
-		poly1305_update(poly, piece[i], n);
-		len -= n;
-	}
+	poly1305_update(ctx, p, n);
 }
 
-/* rmap_frame_tag() of a payload at @flat, or in pieces when @flat is NULL. */
-static void rmap_frame_tag_of(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
-			      const u8 *src, const struct rmap_hdr *h, const u8 *const *piece,
-			      const u8 *flat)
+/**
+ * rmap_frame_tag_data() - the tag of a frame whose payload lies anywhere
+ * @tag: RMAP_TAG_LEN bytes out
+ * @key: the sender's key
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @h: its header
+ * @d: where its payload lies
+ *
+ * As rmap_frame_tag(), below.
+ */
+void rmap_frame_tag_data(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+			 const u8 *src, const struct rmap_hdr *h, const struct rmap_frag_data *d)
 {
 	size_t ad_len = 2 * ETH_ALEN + RMAP_HDR_LEN, ct_len = be16_to_cpu(h->frag_len);
 	struct poly1305_desc_ctx poly;
@@ -279,10 +275,11 @@ static void rmap_frame_tag_of(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], 
 	poly1305_update(&poly, src, ETH_ALEN);
 	poly1305_update(&poly, (const u8 *)&hdr, RMAP_HDR_LEN);
 	if (!ct_len)
-		rmap_poly1305_payload(&poly, piece, flat, ad_len - 2 * ETH_ALEN - RMAP_HDR_LEN);
+		rmap_frag_data_walk(d, ad_len - 2 * ETH_ALEN - RMAP_HDR_LEN, rmap_poly1305_piece,
+				    &poly);
 	rmap_poly1305_pad(&poly, ad_len);
 	if (ct_len) {
-		rmap_poly1305_payload(&poly, piece, flat, ct_len);
+		rmap_frag_data_walk(d, ct_len, rmap_poly1305_piece, &poly);
 		rmap_poly1305_pad(&poly, ct_len);
 	}
 	b.lens[0] = cpu_to_le64(ad_len);
@@ -291,21 +288,7 @@ static void rmap_frame_tag_of(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], 
 	poly1305_final(&poly, tag);
 	memzero_explicit(&b, sizeof(b));
 }
-
-/**
- * rmap_frame_tag_pieces() - rmap_frame_tag() of a payload in pieces
- * @tag: RMAP_TAG_LEN bytes out
- * @key: the sender's key
- * @dst: the frame's Ethernet destination
- * @src: its Ethernet source
- * @h: its header; frag_len at most RMAP_MAX_FRAME_PAYLOAD
- * @piece: its payload, as rmap_frame_crc_pieces() takes it
- */
-void rmap_frame_tag_pieces(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
-			   const u8 *src, const struct rmap_hdr *h, const u8 *const *piece)
-{
-	rmap_frame_tag_of(tag, key, dst, src, h, piece, NULL);
-}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_tag_data);
 
 /**
  * rmap_frame_tag() - the tag of a frame
@@ -325,7 +308,9 @@ void rmap_frame_tag_pieces(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], con
 void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
 		    const u8 *src, const struct rmap_hdr *h, const void *payload)
 {
-	rmap_frame_tag_of(tag, key, dst, src, h, NULL, payload);
+	struct rmap_frag_data d = { .flat = payload };
+
+	rmap_frame_tag_data(tag, key, dst, src, h, &d);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_tag);
 
@@ -527,31 +512,30 @@ static bool rmap_seal_start(struct rmap_hdr *h, unsigned int tenant)
 }
 
 /**
- * rmap_auth_seal_pieces() - set a frame's key id, counter and tag
+ * rmap_auth_seal_data() - set a frame's key id, counter and tag
  * @h: its header, every other field final but the CRC (sealed after)
  * @tenant: whose key it is sealed under
  * @key: the sender's key (rmap_auth_key_for() of @src), or NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
- * @piece: its frag_len payload bytes, sent as they are, in pieces
- *	(rmap_frame_crc_pieces())
+ * @d: where its frag_len payload bytes lie, sent as they are
  *
  * Without keys the three fields are zero.
  */
-void rmap_auth_seal_pieces(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
-			   const u8 *dst, const u8 *src, const u8 *const *piece)
+void rmap_auth_seal_data(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			 const u8 *dst, const u8 *src, const struct rmap_frag_data *d)
 {
 	u8 derived[RMAP_KEY_LEN];
 
 	if (!rmap_seal_start(h, tenant))
 		return;
 	key = rmap_sender_key(tenant, key, src, rmap_epoch, derived);
-	rmap_frame_tag_pieces(h->tag, key, dst, src, h, piece);
+	rmap_frame_tag_data(h->tag, key, dst, src, h, d);
 	memzero_explicit(derived, sizeof(derived));
 }
 
 /**
- * rmap_auth_seal() - rmap_auth_seal_pieces() of a contiguous payload
+ * rmap_auth_seal() - rmap_auth_seal_data() of a contiguous payload
  * @h: its header, every other field final but the CRC (sealed after)
  * @tenant: whose key it is sealed under
  * @key: the sender's key, or NULL to derive it
@@ -600,15 +584,16 @@ void rmap_auth_seal_encrypted(struct rmap_hdr *h, unsigned int tenant, const u8 
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal_encrypted);
 
 /**
- * rmap_auth_check() - verify a received frame's tag, and decrypt it
+ * rmap_auth_check_data() - verify a received frame's tag, and decrypt it
  * @h: its header, passed by rmap_frame_check()
  * @tenant: rmap_auth_tenant() of @h
  * @key: the sender's key for the frame's epoch if known (a peer's), or
  *	NULL to derive it
  * @dst: the frame's Ethernet destination
  * @src: its Ethernet source
- * @payload: its frag_len payload bytes; if RMAP_F_ENCRYPTED, decrypted in
- *	place once the tag is found right (the caller made them writable)
+ * @d: where its frag_len payload bytes lie
+ * @plain: if RMAP_F_ENCRYPTED, the same bytes, contiguous and writable:
+ *	decrypted in place once the tag is found right
  *
  * Changes nothing else: the caller takes the counter through the sender's
  * replay window (rmap_replay_accept()) once it knows the sender.
@@ -617,8 +602,9 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal_encrypted);
  * have, or not sealed while we have keys), RMAP_DROP_CLEAR (a payload in
  * the clear while we encrypt) or RMAP_DROP_AUTH (a wrong tag).
  */
-enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
-			       const u8 *dst, const u8 *src, void *payload)
+enum rmap_drop rmap_auth_check_data(const struct rmap_hdr *h, int tenant, const u8 *key,
+				    const u8 *dst, const u8 *src, const struct rmap_frag_data *d,
+				    u8 *plain)
 {
 	u8 derived[RMAP_KEY_LEN], tag[RMAP_TAG_LEN];
 	bool bad;
@@ -631,13 +617,34 @@ enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *k
 	/* A node that encrypts takes no payload in the clear: a peer set up otherwise shows. */
 	if (rmap_encrypt && h->frag_len && !(h->flags & RMAP_F_ENCRYPTED))
 		return RMAP_DROP_CLEAR;
+	if (WARN_ON_ONCE((h->flags & RMAP_F_ENCRYPTED) && h->frag_len && !plain))
+		return RMAP_DROP_AUTH;
 	key = rmap_sender_key(tenant, key, src, be64_to_cpu(h->epoch), derived);
-	rmap_frame_tag(tag, key, dst, src, h, payload);
+	rmap_frame_tag_data(tag, key, dst, src, h, d);
 	bad = crypto_memneq(tag, h->tag, RMAP_TAG_LEN);
 	if (!bad && (h->flags & RMAP_F_ENCRYPTED))
-		rmap_frame_crypt(key, be64_to_cpu(h->counter), payload, be16_to_cpu(h->frag_len));
+		rmap_frame_crypt(key, be64_to_cpu(h->counter), plain, be16_to_cpu(h->frag_len));
 	memzero_explicit(derived, sizeof(derived));
 	return bad ? RMAP_DROP_AUTH : RMAP_DROP_NONE;
+}
+
+/**
+ * rmap_auth_check() - rmap_auth_check_data() of a contiguous payload
+ * @h: its header, passed by rmap_frame_check()
+ * @tenant: rmap_auth_tenant() of @h
+ * @key: the sender's key for the frame's epoch if known, or NULL to derive it
+ * @dst: the frame's Ethernet destination
+ * @src: its Ethernet source
+ * @payload: its frag_len payload bytes, decrypted in place if encrypted
+ *
+ * Return: as rmap_auth_check_data().
+ */
+enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
+			       const u8 *dst, const u8 *src, void *payload)
+{
+	struct rmap_frag_data d = { .flat = payload };
+
+	return rmap_auth_check_data(h, tenant, key, dst, src, &d, payload);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_check);
 

@@ -134,9 +134,9 @@ static void rmap_rx_drop(const u8 *src, int tenant, enum rmap_drop why)
  * sender's replay window, and hand it up by type.
  */
 static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int tenant,
-			  const struct rmap_hdr *h, unsigned int len)
+			  const struct rmap_hdr *h, const struct rmap_frag_data *d,
+			  unsigned int len)
 {
-	const void *payload = (const u8 *)h + RMAP_HDR_LEN;
 	struct rmap_peer *peer;
 
 	if (rmap_type_is_discovery(h->type)) {
@@ -157,7 +157,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int te
 		if (!rmap_peer_fresh(peer, h))
 			goto unlock;
 		rmap_peer_seen(peer, dev);
-		rmap_request_rx(peer, h, payload);
+		rmap_request_rx(peer, h, d);
 		break;
 	default:
 		/* A node that serves no memory has nobody to ask it but pings. */
@@ -176,7 +176,7 @@ static void rmap_rx_frame(struct net_device *dev, const u8 *src, unsigned int te
 			peer->mtu = rmap_hdr_mtu(h);
 			spin_unlock(&peer->lock);
 		}
-		rmap_respond_rx(peer, h, payload);
+		rmap_respond_rx(peer, h, d);
 	}
 	if (peer) {
 		spin_lock(&peer->lock);
@@ -190,10 +190,12 @@ unlock:
 
 /*
  * Whether the frame's tag is right under the key of @tenant, with its
- * sender's key if we know it; an encrypted payload is then decrypted in
- * place.
+ * sender's key if we know it; an encrypted payload (then in @plain) is
+ * decrypted in place.
  */
-static enum rmap_drop rmap_rx_auth(const u8 *src, const u8 *dst, int tenant, struct rmap_hdr *h)
+static enum rmap_drop rmap_rx_auth(const u8 *src, const u8 *dst, int tenant,
+				   const struct rmap_hdr *h, const struct rmap_frag_data *d,
+				   u8 *plain)
 {
 	u8 key[RMAP_KEY_LEN];
 	struct rmap_peer *peer = NULL;
@@ -211,24 +213,37 @@ static enum rmap_drop rmap_rx_auth(const u8 *src, const u8 *dst, int tenant, str
 		spin_unlock_bh(&peer->lock);
 	}
 	rcu_read_unlock();
-	why = rmap_auth_check(h, tenant, known ? key : NULL, dst, src, (u8 *)h + RMAP_HDR_LEN);
+	why = rmap_auth_check_data(h, tenant, known ? key : NULL, dst, src, d, plain);
 	memzero_explicit(key, sizeof(key));
 	return why;
 }
 
 /*
- * Each CPU takes a frame into a buffer of its own, set aside at load:
- * the receive path, which swap-ins wait on, allocates nothing. (Pulling
- * a frame into one piece, or copying it to decrypt it, would be an
- * atomic allocation per frame, the first thing to fail under memory
- * pressure; and the kernel lets only ARP, IP and VLAN frames use the
- * emergency reserves on receive.)
+ * Each CPU takes a frame's header, and the payloads that are not a
+ * page's data, into a buffer of its own, set aside at load: the receive
+ * path, which swap-ins wait on, allocates nothing. (Pulling a frame into
+ * one piece, or copying it to decrypt it, would be an atomic allocation
+ * per frame, the first thing to fail under memory pressure; and the
+ * kernel lets only ARP, IP and VLAN frames use the emergency reserves on
+ * receive.)
  */
 struct rmap_rx_buf {
 	u8 frame[RMAP_HDR_LEN + RMAP_MAX_FRAME_PAYLOAD];
 };
 
 static struct rmap_rx_buf __percpu *rmap_rx_bufs;
+
+/*
+ * A page's data in the clear (a READ_RESP's, a WRITE's) is read where it
+ * arrived and copied once, to its page. Anything else is taken into the
+ * per-CPU buffer: an encrypted payload is decrypted there, and a ping is
+ * echoed from there.
+ */
+static bool rmap_rx_in_place(const struct rmap_hdr *h)
+{
+	return (h->type == RMAP_READ_RESP || h->type == RMAP_WRITE) &&
+	       !(h->flags & RMAP_F_ENCRYPTED);
+}
 
 /*
  * Up the stack, one way: namespace and interface, the frame's own checks
@@ -238,11 +253,13 @@ static struct rmap_rx_buf __percpu *rmap_rx_bufs;
 static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		    struct packet_type *pt, struct net_device *orig_dev)
 {
+	struct rmap_frag_data d = { .skb = skb };
 	u8 src[ETH_ALEN], dst[ETH_ALEN];
+	unsigned int len = skb->len;
 	bool encrypted = false;
 	struct rmap_hdr *h;
 	enum rmap_drop why;
-	unsigned int len;
+	u8 *plain = NULL;
 	int tenant = -1;
 
 	/* Counted, never looked into: not even its sender is trusted. */
@@ -256,18 +273,17 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		return NET_RX_SUCCESS;
 	}
 	rmap_stat_add(RMAP_STAT_RX_FRAMES, 1);
-	rmap_stat_add(RMAP_STAT_RX_BYTES, skb->len);
+	rmap_stat_add(RMAP_STAT_RX_BYTES, len);
 	ether_addr_copy(src, eth_hdr(skb)->h_source);
 	ether_addr_copy(dst, eth_hdr(skb)->h_dest);
-	/*
-	 * What lies past the largest frame (a frame check sequence the NIC
-	 * kept) is not RMAP's: the checks below see only what they need.
-	 */
-	len = min_t(unsigned int, skb->len, sizeof(struct rmap_rx_buf));
 
 	local_bh_disable();
 	h = (struct rmap_hdr *)this_cpu_ptr(rmap_rx_bufs)->frame;
-	why = skb_copy_bits(skb, 0, h, len) ? RMAP_DROP_SHORT : rmap_frame_check(h, len);
+	/* Only the header is copied here; the checks read the payload in the skb. */
+	if (len < RMAP_HDR_LEN || skb_copy_bits(skb, 0, h, RMAP_HDR_LEN))
+		why = RMAP_DROP_SHORT;
+	else
+		why = rmap_frame_check_data(h, len, &d);
 	if (why == RMAP_DROP_VERSION)
 		pr_notice_once("frames of RMAP version %u from %pM dropped: this node speaks version %u\n",
 			       h->version, src, RMAP_VERSION);
@@ -281,23 +297,27 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	/* Ours, sent back to us: taken, it would make us our own peer. */
 	if (why == RMAP_DROP_NONE && ether_addr_equal(src, dev->dev_addr))
 		why = RMAP_DROP_OWN;
+	if (why == RMAP_DROP_NONE && h->frag_len && !rmap_rx_in_place(h)) {
+		plain = (u8 *)h + RMAP_HDR_LEN;
+		rmap_frag_data_copy(&d, 0, plain, be16_to_cpu(h->frag_len));
+		d = (struct rmap_frag_data){ .flat = plain };
+	}
 	if (why == RMAP_DROP_NONE) {
 		tenant = rmap_auth_tenant(h);
 		encrypted = h->flags & RMAP_F_ENCRYPTED;
 		/* An encrypted payload is decrypted in place, in our buffer. */
-		why = rmap_rx_auth(src, dst, tenant, h);
+		why = rmap_rx_auth(src, dst, tenant, h, &d, plain);
 	}
-	/* The frame's memory goes back before it is acted on. */
 	if (why == RMAP_DROP_NONE) {
+		rmap_rx_frame(dev, src, tenant, h, &d, len);
 		consume_skb(skb);
-		rmap_rx_frame(dev, src, tenant, h, len);
 	} else {
 		kfree_skb(skb);
 		rmap_rx_drop(src, tenant, why);
 	}
 	/* A tenant's page, in clear, does not stay behind. */
-	if (encrypted)
-		memzero_explicit(h, len);
+	if (encrypted && plain)
+		memzero_explicit(plain, be16_to_cpu(h->frag_len));
 	local_bh_enable();
 	return why == RMAP_DROP_NONE ? NET_RX_SUCCESS : NET_RX_DROP;
 }
@@ -388,10 +408,25 @@ static struct sk_buff *rmap_alloc_frame(struct net_device *dev, const u8 *dst,
 	return skb;
 }
 
+/* Whether tc (clsact) or netfilter filters frames leaving @dev. */
+static bool rmap_egress_hooked(const struct net_device *dev)
+{
+#ifdef CONFIG_NET_CLS_ACT
+	if (rcu_access_pointer(dev->miniq_egress))
+		return true;
+#endif
+#ifdef CONFIG_NETFILTER_EGRESS
+	if (rcu_access_pointer(dev->nf_hooks_egress))
+		return true;
+#endif
+	return false;
+}
+
 /*
  * Whether the frames of a message may go straight to the driver as one
  * burst: only where dev_queue_xmit() would bypass the qdisc anyway (a
- * default, empty one) and nobody taps the interface. Any other qdisc
+ * default, empty one), nobody taps the interface and no egress filter
+ * (tc or netfilter) would see the frames. Any other qdisc
  * (netem, shaping, filters) sees every frame as before.
  */
 static bool rmap_can_burst(struct net_device *dev, struct netdev_queue *txq)
@@ -399,7 +434,8 @@ static bool rmap_can_burst(struct net_device *dev, struct netdev_queue *txq)
 	typeof(rcu_dereference_bh(txq->qdisc)) q = rcu_dereference_bh(txq->qdisc);
 
 	return q && q->enqueue && (q->flags & TCQ_F_CAN_BYPASS) && qdisc_is_empty(q) &&
-	       !dev->netdev_ops->ndo_select_queue && !dev_nit_active(dev);
+	       !dev->netdev_ops->ndo_select_queue && !dev_nit_active(dev) &&
+	       !rmap_egress_hooked(dev);
 }
 
 /*
@@ -445,7 +481,7 @@ static unsigned int rmap_xmit(struct net_device *dev, struct sk_buff **skbs, uns
 /* Frames handed to the driver at once, each batch as one burst. */
 #define RMAP_XMIT_BATCH	16
 
-/* A contiguous payload of @len bytes, cut as rmap_frame_crc_pieces() takes it. */
+/* A contiguous payload of @len bytes, cut in pieces of a page (struct rmap_frag_data). */
 static void rmap_frame_pieces(const u8 **piece, const void *payload, unsigned int len)
 {
 	unsigned int i;
@@ -455,7 +491,7 @@ static void rmap_frame_pieces(const u8 **piece, const void *payload, unsigned in
 }
 
 /*
- * The pieces of a frame's payload (rmap_frame_crc_pieces()), mapped:
+ * The pieces of a frame's payload (struct rmap_frag_data), mapped:
  * @len bytes at @at of a message that starts at @off in @pages, or in
  * @buf. Undone by rmap_frame_unmap().
  */
@@ -495,7 +531,7 @@ static void rmap_frame_unmap(const u8 **piece, struct page **pages)
 static struct sk_buff *rmap_build_frame(struct net_device *dev, const u8 *dst,
 					unsigned int tenant, const u8 *key, struct rmap_hdr *h,
 					struct page **pages, unsigned int off, const void *buf,
-					unsigned int at, unsigned int flen)
+					unsigned int at, unsigned int flen, bool encrypt)
 {
 	unsigned int pos = off + at;
 	const u8 *piece[RMAP_FRAME_PAGES];
@@ -504,15 +540,21 @@ static struct sk_buff *rmap_build_frame(struct net_device *dev, const u8 *dst,
 	u8 *crypt;
 
 	rmap_frame_map(piece, pages, off, buf, at, flen);
-	if (!flen || !rmap_auth_encrypts()) {
-		rmap_auth_seal_pieces(h, tenant, key, dst, dev->dev_addr, piece);
-		h->crc = cpu_to_be32(rmap_frame_crc_pieces(h, piece));
+	if (!flen || !encrypt) {
+		struct rmap_frag_data d = { .piece = piece };
+
+		rmap_auth_seal_data(h, tenant, key, dst, dev->dev_addr, &d);
+		h->crc = cpu_to_be32(rmap_frame_crc_data(h, &d));
 		skb = rmap_alloc_frame(dev, dst, h, pages ? pages + pos / PAGE_SIZE : NULL,
-				       offset_in_page(pos), piece, flen, pages != NULL);
+				       offset_in_page(pos), piece, flen, !!pages);
 		rmap_frame_unmap(piece, pages);
 		return skb;
 	}
 	/* Encrypted frames carry at most a page (rmap_send()): one piece. */
+	if (WARN_ON_ONCE(flen > PAGE_SIZE)) {
+		rmap_frame_unmap(piece, pages);
+		return NULL;
+	}
 	crypt_page = alloc_page(rmap_frame_gfp(h));
 	if (!crypt_page) {
 		rmap_frame_unmap(piece, pages);
@@ -558,6 +600,7 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned 
 {
 	struct sk_buff *skbs[RMAP_XMIT_BATCH];
 	unsigned int i, size, count, at = 0, built = 0, sent = 0;
+	bool encrypt = len && rmap_auth_encrypts();
 
 	/* Refused before anything else: the frames would run past the pages. */
 	if (len > RMAP_MAX_PAYLOAD ||
@@ -566,8 +609,13 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned 
 	size = rmap_frag_size(min(mtu, dev->mtu));
 	if (!size)
 		return -EMSGSIZE;
-	/* An encrypted frame's payload is copied into one page of its own. */
-	if (len && rmap_auth_encrypts())
+	/*
+	 * A frame's payload that is copied (encrypted into a page of its
+	 * own, or into the frame for a device that takes no page fragments,
+	 * or in a Xen domain where a page being swapped out is copied)
+	 * stays within a page: no allocation above order 0 per frame.
+	 */
+	if (encrypt || !(dev->features & NETIF_F_SG) || xen_domain())
 		size = min_t(unsigned int, size, PAGE_SIZE);
 	count = rmap_frag_count(len, size);
 	if (WARN_ON_ONCE(count > RMAP_MAX_FRAGS))
@@ -578,7 +626,8 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned 
 		struct sk_buff *skb;
 
 		rmap_frag_hdr(h, len, count, i, at, flen);
-		skb = rmap_build_frame(dev, dst, tenant, key, h, pages, off, buf, at, flen);
+		skb = rmap_build_frame(dev, dst, tenant, key, h, pages, off, buf, at, flen,
+				       encrypt);
 		if (skb)
 			skbs[built++] = skb;
 		at += flen;

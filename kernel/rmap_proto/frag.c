@@ -127,6 +127,43 @@ void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned lon
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_start);
 
+/*
+ * The granules of a fragment, and whether it fits the message @r tracks:
+ * RMAP_REASM_CONFLICT, RMAP_REASM_DUP, or RMAP_REASM_MORE when it brings
+ * one not seen yet.
+ */
+static enum rmap_reasm_result rmap_reasm_span(const struct rmap_reasm *r,
+					      const struct rmap_hdr *h,
+					      unsigned int *first, unsigned int *end)
+{
+	unsigned int offset = be32_to_cpu(h->frag_offset);
+	unsigned int len = be16_to_cpu(h->frag_len);
+
+	*first = offset / RMAP_FRAG_ALIGN;
+	*end = DIV_ROUND_UP(offset + len, RMAP_FRAG_ALIGN);
+	if (be32_to_cpu(h->total_len) != r->total_len)
+		return RMAP_REASM_CONFLICT;
+	if (!r->granules_left || find_next_zero_bit(r->have, *end, *first) >= *end)
+		return RMAP_REASM_DUP;
+	return RMAP_REASM_MORE;
+}
+
+/**
+ * rmap_reasm_peek() - what rmap_reasm_add() would make of a fragment
+ * @r: reassembly state from rmap_reasm_start()
+ * @h: the fragment's header, already passed by rmap_frame_check()
+ *
+ * Return: RMAP_REASM_CONFLICT, RMAP_REASM_DUP, or RMAP_REASM_MORE when
+ * the fragment brings granules not seen yet; nothing is counted in.
+ */
+enum rmap_reasm_result rmap_reasm_peek(const struct rmap_reasm *r, const struct rmap_hdr *h)
+{
+	unsigned int first, end;
+
+	return rmap_reasm_span(r, h, &first, &end);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_peek);
+
 /**
  * rmap_reasm_add() - count one validated fragment in
  * @r: reassembly state from rmap_reasm_start()
@@ -141,26 +178,35 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_start);
  */
 enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h)
 {
-	unsigned int offset = be32_to_cpu(h->frag_offset);
-	unsigned int len = be16_to_cpu(h->frag_len);
-	unsigned int first = offset / RMAP_FRAG_ALIGN;
-	unsigned int end = DIV_ROUND_UP(offset + len, RMAP_FRAG_ALIGN);
-	unsigned int g, fresh = 0;
+	enum rmap_reasm_result res;
+	unsigned int first, end, g;
 
-	if (be32_to_cpu(h->total_len) != r->total_len)
-		return RMAP_REASM_CONFLICT;
-	if (!r->granules_left)
-		return RMAP_REASM_DUP;
+	res = rmap_reasm_span(r, h, &first, &end);
+	if (res != RMAP_REASM_MORE)
+		return res;
 	for (g = first; g < end; g++) {
 		if (!__test_and_set_bit(g, r->have))
-			fresh++;
+			r->granules_left--;
 	}
-	if (!fresh)
-		return RMAP_REASM_DUP;
-	r->granules_left -= fresh;
 	return r->granules_left ? RMAP_REASM_MORE : RMAP_REASM_DONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_add);
+
+/**
+ * rmap_reasm_has() - whether a range of a message arrived whole
+ * @r: reassembly state
+ * @from: first byte of the range in the message
+ * @to: the byte past its end, at most the message's total_len
+ *
+ * Return: true when every granule of the range arrived.
+ */
+bool rmap_reasm_has(const struct rmap_reasm *r, unsigned int from, unsigned int to)
+{
+	unsigned int end = DIV_ROUND_UP(to, RMAP_FRAG_ALIGN);
+
+	return find_next_zero_bit(r->have, end, from / RMAP_FRAG_ALIGN) >= end;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_has);
 
 /**
  * rmap_reasm_expired() - whether a reassembly ran out of time
@@ -176,26 +222,28 @@ bool rmap_reasm_expired(const struct rmap_reasm *r, unsigned long now)
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_expired);
 
 /**
- * rmap_copy_to_pages() - copy bytes into a message's pages
+ * rmap_frag_to_pages() - copy a fragment's payload into a message's pages
  * @pages: the message's pages: its data starts at @off in @pages[0] and
  *	goes on into the next ones
  * @off: offset of the data in @pages[0]
- * @at: where the bytes go in the message's data
- * @src: the bytes
- * @len: how many
+ * @at: where the fragment's payload goes in the message's data
+ * @d: where the payload lies
+ * @len: its bytes
  */
-void rmap_copy_to_pages(struct page **pages, unsigned int off, unsigned int at,
-			const void *src, unsigned int len)
+void rmap_frag_to_pages(struct page **pages, unsigned int off, unsigned int at,
+			const struct rmap_frag_data *d, unsigned int len)
 {
-	at += off;
-	while (len) {
-		unsigned int in = offset_in_page(at);
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - in);
+	unsigned int done = 0;
 
-		memcpy_to_page(pages[at / PAGE_SIZE], in, src, n);
-		src += n;
+	at += off;
+	while (done < len) {
+		unsigned int in = offset_in_page(at);
+		unsigned int n = min_t(unsigned int, len - done, PAGE_SIZE - in);
+		u8 *to = kmap_local_page(pages[at / PAGE_SIZE]);
+
+		rmap_frag_data_copy(d, done, to + in, n);
+		kunmap_local(to);
+		done += n;
 		at += n;
-		len -= n;
 	}
 }
-EXPORT_SYMBOL_GPL(rmap_copy_to_pages);

@@ -85,6 +85,8 @@ static int __init rmap_init(void)
 {
 	int err;
 
+	/* The wire's pages are the kernel's: frames are cut and copied by page. */
+	BUILD_BUG_ON(PAGE_SIZE != RMAP_PAGE_SIZE);
 	if (!rmap_ethertype_valid(ethertype) || !rmap_eth_ifaces_valid(ifaces) ||
 	    !rmap_times_valid())
 		return -EINVAL;

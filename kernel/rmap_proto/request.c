@@ -12,6 +12,7 @@
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <memx/compat.h>
 
 #include "rmap_proto.h"
 #include "trace.h"
@@ -40,6 +41,7 @@ void rmap_request_init_peer(struct rmap_peer *peer)
 	peer->next_seq = get_random_u32();
 	peer->win_hold_until = jiffies;
 }
+EXPORT_SYMBOL_IF_KUNIT(rmap_request_init_peer);
 
 static bool rmap_req_sends_data(const struct rmap_req *req)
 {
@@ -250,7 +252,8 @@ int rmap_submit(struct rmap_peer *peer, struct rmap_req *req)
 	default:
 		return -EINVAL;
 	}
-	if (!req->done || (req->type == RMAP_PING && req->len > PAGE_SIZE))
+	if (!req->done || (req->type == RMAP_PING && req->len > PAGE_SIZE) ||
+	    (req->type == RMAP_WRITE && !req->len))
 		return -EINVAL;
 	if (rmap_req_sends_data(req) && !rmap_data_fits(req->pages, req->page_off, req->len))
 		return -EINVAL;
@@ -328,11 +331,12 @@ EXPORT_SYMBOL_GPL(rmap_cancel);
  * rmap_request_rx() - an answer arrived from a peer
  * @peer: who sent it (receive path, under RCU)
  * @h: its validated header
- * @payload: its frag_len payload bytes
+ * @d: where its frag_len payload bytes lie
  *
  * Stale, duplicate and unmatched answers are counted and dropped.
  */
-void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload)
+void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
+		     const struct rmap_frag_data *d)
 {
 	u32 seq = be32_to_cpu(h->seq);
 	struct rmap_req *req;
@@ -359,8 +363,8 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 		if (res != RMAP_REASM_MORE && res != RMAP_REASM_DONE)
 			goto unlock;
 		/* Straight into the requester's pages, under the lock that keeps them. */
-		rmap_copy_to_pages(req->resp_pages, req->resp_off, be32_to_cpu(h->frag_offset),
-				   payload, be16_to_cpu(h->frag_len));
+		rmap_frag_to_pages(req->resp_pages, req->resp_off, be32_to_cpu(h->frag_offset),
+				   d, be16_to_cpu(h->frag_len));
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
 	} else if (rmap_req_gets_data(req) && h->status == RMAP_OK && req->len) {

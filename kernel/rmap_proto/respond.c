@@ -72,6 +72,7 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	pick->state = RMAP_SLOT_BUSY;
 	pick->seq = seq;
 	pick->type = h->type;
+	pick->stage = -1;
 	pick->started = jiffies;
 	rmap_reasm_start(&pick->reasm, be32_to_cpu(h->total_len),
 			 jiffies + msecs_to_jiffies(rmap_dead_ms));
@@ -182,35 +183,89 @@ void rmap_serve_stop(void)
 }
 EXPORT_SYMBOL_GPL(rmap_serve_stop);
 
-/*
- * A fragment with data not seen before: a PING's into its slot's page, a
- * WRITE's to the server. Return: RMAP_OK, or the status to answer with
- * at once. Peer lock held.
- */
-static u8 rmap_respond_data(struct rmap_peer *peer, const struct rmap_server_ops *server,
-			    const struct rmap_hdr *h, const void *payload, struct rmap_rx_slot *slot)
+/* Hand the server a WRITE's data at @at, @len bytes, lying at @d. */
+static u8 rmap_place(struct rmap_peer *peer, const struct rmap_server_ops *server,
+		     const struct rmap_hdr *h, unsigned int at, unsigned int len,
+		     const struct rmap_frag_data *d)
 {
-	struct rmap_msg m = { .peer = peer, .hdr = h, .data = payload };
+	struct rmap_hdr part = *h;
+	struct rmap_msg m = { .peer = peer, .hdr = &part, .data = d };
 
-	if (h->type == RMAP_WRITE)
-		return server->place(&m);
-	if (slot && h->type == RMAP_PING)
-		rmap_copy_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), payload,
-				   be16_to_cpu(h->frag_len));
-	return RMAP_OK;
+	part.frag_offset = cpu_to_be32(at);
+	part.frag_len = cpu_to_be16(len);
+	return server->place(&m);
 }
+
+/*
+ * A WRITE's fragment with data not seen before, in @slot. Whole pages
+ * (and a message's last, shorter one) go to the server at once. A piece
+ * of a page is assembled in the slot's page, which is handed over once
+ * the page is whole: a page is written all at once or not at all. A
+ * piece of another page meanwhile (reordered, or its page's first piece
+ * was lost) is dropped, not counted in: the resend brings it again.
+ * Return: RMAP_OK (*@res says how far the message is), or the status to
+ * answer with at once. Peer lock held.
+ */
+static u8 rmap_respond_write(struct rmap_peer *peer, const struct rmap_server_ops *server,
+			     const struct rmap_hdr *h, const struct rmap_frag_data *d,
+			     struct rmap_rx_slot *slot, enum rmap_reasm_result *res)
+{
+	unsigned int at = be32_to_cpu(h->frag_offset), len = be16_to_cpu(h->frag_len);
+	unsigned int start = round_down(at, PAGE_SIZE);
+	unsigned int end = min_t(unsigned int, start + PAGE_SIZE, be32_to_cpu(h->total_len));
+	struct rmap_frag_data staged = { .flat = page_address(slot->page) };
+
+	if (at == start && (PAGE_ALIGNED(len) || at + len == end)) {
+		*res = rmap_reasm_add(&slot->reasm, h);
+		return rmap_place(peer, server, h, at, len, d);
+	}
+	/* Senders cut pieces within a page; anything else is not ours to mend. */
+	if (at + len > end) {
+		peer->drop[RMAP_DROP_FRAG]++;
+		*res = RMAP_REASM_DUP;
+		return RMAP_OK;
+	}
+	if (slot->stage >= 0 && slot->stage != start / PAGE_SIZE) {
+		peer->drop[RMAP_DROP_ORDER]++;
+		*res = RMAP_REASM_DUP;
+		return RMAP_OK;
+	}
+	slot->stage = start / PAGE_SIZE;
+	rmap_frag_data_copy(d, 0, page_address(slot->page) + at - start, len);
+	*res = rmap_reasm_add(&slot->reasm, h);
+	if (!rmap_reasm_has(&slot->reasm, start, end))
+		return RMAP_OK;
+	slot->stage = -1;
+	return rmap_place(peer, server, h, start, end - start, &staged);
+}
+
+/**
+ * rmap_msg_copy() - copy bytes of a WRITE fragment's data, for rmap_server_ops.place
+ * @msg: the fragment, as place() got it
+ * @from: offset in the fragment's data
+ * @to: destination
+ * @len: bytes, with @from within the fragment's frag_len
+ *
+ * The data is read where it arrived: this is its only copy.
+ */
+void rmap_msg_copy(const struct rmap_msg *msg, unsigned int from, void *to, unsigned int len)
+{
+	rmap_frag_data_copy(msg->data, from, to, len);
+}
+EXPORT_SYMBOL_GPL(rmap_msg_copy);
 
 /**
  * rmap_respond_rx() - a request arrived from a peer
  * @peer: who sent it (receive path, under RCU)
  * @h: its validated header
- * @payload: its frag_len payload bytes
+ * @d: where its frag_len payload bytes lie (a ping's: contiguous)
  */
-void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload)
+void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
+		     const struct rmap_frag_data *d)
 {
 	const struct rmap_server_ops *server = NULL;
 	struct rmap_rx_slot *slot = NULL;
-	const void *msg = payload;
+	const void *msg = d->flat;
 	u8 status;
 
 	if (h->type != RMAP_PING) {
@@ -234,28 +289,37 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const voi
 			peer->drop[RMAP_DROP_DUP]++;
 			goto unlock;
 		}
-		res = rmap_reasm_add(&slot->reasm, h);
+		res = rmap_reasm_peek(&slot->reasm, h);
 		if (res == RMAP_REASM_DUP)
 			peer->drop[RMAP_DROP_DUP]++;
 		if (res == RMAP_REASM_CONFLICT) {
 			peer->drop[RMAP_DROP_CONFLICT]++;
 			slot->state = RMAP_SLOT_FREE;
 		}
-		if (res != RMAP_REASM_MORE && res != RMAP_REASM_DONE)
+		if (res != RMAP_REASM_MORE)
 			goto unlock;
-		status = rmap_respond_data(peer, server, h, payload, slot);
-		if (status != RMAP_OK) {
-			/* Answered: the rest of its fragments are late copies. */
-			slot->state = RMAP_SLOT_DONE;
-			rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
-			goto unlock;
+		if (h->type == RMAP_WRITE) {
+			status = rmap_respond_write(peer, server, h, d, slot, &res);
+			if (status != RMAP_OK) {
+				/* Answered: the rest of its fragments are late copies. */
+				slot->state = RMAP_SLOT_DONE;
+				rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
+				goto unlock;
+			}
+		} else {
+			/* A ping's data, rebuilt to be echoed; other requests carry none. */
+			if (h->type == RMAP_PING)
+				rmap_frag_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), d,
+						   be16_to_cpu(h->frag_len));
+			res = rmap_reasm_add(&slot->reasm, h);
 		}
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
 		slot->state = RMAP_SLOT_DONE;
 		msg = page_address(slot->page);
-	} else if (h->total_len) {
-		status = rmap_respond_data(peer, server, h, payload, NULL);
+	} else if (h->type == RMAP_WRITE && h->total_len) {
+		/* All its data in one frame: placed whole. */
+		status = rmap_place(peer, server, h, 0, be16_to_cpu(h->frag_len), d);
 		if (status != RMAP_OK) {
 			rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
 			goto unlock;

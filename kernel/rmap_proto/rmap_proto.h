@@ -35,18 +35,38 @@ enum rmap_drop {
 	RMAP_DROP_AUTH,		/* its tag is wrong: forged or altered */
 	RMAP_DROP_CLEAR,	/* a payload in the clear, while we encrypt */
 	RMAP_DROP_REPLAY,	/* its counter was taken before, or is too old */
+	RMAP_DROP_ORDER,	/* a piece of a page while another is assembled: taken on resend */
 	RMAP_DROP_NR,
 };
 
 extern const char *const rmap_drop_names[RMAP_DROP_NR];
 
+/* Pieces of a page a frame's payload may be in, at most. */
+#define RMAP_FRAME_PAGES	(RMAP_MAX_FRAME_PAYLOAD / PAGE_SIZE)
+
+/*
+ * Where a frame's payload lies: contiguous at @flat; in pieces of a page
+ * each at @piece (the last may be shorter: a message's pages, as sent);
+ * or still in the skb it arrived in, from RMAP_HDR_LEN on (@skb), so that
+ * it is copied once, straight to where it belongs.
+ */
+struct rmap_frag_data {
+	const u8 *flat;
+	const u8 *const *piece;
+	struct sk_buff *skb;
+};
+
 /* wire.c */
 void rmap_hdr_init(struct rmap_hdr *h, enum rmap_type type, u32 session, u32 seq);
-/* A frame's payload in pieces of a page (the last may be less): in a message's pages. */
-#define RMAP_FRAME_PAGES	(RMAP_MAX_FRAME_PAYLOAD / PAGE_SIZE)
-u32 rmap_frame_crc_pieces(const struct rmap_hdr *h, const u8 *const *piece);
+void rmap_frag_data_copy(const struct rmap_frag_data *d, unsigned int from, void *to,
+			 unsigned int len);
+void rmap_frag_data_walk(const struct rmap_frag_data *d, unsigned int len,
+			 void (*fn)(void *ctx, const u8 *p, unsigned int n), void *ctx);
+u32 rmap_frame_crc_data(const struct rmap_hdr *h, const struct rmap_frag_data *d);
 u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload);
 void rmap_frame_seal(struct rmap_hdr *h, const void *payload);
+enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
+				     const struct rmap_frag_data *d);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len);
 bool rmap_type_has_payload(unsigned int type);
 
@@ -89,8 +109,8 @@ void rmap_key_derive(const u8 cluster[RMAP_KEY_LEN], const u8 *mac, u64 epoch,
 u16 rmap_key_id_of(const u8 cluster[RMAP_KEY_LEN]);
 void rmap_frame_tag(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
 		    const u8 *src, const struct rmap_hdr *h, const void *payload);
-void rmap_frame_tag_pieces(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
-			   const u8 *src, const struct rmap_hdr *h, const u8 *const *piece);
+void rmap_frame_tag_data(u8 tag[RMAP_TAG_LEN], const u8 key[RMAP_KEY_LEN], const u8 *dst,
+			 const u8 *src, const struct rmap_hdr *h, const struct rmap_frag_data *d);
 bool rmap_replay_accept(struct rmap_replay *r, u64 epoch, u64 counter);
 bool rmap_auth_on(void);
 int rmap_auth_tenant(const struct rmap_hdr *h);
@@ -99,12 +119,15 @@ void rmap_frame_crypt(const u8 key[RMAP_KEY_LEN], u64 counter, u8 *payload, unsi
 bool rmap_auth_encrypts(void);
 void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
 		    const u8 *src, const void *payload);
-void rmap_auth_seal_pieces(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
-			   const u8 *dst, const u8 *src, const u8 *const *piece);
+void rmap_auth_seal_data(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
+			 const u8 *dst, const u8 *src, const struct rmap_frag_data *d);
 void rmap_auth_seal_encrypted(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
 			      const u8 *dst, const u8 *src, void *payload);
 enum rmap_drop rmap_auth_check(const struct rmap_hdr *h, int tenant, const u8 *key,
 			       const u8 *dst, const u8 *src, void *payload);
+enum rmap_drop rmap_auth_check_data(const struct rmap_hdr *h, int tenant, const u8 *key,
+				    const u8 *dst, const u8 *src, const struct rmap_frag_data *d,
+				    u8 *plain);
 void rmap_auth_use_keys(const struct rmap_tenant *t, unsigned int n, bool encrypt);
 void rmap_auth_use_key(const u8 key[RMAP_KEY_LEN], bool encrypt);
 int rmap_auth_init(const char *key_file, bool encrypt);
@@ -128,8 +151,12 @@ enum rmap_reasm_result {
 };
 
 void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned long deadline);
+enum rmap_reasm_result rmap_reasm_peek(const struct rmap_reasm *r, const struct rmap_hdr *h);
 enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h);
+bool rmap_reasm_has(const struct rmap_reasm *r, unsigned int from, unsigned int to);
 bool rmap_reasm_expired(const struct rmap_reasm *r, unsigned long now);
+void rmap_frag_to_pages(struct page **pages, unsigned int off, unsigned int at,
+			const struct rmap_frag_data *d, unsigned int len);
 
 /* link.c: round-trip estimate and retransmission timeout, microseconds. */
 struct rmap_rtt {
@@ -247,13 +274,17 @@ enum rmap_slot_state {
 };
 
 /*
- * A request from this peer arriving in fragments: a WRITE's go straight
- * to the server (rmap_server_ops.place), a PING's into @page.
+ * A request from this peer arriving in fragments. A PING is rebuilt in
+ * @page. A WRITE's whole pages go straight to the server
+ * (rmap_server_ops.place); a page that comes in pieces is assembled in
+ * @page first and handed over whole, so that a write that never
+ * completes leaves no page half written.
  */
 struct rmap_rx_slot {
 	u32 seq;
 	u8 type;
 	u8 state;
+	int stage;			/* WRITE: the page of the message in @page, or -1 */
 	unsigned long started;		/* jiffies */
 	struct rmap_reasm reasm;
 	struct page *page;
@@ -343,11 +374,13 @@ void rmap_nl_exit(void);
 
 /* request.c */
 void rmap_request_init_peer(struct rmap_peer *peer);
-void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload);
+void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
+		     const struct rmap_frag_data *d);
 void rmap_request_fail_all(struct rmap_peer *peer, int status);
 
 /* respond.c */
-void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h, const void *payload);
+void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
+		     const struct rmap_frag_data *d);
 bool rmap_serving(void);
 int rmap_respond_init_peer(struct rmap_peer *peer);
 void rmap_respond_free_peer(struct rmap_peer *peer);

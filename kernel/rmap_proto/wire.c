@@ -5,6 +5,7 @@
  */
 #include <linux/crc32c.h>
 #include <linux/module.h>
+#include <linux/skbuff.h>
 #include <linux/string.h>
 #include <memx/compat.h>
 
@@ -28,6 +29,7 @@ const char *const rmap_drop_names[RMAP_DROP_NR] = {
 	[RMAP_DROP_AUTH] = "bad_tag",
 	[RMAP_DROP_CLEAR] = "not_encrypted",
 	[RMAP_DROP_REPLAY] = "replayed",
+	[RMAP_DROP_ORDER] = "out_of_order",
 };
 EXPORT_SYMBOL_IF_KUNIT(rmap_drop_names);
 
@@ -109,6 +111,59 @@ bool rmap_type_has_payload(unsigned int type)
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_type_has_payload);
 
+/**
+ * rmap_frag_data_walk() - hand a frame's payload to @fn, piece by piece
+ * @d: where the payload lies
+ * @len: its bytes (the frame's frag_len, already checked against the frame)
+ * @fn: called with each contiguous piece, in order
+ * @ctx: @fn's
+ */
+void rmap_frag_data_walk(const struct rmap_frag_data *d, unsigned int len,
+			 void (*fn)(void *ctx, const u8 *p, unsigned int n), void *ctx)
+{
+	struct skb_seq_state st;
+	unsigned int i, n, done = 0;
+	const u8 *p;
+
+	if (!len)
+		return;
+	if (d->flat) {
+		fn(ctx, d->flat, len);
+		return;
+	}
+	if (d->piece) {
+		for (i = 0; len && i < RMAP_FRAME_PAGES; i++) {
+			n = min_t(unsigned int, len, PAGE_SIZE);
+			fn(ctx, d->piece[i], n);
+			len -= n;
+		}
+		return;
+	}
+	skb_prepare_seq_read(d->skb, RMAP_HDR_LEN, RMAP_HDR_LEN + len, &st);
+	while ((n = skb_seq_read(done, &p, &st)) != 0) {
+		fn(ctx, p, n);
+		done += n;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frag_data_walk);
+
+/**
+ * rmap_frag_data_copy() - copy bytes of a received frame's payload
+ * @d: where the payload lies (contiguous, or in its skb)
+ * @from: offset in the payload
+ * @to: destination
+ * @len: bytes, within the frame's frag_len
+ */
+void rmap_frag_data_copy(const struct rmap_frag_data *d, unsigned int from, void *to,
+			 unsigned int len)
+{
+	if (d->flat)
+		memcpy(to, d->flat + from, len);
+	else if (WARN_ON_ONCE(skb_copy_bits(d->skb, RMAP_HDR_LEN + from, to, len)))
+		memset(to, 0, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frag_data_copy);
+
 /* The CRC32C of a header with its crc field as zero, not yet complemented. */
 static u32 rmap_hdr_crc(const struct rmap_hdr *h)
 {
@@ -120,38 +175,41 @@ static u32 rmap_hdr_crc(const struct rmap_hdr *h)
 	return crc32c(crc, &h->counter, RMAP_HDR_LEN - offsetof(struct rmap_hdr, counter));
 }
 
-/**
- * rmap_frame_crc_pieces() - CRC32C of a header (crc field as zero) and its payload
- * @h: header; its frag_len (at most RMAP_MAX_FRAME_PAYLOAD) says how much
- *	payload follows
- * @piece: the payload: PAGE_SIZE bytes at each pointer, the rest at the last
- *
- * Return: the CRC to put in, or compare with, h->crc (host order).
- */
-u32 rmap_frame_crc_pieces(const struct rmap_hdr *h, const u8 *const *piece)
+static void rmap_crc_piece(void *ctx, const u8 *p, unsigned int n)
 {
-	unsigned int len = be16_to_cpu(h->frag_len), i;
-	u32 crc = rmap_hdr_crc(h);
+	u32 *crc = ctx;
 
-	for (i = 0; len && i < RMAP_FRAME_PAGES; i++) {
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE);
-
-		crc = crc32c(crc, piece[i], n);
-		len -= n;
-	}
-	return ~crc;
+	*crc = crc32c(*crc, p, n);
 }
 
 /**
- * rmap_frame_crc() - CRC32C of a header (crc field as zero) and its payload
+ * rmap_frame_crc_data() - CRC32C of a header (crc field as zero) and its payload
  * @h: header; its frag_len says how much payload follows
- * @payload: this frame's payload, contiguous
+ * @d: where the payload lies
+ *
+ * Return: the CRC to put in, or compare with, h->crc (host order).
+ */
+u32 rmap_frame_crc_data(const struct rmap_hdr *h, const struct rmap_frag_data *d)
+{
+	u32 crc = rmap_hdr_crc(h);
+
+	rmap_frag_data_walk(d, be16_to_cpu(h->frag_len), rmap_crc_piece, &crc);
+	return ~crc;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crc_data);
+
+/**
+ * rmap_frame_crc() - rmap_frame_crc_data() of a contiguous payload
+ * @h: header; its frag_len says how much payload follows
+ * @payload: this frame's payload
  *
  * Return: the CRC to put in, or compare with, h->crc (host order).
  */
 u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload)
 {
-	return ~crc32c(rmap_hdr_crc(h), payload, be16_to_cpu(h->frag_len));
+	struct rmap_frag_data d = { .flat = payload };
+
+	return rmap_frame_crc_data(h, &d);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_crc);
 
@@ -167,10 +225,11 @@ void rmap_frame_seal(struct rmap_hdr *h, const void *payload)
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_seal);
 
 /**
- * rmap_frame_check() - validate a received frame
- * @frame: the RMAP header, followed by the payload
+ * rmap_frame_check_data() - validate a received frame
+ * @h: its RMAP header
  * @len: bytes from the start of the header to the end of the frame
  *	(Ethernet padding included)
+ * @d: where its payload lies
  *
  * Nothing in a frame is trusted before this returns RMAP_DROP_NONE: the
  * lengths are checked against the frame and the limits before the CRC is
@@ -178,9 +237,9 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_frame_seal);
  *
  * Return: RMAP_DROP_NONE, or why the frame must be dropped.
  */
-enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
+enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
+				     const struct rmap_frag_data *d)
 {
-	const struct rmap_hdr *h = frame;
 	unsigned int frag_len, frag_index, frag_count;
 	u32 frag_offset, total_len;
 
@@ -191,7 +250,7 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 	frag_len = be16_to_cpu(h->frag_len);
 	if (frag_len > len - RMAP_HDR_LEN || frag_len > RMAP_MAX_FRAME_PAYLOAD)
 		return RMAP_DROP_LENGTH;
-	if (be32_to_cpu(h->crc) != rmap_frame_crc(h, (const u8 *)frame + RMAP_HDR_LEN))
+	if (be32_to_cpu(h->crc) != rmap_frame_crc_data(h, d))
 		return RMAP_DROP_CRC;
 	if (!h->type || h->type > RMAP_TYPE_MAX || h->status > RMAP_STATUS_MAX ||
 	    (h->flags & ~RMAP_F_ALL))
@@ -219,8 +278,26 @@ enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
 		return RMAP_DROP_FRAG;
 	if (frag_count == 1 && frag_len != total_len)
 		return RMAP_DROP_FRAG;
+	/* A message without payload is one frame. */
+	if (!total_len && frag_count != 1)
+		return RMAP_DROP_FRAG;
 	if (total_len && !frag_len)
 		return RMAP_DROP_FRAG;
 	return RMAP_DROP_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_check_data);
+
+/**
+ * rmap_frame_check() - rmap_frame_check_data() of a contiguous frame
+ * @frame: the RMAP header, followed by the payload
+ * @len: bytes from the start of the header to the end of the frame
+ *
+ * Return: RMAP_DROP_NONE, or why the frame must be dropped.
+ */
+enum rmap_drop rmap_frame_check(const void *frame, unsigned int len)
+{
+	struct rmap_frag_data d = { .flat = (const u8 *)frame + RMAP_HDR_LEN };
+
+	return rmap_frame_check_data(frame, len, &d);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_check);

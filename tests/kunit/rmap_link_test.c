@@ -4,8 +4,8 @@
  * retransmission timeout with backoff, the AIMD window, sequence number
  * comparison across the wrap, when a silent peer ages out (a server
  * after the misses of its advertised interval), when a peer heard on
- * another interface is reached there, and taking back a request its
- * owner stopped waiting for.
+ * another interface is reached there, taking back a request its owner
+ * stopped waiting for, and a window that counts pages.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -289,6 +289,74 @@ static void rmap_link_peer_moves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_peer_next_ifindex(2, true, 2), 2);
 }
 
+static void rmap_link_test_done(struct rmap_req *req)
+{
+}
+
+/*
+ * The window counts pages: a request of 32 waits while 32 are in
+ * flight, requests keep their order, and one goes whatever its size
+ * when none is in flight, so that a window halved below a request's
+ * size never stalls it. (Sent to a peer with no interface: the frames
+ * are counted as transmit errors, the window is all that is looked at.)
+ */
+static void rmap_link_window_pages(struct kunit *test)
+{
+	struct rmap_peer *peer = kunit_kzalloc(test, sizeof(*peer), GFP_KERNEL);
+	static struct page *none[32];
+	struct rmap_req *r = kunit_kcalloc(test, 4, sizeof(*r), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, peer);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	spin_lock_init(&peer->lock);
+	rmap_request_init_peer(peer);
+	refcount_set(&peer->ref, 100);
+	KUNIT_EXPECT_EQ(test, peer->win.cwnd, 32);
+	for (i = 0; i < 4; i++) {
+		r[i].type = RMAP_WRITE;
+		r[i].pages = none;
+		r[i].len = i == 2 ? PAGE_SIZE : 32 * PAGE_SIZE;
+		r[i].done = rmap_link_test_done;
+	}
+	r[3].len = 33 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[3]), -EINVAL);
+	r[3].len = 32 * PAGE_SIZE + 512;
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[3]), -EINVAL);
+	r[3].len = 0;
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[3]), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[0]), 0);
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 32U);
+	KUNIT_EXPECT_EQ(test, r[0].cost, 32);
+	/* Full: the next waits, and the small one behind it too. */
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[1]), 0);
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[2]), 0);
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	/* The first taken back: the second goes, the small one still waits. */
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&r[0]));
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 32U);
+	/* A window shrunk below a request's size: alone in flight, it still goes. */
+	peer->win.cwnd = 4;
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&r[1]));
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 1U);
+	r[0].len = 32 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, rmap_submit(peer, &r[0]), 0);
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&r[2]));
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 1U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 32U);
+	KUNIT_EXPECT_TRUE(test, rmap_cancel(&r[0]));
+	KUNIT_EXPECT_EQ(test, peer->nr_inflight, 0U);
+	KUNIT_EXPECT_EQ(test, peer->inflight_pages, 0U);
+	/* Four sends, and resends should the timer have run meanwhile. */
+	KUNIT_EXPECT_GE(test, peer->stat[RMAP_PEER_TX_ERRORS], 4ULL);
+	hrtimer_cancel(&peer->timer);
+}
+
 static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_rtt_first_sample),
 	KUNIT_CASE(rmap_link_rtt_converges),
@@ -300,6 +368,7 @@ static struct kunit_case rmap_link_cases[] = {
 	KUNIT_CASE(rmap_link_server_interval),
 	KUNIT_CASE(rmap_link_peer_moves),
 	KUNIT_CASE(rmap_link_cancel),
+	KUNIT_CASE(rmap_link_window_pages),
 	{}
 };
 

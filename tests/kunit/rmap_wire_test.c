@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/jiffies.h>
 #include <linux/prandom.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 
 #include "../../kernel/rmap_proto/rmap_proto.h"
@@ -244,6 +245,12 @@ static void rmap_wire_rejects_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + RMAP_MAX_FRAME_PAYLOAD + 64),
 			RMAP_DROP_NONE);
 
+	/* A message without payload in two frames. */
+	f = frame_build(test, RMAP_READ, 0);
+	hdr(f)->frag_count = cpu_to_be16(2);
+	reseal(f);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN), RMAP_DROP_FRAG);
+
 	/* Payload on a message type that carries none. */
 	f = frame_build(test, RMAP_READ, 0);
 	hdr(f)->total_len = cpu_to_be32(8);
@@ -280,6 +287,95 @@ static void rmap_wire_send_bounds_payload(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rmap_send(dev, 1500, mac, 0, NULL, &h, pages, 512, NULL,
 					PAGE_SIZE), -EMSGSIZE);
 	__free_page(page);
+}
+
+/*
+ * A frame checked where it arrived: in an skb whose payload is partly in
+ * its head and partly in page fragments, as a NIC delivers it. The CRC,
+ * the tag and the copies read it there as they read a contiguous frame,
+ * and a byte changed in a fragment is seen.
+ */
+static void rmap_wire_skb_payload(struct kunit *test)
+{
+	static const u8 key[RMAP_KEY_LEN] = { 1, 2, 3 };
+	static const u8 dst[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 }, src[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+	const unsigned int len = 3000, head = 100, first = 1000;
+	u8 *f = frame_build(test, RMAP_READ_RESP, len), *out = test_zalloc(test, len);
+	u8 tag_flat[RMAP_TAG_LEN], tag_skb[RMAP_TAG_LEN];
+	struct rmap_frag_data d = {};
+	struct page *p1, *p2;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(RMAP_HDR_LEN + head, GFP_KERNEL);
+	p1 = alloc_page(GFP_KERNEL);
+	p2 = alloc_page(GFP_KERNEL);
+	if (!skb || !p1 || !p2) {
+		kfree_skb(skb);
+		if (p1)
+			__free_page(p1);
+		if (p2)
+			__free_page(p2);
+		KUNIT_FAIL(test, "no memory");
+		return;
+	}
+	skb_put_data(skb, f, RMAP_HDR_LEN + head);
+	memcpy(page_address(p1) + 500, f + RMAP_HDR_LEN + head, first);
+	memcpy(page_address(p2), f + RMAP_HDR_LEN + head + first, len - head - first);
+	/* The skb takes the pages' references. */
+	skb_fill_page_desc(skb, 0, p1, 500, first);
+	skb_fill_page_desc(skb, 1, p2, 0, len - head - first);
+	skb->len += len - head;
+	skb->data_len += len - head;
+	skb->truesize += 2 * PAGE_SIZE;
+	d.skb = skb;
+
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_data(hdr(f), skb->len, &d), RMAP_DROP_NONE);
+	KUNIT_EXPECT_EQ(test, rmap_frame_crc_data(hdr(f), &d),
+			rmap_frame_crc(hdr(f), f + RMAP_HDR_LEN));
+	rmap_frame_tag(tag_flat, key, dst, src, hdr(f), f + RMAP_HDR_LEN);
+	rmap_frame_tag_data(tag_skb, key, dst, src, hdr(f), &d);
+	KUNIT_EXPECT_EQ(test, memcmp(tag_flat, tag_skb, RMAP_TAG_LEN), 0);
+	/* Copies from the head, across it into a fragment, and from one to the next. */
+	rmap_frag_data_copy(&d, 0, out, 50);
+	rmap_frag_data_copy(&d, 50, out + 50, 1500);
+	rmap_frag_data_copy(&d, 1550, out + 1550, len - 1550);
+	KUNIT_EXPECT_EQ(test, memcmp(out, f + RMAP_HDR_LEN, len), 0);
+	/* A frame shorter than its frag_len says is refused before its CRC is read. */
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_data(hdr(f), RMAP_HDR_LEN + len - 1, &d),
+			RMAP_DROP_LENGTH);
+	((u8 *)page_address(p2))[7] ^= 1;
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_data(hdr(f), skb->len, &d), RMAP_DROP_CRC);
+	rmap_frame_tag_data(tag_skb, key, dst, src, hdr(f), &d);
+	KUNIT_EXPECT_NE(test, memcmp(tag_flat, tag_skb, RMAP_TAG_LEN), 0);
+	kfree_skb(skb);
+}
+
+/*
+ * A frame of two whole pages, as a jumbo frame leaves from a message's
+ * pages: its CRC and tag over the two pieces are those of the same
+ * bytes in one piece.
+ */
+static void rmap_wire_pieces_payload(struct kunit *test)
+{
+	static const u8 key[RMAP_KEY_LEN] = { 9 };
+	static const u8 dst[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 }, src[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+	u8 *f = frame_build(test, RMAP_WRITE, 2 * PAGE_SIZE);
+	u8 *a = test_zalloc(test, PAGE_SIZE), *b = test_zalloc(test, PAGE_SIZE);
+	const u8 *piece[RMAP_FRAME_PAGES] = { a, b };
+	struct rmap_frag_data d = { .piece = piece };
+	u8 t1[RMAP_TAG_LEN], t2[RMAP_TAG_LEN];
+
+	memcpy(a, f + RMAP_HDR_LEN, PAGE_SIZE);
+	memcpy(b, f + RMAP_HDR_LEN + PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rmap_frame_crc_data(hdr(f), &d),
+			rmap_frame_crc(hdr(f), f + RMAP_HDR_LEN));
+	rmap_frame_tag(t1, key, dst, src, hdr(f), f + RMAP_HDR_LEN);
+	rmap_frame_tag_data(t2, key, dst, src, hdr(f), &d);
+	KUNIT_EXPECT_EQ(test, memcmp(t1, t2, RMAP_TAG_LEN), 0);
+	/* The second piece is read: a change there shows. */
+	b[PAGE_SIZE - 1] ^= 0x80;
+	KUNIT_EXPECT_NE(test, rmap_frame_crc_data(hdr(f), &d),
+			rmap_frame_crc(hdr(f), f + RMAP_HDR_LEN));
 }
 
 static void fill_random(struct rnd_state *rnd, u8 *buf, unsigned int len)
@@ -448,6 +544,12 @@ static void rmap_wire_reassembly_overlap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nb, 5U);
 	rmap_reasm_start(r, PAGE_SIZE, jiffies + HZ);
 	KUNIT_EXPECT_EQ(test, feed(r, a[0]), RMAP_REASM_MORE);	/* 0..1407 */
+	KUNIT_EXPECT_TRUE(test, rmap_reasm_has(r, 0, 1408));
+	KUNIT_EXPECT_FALSE(test, rmap_reasm_has(r, 0, 1472));
+	KUNIT_EXPECT_EQ(test, rmap_reasm_peek(r, hdr(a[0])), RMAP_REASM_DUP);
+	/* Peeking counts nothing in. */
+	KUNIT_EXPECT_EQ(test, rmap_reasm_peek(r, hdr(b[1])), RMAP_REASM_MORE);
+	KUNIT_EXPECT_EQ(test, r->granules_left, (u32)((PAGE_SIZE - 1408) / RMAP_FRAG_ALIGN));
 	KUNIT_EXPECT_EQ(test, feed(r, b[1]), RMAP_REASM_MORE);	/* 896..1791 */
 	KUNIT_EXPECT_EQ(test, r->granules_left, (u32)((PAGE_SIZE - 1792) / RMAP_FRAG_ALIGN));
 	KUNIT_EXPECT_EQ(test, feed(r, b[0]), RMAP_REASM_DUP);	/* 0..895 */
@@ -600,8 +702,10 @@ static void rmap_wire_fuzz(struct kunit *test)
 			KUNIT_EXPECT_LE(test, RMAP_HDR_LEN + flen, len);
 			KUNIT_EXPECT_LE(test, off + flen, total);
 			KUNIT_EXPECT_LE(test, total, (unsigned int)RMAP_MAX_PAYLOAD);
+			/* Counted into a message of its length: it lands inside it. */
 			rmap_reasm_start(r, total, jiffies + HZ);
-			KUNIT_EXPECT_NE(test, feed(r, f), RMAP_REASM_CONFLICT);
+			KUNIT_EXPECT_EQ(test, feed(r, f), !total ? RMAP_REASM_DUP :
+					flen == total ? RMAP_REASM_DONE : RMAP_REASM_MORE);
 		}
 		kfree(f);
 	}
@@ -626,6 +730,8 @@ static struct kunit_case rmap_wire_cases[] = {
 	KUNIT_CASE(rmap_wire_rejects_malformed),
 	KUNIT_CASE(rmap_wire_frag_counts),
 	KUNIT_CASE(rmap_wire_send_bounds_payload),
+	KUNIT_CASE(rmap_wire_skb_payload),
+	KUNIT_CASE(rmap_wire_pieces_payload),
 	KUNIT_CASE(rmap_wire_reassembly_orders),
 	KUNIT_CASE(rmap_wire_reassembly_overlap),
 	KUNIT_CASE(rmap_wire_reassembly_deadline),

@@ -2,8 +2,9 @@
 duplicate 5%, corrupt 5% and reorder a quarter of them (tc netem). Every
 page-sized ping still completes with its payload intact, retransmissions
 and the drop counters show what the link did, and nothing is lost. In
-Debian's kernel, block I/O too: a verified fio job on a memx device over
-the same link, without an error; then the client holds back a tenth of
+Debian's kernel, block I/O too: verified fio jobs on a memx device over
+the same link, of pages and of requests of 2 to 32 pages (one message of
+up to 96 frames each way), without an error; then the client holds back a tenth of
 its frames for 300 ms, so that resends overtake their originals, while
 16 pages are written over and over: every page reads back what was
 written there last, and the server shows the originals it acknowledged

@@ -1,9 +1,9 @@
 # Aim frames of the RMAP EtherType that are not RMAP at the host guest:
 # rawping's probes (another version byte) and runts (shorter than a
 # header). Then attack it as a node on its LAN that speaks RMAP
-# (tests/lab/tools/rmapforge.py): sizes that wrap, a ping to everyone,
-# floods of JOINs and of invented addresses.
-lab_plan 4
+# (tests/lab/tools/rmapforge.py): sizes that wrap, a page's write cut
+# short, a ping to everyone, floods of JOINs and of invented addresses.
+lab_plan 5
 rawping=$MEMX_TREE/tests/lab/tools/rawping
 forge="python3 $MEMX_TREE/tests/lab/tools/rmapforge.py"
 peer=$(lab_mac host)
@@ -14,6 +14,8 @@ lab_signal sent
 
 lab_wait host-counted 120
 check "reads whose size wraps 32 bits get E_INVAL; the server lives" $forge overread eth0 "$peer"
+check "a page's write cut short leaves the page as it was; its last piece completes it" \
+	$forge torn-write eth0 "$peer"
 check "a ping to the broadcast address draws no answer" $forge bcast-ping eth0
 $forge join-flood eth0 "$peer" 200
 $forge mac-flood eth0 "$peer" 300

@@ -53,13 +53,24 @@ check "corrupted frames caught by the CRC" test "$(stat drop_bad_crc)" -gt 0
 # Block I/O over the same link (in Debian's kernel; the debug pass keeps
 # to pings): a verified fio job on a memx device whose pages are on srv.
 blockio() {
-	lab_plan 5
+	lab_plan 6
 	check "modprobe memx_client: an 8 MiB device, one copy" \
 		memx_modprobe memx_client nr_devices=1 size_mb=8 replicas=1
 	check "through the bad link, fio random 4k writes at qd 16 verify" \
 		fio --name=lossy --filename=/dev/memx0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bs=4k --iodepth=16 --size=4m --verify=crc32c --verify_fatal=1 --do_verify=1 \
 		--output-format=terse
+	# Requests of 2 to 32 pages: each one message of 6 to 96 frames (this
+	# side back at MTU 1500: a page in 3 pieces, which the server puts
+	# together before it writes the page), any of which the link may
+	# lose, repeat, corrupt or reorder.
+	ip link set eth0 mtu 1500
+	check "through the bad link, fio random 8-128 KiB writes at qd 4 verify" \
+		fio --name=lossy-big --filename=/dev/memx0 --direct=1 --ioengine=libaio \
+		--rw=randwrite --bsrange=8k-128k --iodepth=4 --size=8m --io_size=4m \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --output-format=terse
+	grep "^$srv " $peers
+	ip link set eth0 mtu 9000
 	# Late frames: a tenth of the frames this guest sends wait 300 ms, far
 	# past the timeout, so their resends go first and the same pages are
 	# written again meanwhile: fio reads back, on each of 16 pages, what

@@ -7,6 +7,7 @@ it invents. Each subcommand is one attack; it prints what came back and
 exits 0 when the target behaved as a hardened node must, 1 when not.
 
   rmapforge.py overread IFACE SERVER     sizes that wrap a 32-bit check
+  rmapforge.py torn-write IFACE SERVER   a page's write cut short: the page stays whole
   rmapforge.py bcast-ping IFACE          a ping to everyone: nobody answers
   rmapforge.py join-flood IFACE SERVER N N JOINs at once from one address
   rmapforge.py mac-flood IFACE SERVER N  JOINs from N invented addresses
@@ -80,6 +81,15 @@ def frame(mtype, session, seq, body=b"", payload=b"", status=0, key_id=0, counte
     hdr = HDR.pack(*fields)
     crc = crc32c(hdr[:28] + b"\0\0\0\0" + hdr[32:] + payload) ^ 0xFFFFFFFF
     fields[12] = crc
+    return HDR.pack(*fields) + payload
+
+
+def fragment(mtype, session, seq, body, payload, index, count, offset, total):
+    """One fragment of a message whose payload is @total bytes: @payload at @offset."""
+    fields = header_fields(mtype, session, seq, body, payload)
+    fields[6:11] = [index, count, offset, total, len(payload)]
+    hdr = HDR.pack(*fields)
+    fields[12] = crc32c(hdr[:28] + b"\0\0\0\0" + hdr[32:] + payload) ^ 0xFFFFFFFF
     return HDR.pack(*fields) + payload
 
 
@@ -285,6 +295,63 @@ def overread(iface, server):
     ans = n.ask(server, LEAVE, session)
     print("overread: LEAVE:", ans and ans[0]["status"])
     return 0 if ok else 1
+
+
+def torn_write(iface, server):
+    """A page written in 3 fragments (MTU 1500), the last one held back.
+
+    A server that puts pieces of a page in place as they come leaves the
+    page half new, half old, for any later read, should the write never
+    complete. A sound one writes a page whole or not at all: the page
+    reads as before until the last piece comes, then as written.
+    """
+    n = Node(iface)
+    ans = n.ask(server, JOIN, 0, join_body(256, 30000))
+    if not ans or ans[0]["type"] != ACK or ans[0]["status"] != 0:
+        print("torn-write: JOIN not granted:", ans and ans[0])
+        return 1
+    session = ans[0]["session"]
+    cuts = [(0, 1408), (1408, 1408), (2816, 1280)]
+
+    def write(data, wseq, parts):
+        n.seq += 1
+        for i in parts:
+            off, size = cuts[i]
+            n.send(server, fragment(WRITE, session, n.seq, page_body(4096, 4096, wseq),
+                                    data[off:off + size], i, 3, off, 4096))
+        return n.seq
+
+    def acked(seq, timeout):
+        return any(h["seq"] == seq and h["type"] == ACK and h["status"] == 0
+                   for h, _ in n.recv(timeout))
+
+    def read():
+        n.seq += 1
+        n.send(server, frame(READ, session, n.seq, page_body(4096, 4096)))
+        page = bytearray(4096)
+        have = 0
+        for h, p in n.recv(2.0):
+            if h["seq"] == n.seq and h["type"] == READ_RESP:
+                page[h["frag_offset"]:h["frag_offset"] + len(p)] = p
+                have += len(p)
+        return bytes(page) if have >= 4096 else None
+
+    old, new = bytes([0xA5]) * 4096, bytes(range(256)) * 16
+    ok = acked(write(old, 1, (0, 1, 2)), 2.0) and read() == old
+    print("torn-write: a whole page written and read back:", ok)
+    seq = write(new, 2, (0, 1))
+    early = acked(seq, 0.5)
+    got = read()
+    whole = got == old
+    print(f"torn-write: 2 of 3 pieces sent: acknowledged {early}, page as before {whole}"
+          + ("" if whole or got is None else
+             f", {sum(a != b for a, b in zip(got, old))} bytes changed"))
+    n.send(server, fragment(WRITE, session, seq, page_body(4096, 4096, 2),
+                            new[2816:], 2, 3, 2816, 4096))
+    done = acked(seq, 2.0) and read() == new
+    print("torn-write: the last piece: acknowledged, page as written:", done)
+    n.ask(server, LEAVE, session)
+    return 0 if ok and not early and whole and done else 1
 
 
 def bcast_ping(iface):
@@ -628,6 +695,8 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "overread":
         return overread(*args)
+    if cmd == "torn-write":
+        return torn_write(*args)
     if cmd == "bcast-ping":
         return bcast_ping(*args)
     if cmd == "join-flood":
