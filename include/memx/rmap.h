@@ -117,11 +117,15 @@ const char *rmap_tenant_name(unsigned int tenant);
  *	frag_len say where its data goes in the message's
  * @data: rmap_server_ops.place: where the fragment's frag_len bytes of
  *	data lie (rmap_msg_copy() reads them)
+ * @whole: rmap_server_ops.place: the pages the fragment touches have all
+ *	their data now (else more of it is to come: a page is whole or
+ *	half written)
  */
 struct rmap_msg {
 	struct rmap_peer *peer;
 	const struct rmap_hdr *hdr;
 	const struct rmap_frag_data *data;
+	bool whole;
 };
 
 /**
@@ -130,7 +134,9 @@ struct rmap_msg {
  *	in place. Return RMAP_OK, or the status the request is answered
  *	with at once (its later fragments are then dropped). A write's
  *	data goes straight where it belongs, fragment by fragment: nothing
- *	is held back to be copied again.
+ *	is held back to be copied again. A page that has only part of a
+ *	write's data (@whole false) must not be read as if whole: its
+ *	write may never complete.
  * @serve: a whole request (a WRITE once all its data was placed): answer
  *	it with rmap_reply(), here or later (rmap_reply_later()).
  *

@@ -139,6 +139,7 @@ const char *const memx_srv_stat_names[MEMX_SRV_STAT_NR] = {
 	[MEMX_SRV_WRITES] = "writes",
 	[MEMX_SRV_DISCARDS] = "discards",
 	[MEMX_SRV_STALE_WRITES] = "stale_writes",
+	[MEMX_SRV_PARTIAL_READS] = "partial_reads",
 	[MEMX_SRV_JOINS] = "joins",
 	[MEMX_SRV_LEAVES] = "leaves",
 	[MEMX_SRV_EXPIRED] = "expired",

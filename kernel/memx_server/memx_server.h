@@ -20,7 +20,7 @@
 
 struct memx_chunk {
 	struct page *pages[MEMX_CHUNK_PAGES];
-	u64 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none */
+	u64 wseq[MEMX_CHUNK_PAGES];	/* of the last write applied; 0: none; | MEMX_PARTIAL */
 	unsigned long index;		/* in its session */
 	atomic_t releasing;		/* a whole-chunk DISCARD gave it back */
 	struct llist_node release;
@@ -117,6 +117,7 @@ enum memx_srv_stat {
 	MEMX_SRV_WRITES,
 	MEMX_SRV_DISCARDS,
 	MEMX_SRV_STALE_WRITES,	/* resends older than the page's last write */
+	MEMX_SRV_PARTIAL_READS,	/* reads of a page a write has put only part of its data in */
 	MEMX_SRV_JOINS,
 	MEMX_SRV_LEAVES,
 	MEMX_SRV_EXPIRED,
@@ -144,14 +145,22 @@ void memx_srv_nl_init(void);
 void memx_srv_nl_exit(void);
 
 /*
+ * A page's write number with this bit: the write has put only part of
+ * its data there so far (its other fragments are on their way, or will
+ * never come): the page reads as an error, never half old, half new.
+ * Write numbers stay far below it (memx_wseq_take()).
+ */
+#define MEMX_PARTIAL		BIT_ULL(63)
+
+/*
  * Whether a write numbered @w may replace the one numbered @last (0:
- * none). Numbers are 64 bits and start at 1: they never wrap, so a page
- * left alone while its session wrote billions of others still takes
- * its next write.
+ * none; MEMX_PARTIAL ignored). Numbers are 64 bits and start at 1: they
+ * never wrap, so a page left alone while its session wrote billions of
+ * others still takes its next write.
  */
 static inline bool memx_write_is_current(u64 w, u64 last)
 {
-	return w >= last;
+	return w >= (last & ~MEMX_PARTIAL);
 }
 
 /*

@@ -115,7 +115,10 @@ static u8 memx_data_check(struct memx_session *s, u64 off, u32 size)
 
 /*
  * A WRITE's fragment: its bytes go to their pages, each only if no later
- * write reached it (a resend delayed in the network cannot undo one).
+ * write reached it (a resend delayed in the network cannot undo one). A
+ * page that has only part of the write so far is marked so
+ * (MEMX_PARTIAL) until its last piece comes: a write cut short leaves a
+ * page that reads as an error, not one half old and half new.
  */
 static u8 memx_place(const struct rmap_msg *msg)
 {
@@ -135,7 +138,8 @@ static u8 memx_place(const struct rmap_msg *msg)
 	}
 	WRITE_ONCE(s->last_used, jiffies);
 	status = memx_data_check(s, off, size);
-	if (!status && (be32_to_cpu(h->total_len) != size || !memx_wseq_take(s, w)))
+	if (!status && (be32_to_cpu(h->total_len) != size || (w & MEMX_PARTIAL) ||
+			!memx_wseq_take(s, w)))
 		status = RMAP_E_INVAL;
 	while (!status && len) {
 		unsigned int in = offset_in_page(pos);
@@ -154,7 +158,9 @@ static u8 memx_place(const struct rmap_msg *msg)
 			/* From where the frame arrived: the data's only copy. */
 			rmap_msg_copy(msg, done, to + in, n);
 			kunmap_local(to);
-			*last = w;
+			/* A resend's piece of a page this write made whole: the same bytes. */
+			if (*last != w)
+				*last = msg->whole ? w : w | MEMX_PARTIAL;
 		} else {
 			stale = true;
 		}
@@ -256,6 +262,12 @@ static void memx_serve_page(const struct rmap_msg *msg)
 		pages[i] = memx_session_page(s, (off >> PAGE_SHIFT) + i, &last);
 		if (!pages[i]) {
 			memx_fail(msg, RMAP_E_RANGE);
+			return;
+		}
+		/* Half written: by a write under way, or one cut short. */
+		if (READ_ONCE(*last) & MEMX_PARTIAL) {
+			memx_srv_count(MEMX_SRV_PARTIAL_READS);
+			rmap_reply(msg, RMAP_E_BUSY, NULL, NULL, 0, 0);
 			return;
 		}
 	}

@@ -10,6 +10,7 @@
  */
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <memx/compat.h>
@@ -99,6 +100,26 @@ static bool rmap_due(ktime_t now, ktime_t when)
 	return ktime_compare(now, when) >= 0;
 }
 
+/*
+ * Round trips grow with a request's size: its frames are cut, sent, taken
+ * and answered one by one. The estimator keeps the round trip of a page;
+ * a request of N pages is given the time of 1 + (N - 1) / 8 of them (32
+ * pages: about 5; no longer than the longest backoff), and its answer is
+ * sampled back to a page's. Without this, a window of large requests
+ * after small ones was all resent, the answers merely slow (spurious
+ * retransmissions), and answered twice.
+ */
+static u64 rmap_req_scale(const struct rmap_peer *peer, const struct rmap_req *req, u64 us)
+{
+	/* Still tried as often before the deadline as a page (RMAP_MIN_TRIES). */
+	return max(us, min_t(u64, div_u64(us * (7 + req->cost), 8), peer->rtt.max_rto));
+}
+
+static u32 rmap_req_unscale(const struct rmap_req *req, u32 us)
+{
+	return div_u64((u64)us * 8, 7 + req->cost);
+}
+
 /* (Re)send a request. Peer lock held: the request cannot complete meanwhile. */
 static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 {
@@ -110,7 +131,8 @@ static void rmap_req_xmit(struct rmap_peer *peer, struct rmap_req *req)
 	if (req->tries > 1)
 		h.flags |= RMAP_F_RETRANSMIT;
 	req->sent = ktime_get();
-	req->expires = ktime_add_us(req->sent, rmap_rtt_rto(&peer->rtt));
+	req->expires = ktime_add_us(req->sent,
+				    rmap_req_scale(peer, req, rmap_rtt_rto(&peer->rtt)));
 	if (req->tries > 1)
 		trace_rmap_retransmit(peer, req);
 	else
@@ -380,7 +402,7 @@ void rmap_request_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 	trace_rmap_answer(peer, req);
 	/* Karn: the answer to a resend may belong to an earlier send. */
 	if (req->tries == 1)
-		rmap_rtt_sample(&peer->rtt, req->rtt_us);
+		rmap_rtt_sample(&peer->rtt, rmap_req_unscale(req, req->rtt_us));
 	/*
 	 * Answers echo RMAP_F_RETRANSMIT: this one answers the first send,
 	 * so the resend was spurious (a slow answer, not a loss). Counted:

@@ -3,7 +3,8 @@
  * Requests from a peer, answered from the receive path. A request in
  * several fragments is tracked in one of a few preallocated slots per
  * peer: a WRITE's data goes to the server fragment by fragment, straight
- * where it belongs; a PING's is rebuilt in the slot's page. The slot then
+ * where it belongs (the server marks a page whose data is not all in
+ * yet); a PING's is rebuilt in the slot's page. The slot then
  * remembers it was answered, so that late copies of its fragments are not
  * answered again. Pings are answered here; requests for memory go to the
  * server attached with rmap_serve().
@@ -41,12 +42,10 @@ void rmap_respond_free_peer(struct rmap_peer *peer)
 }
 
 /*
- * The slot for a fragment of request @h: the one rebuilding it; else a
- * free slot, an answered one, or the one started longest ago (a peer's
- * slots are its own: a peer that floods them only slows itself down).
- * NULL when @h is a late copy of a request already answered; a resend
- * (RMAP_F_RETRANSMIT) of one is rebuilt and answered again, since the
- * answer may be what was lost. Peer lock held.
+ * The slot for a fragment of request @h: the one rebuilding it, or the
+ * one that answered it; else a free slot, an answered one, or the one
+ * started longest ago (a peer's slots are its own: a peer that floods
+ * them only slows itself down). Peer lock held.
  */
 static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct rmap_hdr *h)
 {
@@ -57,14 +56,8 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	for (i = 0; i < RMAP_RX_SLOTS; i++) {
 		struct rmap_rx_slot *s = &peer->slots[i];
 
-		if (s->state != RMAP_SLOT_FREE && s->seq == seq && s->type == h->type) {
-			if (s->state == RMAP_SLOT_BUSY)
-				return s;
-			if (!(h->flags & RMAP_F_RETRANSMIT))
-				return NULL;
-			pick = s;
-			break;
-		}
+		if (s->state != RMAP_SLOT_FREE && s->seq == seq && s->type == h->type)
+			return s;
 		if (!pick || s->state < pick->state ||
 		    (s->state == pick->state && time_before(s->started, pick->started)))
 			pick = s;
@@ -72,7 +65,7 @@ static struct rmap_rx_slot *rmap_slot_get(struct rmap_peer *peer, const struct r
 	pick->state = RMAP_SLOT_BUSY;
 	pick->seq = seq;
 	pick->type = h->type;
-	pick->stage = -1;
+	pick->status = RMAP_OK;
 	pick->started = jiffies;
 	rmap_reasm_start(&pick->reasm, be32_to_cpu(h->total_len),
 			 jiffies + msecs_to_jiffies(rmap_dead_ms));
@@ -183,60 +176,23 @@ void rmap_serve_stop(void)
 }
 EXPORT_SYMBOL_GPL(rmap_serve_stop);
 
-/* Hand the server a WRITE's data at @at, @len bytes, lying at @d. */
-static u8 rmap_place(struct rmap_peer *peer, const struct rmap_server_ops *server,
-		     const struct rmap_hdr *h, unsigned int at, unsigned int len,
-		     const struct rmap_frag_data *d)
-{
-	struct rmap_hdr part = *h;
-	struct rmap_msg m = { .peer = peer, .hdr = &part, .data = d };
-
-	part.frag_offset = cpu_to_be32(at);
-	part.frag_len = cpu_to_be16(len);
-	return server->place(&m);
-}
-
 /*
- * A WRITE's fragment with data not seen before, in @slot. Whole pages
- * (and a message's last, shorter one) go to the server at once. A piece
- * of a page is assembled in the slot's page, which is handed over once
- * the page is whole: a page is written all at once or not at all. A
- * piece of another page meanwhile (reordered, or its page's first piece
- * was lost) is dropped, not counted in: the resend brings it again.
- * Return: RMAP_OK (*@res says how far the message is), or the status to
- * answer with at once. Peer lock held.
+ * A WRITE's fragment with data not seen before, counted into @r (or the
+ * whole message in one frame, @r NULL): the server puts it in place, told
+ * whether the pages it touches now have all their data. Return: RMAP_OK,
+ * or the status to answer with at once. Peer lock held.
  */
 static u8 rmap_respond_write(struct rmap_peer *peer, const struct rmap_server_ops *server,
 			     const struct rmap_hdr *h, const struct rmap_frag_data *d,
-			     struct rmap_rx_slot *slot, enum rmap_reasm_result *res)
+			     const struct rmap_reasm *r)
 {
 	unsigned int at = be32_to_cpu(h->frag_offset), len = be16_to_cpu(h->frag_len);
-	unsigned int start = round_down(at, PAGE_SIZE);
-	unsigned int end = min_t(unsigned int, start + PAGE_SIZE, be32_to_cpu(h->total_len));
-	struct rmap_frag_data staged = { .flat = page_address(slot->page) };
+	unsigned int end = min_t(unsigned int, round_up(at + len, PAGE_SIZE),
+				 be32_to_cpu(h->total_len));
+	struct rmap_msg m = { .peer = peer, .hdr = h, .data = d };
 
-	if (at == start && (PAGE_ALIGNED(len) || at + len == end)) {
-		*res = rmap_reasm_add(&slot->reasm, h);
-		return rmap_place(peer, server, h, at, len, d);
-	}
-	/* Senders cut pieces within a page; anything else is not ours to mend. */
-	if (at + len > end) {
-		peer->drop[RMAP_DROP_FRAG]++;
-		*res = RMAP_REASM_DUP;
-		return RMAP_OK;
-	}
-	if (slot->stage >= 0 && slot->stage != start / PAGE_SIZE) {
-		peer->drop[RMAP_DROP_ORDER]++;
-		*res = RMAP_REASM_DUP;
-		return RMAP_OK;
-	}
-	slot->stage = start / PAGE_SIZE;
-	rmap_frag_data_copy(d, 0, page_address(slot->page) + at - start, len);
-	*res = rmap_reasm_add(&slot->reasm, h);
-	if (!rmap_reasm_has(&slot->reasm, start, end))
-		return RMAP_OK;
-	slot->stage = -1;
-	return rmap_place(peer, server, h, start, end - start, &staged);
+	m.whole = !r || rmap_reasm_has(r, round_down(at, PAGE_SIZE), end);
+	return server->place(&m);
 }
 
 /**
@@ -285,9 +241,23 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 		enum rmap_reasm_result res;
 
 		slot = rmap_slot_get(peer, h);
-		if (!slot) {
+		if (slot->state == RMAP_SLOT_DONE) {
 			peer->drop[RMAP_DROP_DUP]++;
-			goto unlock;
+			/*
+			 * Answered: late copies are dropped. A resend means the
+			 * answer was lost: answered again, as the first time,
+			 * without taking the message again (a frame or two of
+			 * each resend say so, not all of its fragments).
+			 */
+			if (!(h->flags & RMAP_F_RETRANSMIT) ||
+			    (h->frag_index && be16_to_cpu(h->frag_index) + 1 != be16_to_cpu(h->frag_count)))
+				goto unlock;
+			if (slot->status != RMAP_OK) {
+				rmap_answer(peer, h, slot->status, NULL, NULL, 0, NULL, 0);
+				goto unlock;
+			}
+			msg = page_address(slot->page);
+			goto whole;
 		}
 		res = rmap_reasm_peek(&slot->reasm, h);
 		if (res == RMAP_REASM_DUP)
@@ -298,33 +268,34 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 		}
 		if (res != RMAP_REASM_MORE)
 			goto unlock;
+		if (h->type == RMAP_PING)
+			rmap_frag_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), d,
+					   be16_to_cpu(h->frag_len));
+		res = rmap_reasm_add(&slot->reasm, h);
 		if (h->type == RMAP_WRITE) {
-			status = rmap_respond_write(peer, server, h, d, slot, &res);
+			status = rmap_respond_write(peer, server, h, d, &slot->reasm);
 			if (status != RMAP_OK) {
 				/* Answered: the rest of its fragments are late copies. */
 				slot->state = RMAP_SLOT_DONE;
+				slot->status = status;
 				rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
 				goto unlock;
 			}
-		} else {
-			/* A ping's data, rebuilt to be echoed; other requests carry none. */
-			if (h->type == RMAP_PING)
-				rmap_frag_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), d,
-						   be16_to_cpu(h->frag_len));
-			res = rmap_reasm_add(&slot->reasm, h);
 		}
 		if (res != RMAP_REASM_DONE)
 			goto unlock;
 		slot->state = RMAP_SLOT_DONE;
 		msg = page_address(slot->page);
 	} else if (h->type == RMAP_WRITE && h->total_len) {
-		/* All its data in one frame: placed whole. */
-		status = rmap_place(peer, server, h, 0, be16_to_cpu(h->frag_len), d);
+		/* All its data in one frame. */
+		status = rmap_respond_write(peer, server, h, d, NULL);
 		if (status != RMAP_OK) {
 			rmap_answer(peer, h, status, NULL, NULL, 0, NULL, 0);
 			goto unlock;
 		}
 	}
+whole:
+	/* A WRITE asked again is served again: its session may be gone since. */
 	if (server) {
 		struct rmap_msg m = { .peer = peer, .hdr = h };
 

@@ -35,7 +35,6 @@ enum rmap_drop {
 	RMAP_DROP_AUTH,		/* its tag is wrong: forged or altered */
 	RMAP_DROP_CLEAR,	/* a payload in the clear, while we encrypt */
 	RMAP_DROP_REPLAY,	/* its counter was taken before, or is too old */
-	RMAP_DROP_ORDER,	/* a piece of a page while another is assembled: taken on resend */
 	RMAP_DROP_NR,
 };
 
@@ -274,17 +273,14 @@ enum rmap_slot_state {
 };
 
 /*
- * A request from this peer arriving in fragments. A PING is rebuilt in
- * @page. A WRITE's whole pages go straight to the server
- * (rmap_server_ops.place); a page that comes in pieces is assembled in
- * @page first and handed over whole, so that a write that never
- * completes leaves no page half written.
+ * A request from this peer arriving in fragments: a WRITE's go straight
+ * to the server (rmap_server_ops.place), a PING's into @page.
  */
 struct rmap_rx_slot {
 	u32 seq;
 	u8 type;
 	u8 state;
-	int stage;			/* WRITE: the page of the message in @page, or -1 */
+	u8 status;			/* DONE: what a refused one was answered */
 	unsigned long started;		/* jiffies */
 	struct rmap_reasm reasm;
 	struct page *page;

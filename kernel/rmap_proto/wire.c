@@ -29,7 +29,6 @@ const char *const rmap_drop_names[RMAP_DROP_NR] = {
 	[RMAP_DROP_AUTH] = "bad_tag",
 	[RMAP_DROP_CLEAR] = "not_encrypted",
 	[RMAP_DROP_REPLAY] = "replayed",
-	[RMAP_DROP_ORDER] = "out_of_order",
 };
 EXPORT_SYMBOL_IF_KUNIT(rmap_drop_names);
 

@@ -281,6 +281,10 @@ static void memx_store_write_order(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, memx_write_is_current(0xfffffffe, 2));
 	KUNIT_EXPECT_FALSE(test, memx_write_is_current(2, 0xfffffffe));
 	KUNIT_EXPECT_FALSE(test, memx_write_is_current((1ULL << 32) + 1, (1ULL << 32) + 2));
+	/* A page a write has put part of its data in: the mark is not a number. */
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(5, 5 | MEMX_PARTIAL));
+	KUNIT_EXPECT_TRUE(test, memx_write_is_current(6, 5 | MEMX_PARTIAL));
+	KUNIT_EXPECT_FALSE(test, memx_write_is_current(4, 5 | MEMX_PARTIAL));
 }
 
 /* Sizes from the wire: a page's last byte plus a size near 2^32 must not wrap in. */

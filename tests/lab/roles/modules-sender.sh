@@ -14,7 +14,7 @@ lab_signal sent
 
 lab_wait host-counted 120
 check "reads whose size wraps 32 bits get E_INVAL; the server lives" $forge overread eth0 "$peer"
-check "a page's write cut short leaves the page as it was; its last piece completes it" \
+check "a page's write cut short is not read half written; its last piece completes it" \
 	$forge torn-write eth0 "$peer"
 check "a ping to the broadcast address draws no answer" $forge bcast-ping eth0
 $forge join-flood eth0 "$peer" 200

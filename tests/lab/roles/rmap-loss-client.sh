@@ -67,7 +67,7 @@ blockio() {
 	ip link set eth0 mtu 1500
 	check "through the bad link, fio random 8-128 KiB writes at qd 4 verify" \
 		fio --name=lossy-big --filename=/dev/memx0 --direct=1 --ioengine=libaio \
-		--rw=randwrite --bsrange=8k-128k --iodepth=4 --size=8m --io_size=4m \
+		--rw=randwrite --bsrange=8k-128k --iodepth=4 --size=8m --io_size=1m \
 		--verify=crc32c --verify_fatal=1 --do_verify=1 --output-format=terse
 	grep "^$srv " $peers
 	ip link set eth0 mtu 9000

@@ -7,7 +7,7 @@ it invents. Each subcommand is one attack; it prints what came back and
 exits 0 when the target behaved as a hardened node must, 1 when not.
 
   rmapforge.py overread IFACE SERVER     sizes that wrap a 32-bit check
-  rmapforge.py torn-write IFACE SERVER   a page's write cut short: the page stays whole
+  rmapforge.py torn-write IFACE SERVER   a page's write cut short never reads half written
   rmapforge.py bcast-ping IFACE          a ping to everyone: nobody answers
   rmapforge.py join-flood IFACE SERVER N N JOINs at once from one address
   rmapforge.py mac-flood IFACE SERVER N  JOINs from N invented addresses
@@ -42,7 +42,7 @@ HDR = struct.Struct(">BBBBIIHHIIHHIQQ24s16s")
 HDR_LEN = HDR.size
 ETH_HLEN = 14
 ADVERTISE, SOLICIT, JOIN, LEAVE, WRITE, READ, READ_RESP, ACK, PING, PONG = range(1, 11)
-E_INVAL, E_SESSION = 1, 3
+E_INVAL, E_SESSION, E_BUSY = 1, 3, 5
 DISCARD = 11
 SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC = 263, 1, 1
 
@@ -300,12 +300,14 @@ def overread(iface, server):
 def torn_write(iface, server):
     """A page written in 3 fragments (MTU 1500), the last one held back.
 
-    A server that puts pieces of a page in place as they come leaves the
-    page half new, half old, for any later read, should the write never
-    complete. A sound one writes a page whole or not at all: the page
-    reads as before until the last piece comes, then as written.
+    A server that puts pieces of a page in place as they come would leave
+    the page half new, half old, for any later read, should the write
+    never complete. A sound one refuses to read the page (E_BUSY) until
+    its last piece comes; then it reads as written.
     """
     n = Node(iface)
+    # Not overread's numbers: a server answers a JOIN it saw as it did then.
+    n.seq = 0x52000000
     ans = n.ask(server, JOIN, 0, join_body(256, 30000))
     if not ans or ans[0]["type"] != ACK or ans[0]["status"] != 0:
         print("torn-write: JOIN not granted:", ans and ans[0])
@@ -321,20 +323,30 @@ def torn_write(iface, server):
                                     data[off:off + size], i, 3, off, 4096))
         return n.seq
 
+    def answer(seq, timeout):
+        """The next answer frame to @seq, (header, payload), or None."""
+        got = n.sniff(timeout, lambda h: h["seq"] == seq and h["type"] in (ACK, READ_RESP))
+        return got and parse(got[ETH_HLEN:])
+
     def acked(seq, timeout):
-        return any(h["seq"] == seq and h["type"] == ACK and h["status"] == 0
-                   for h, _ in n.recv(timeout))
+        got = answer(seq, timeout)
+        return bool(got) and got[0]["type"] == ACK and got[0]["status"] == 0
 
     def read():
+        """The page, or the status of the refusal."""
         n.seq += 1
         n.send(server, frame(READ, session, n.seq, page_body(4096, 4096)))
         page = bytearray(4096)
         have = 0
-        for h, p in n.recv(2.0):
-            if h["seq"] == n.seq and h["type"] == READ_RESP:
-                page[h["frag_offset"]:h["frag_offset"] + len(p)] = p
-                have += len(p)
-        return bytes(page) if have >= 4096 else None
+        while have < 4096:
+            got = answer(n.seq, 2.0)
+            if not got:
+                return None
+            if got[0]["type"] == ACK:
+                return got[0]["status"]
+            page[got[0]["frag_offset"]:got[0]["frag_offset"] + len(got[1])] = got[1]
+            have += len(got[1])
+        return bytes(page)
 
     old, new = bytes([0xA5]) * 4096, bytes(range(256)) * 16
     ok = acked(write(old, 1, (0, 1, 2)), 2.0) and read() == old
@@ -342,16 +354,16 @@ def torn_write(iface, server):
     seq = write(new, 2, (0, 1))
     early = acked(seq, 0.5)
     got = read()
-    whole = got == old
-    print(f"torn-write: 2 of 3 pieces sent: acknowledged {early}, page as before {whole}"
-          + ("" if whole or got is None else
-             f", {sum(a != b for a, b in zip(got, old))} bytes changed"))
+    refused = got == E_BUSY
+    print(f"torn-write: 2 of 3 pieces sent: acknowledged {early}, read refused {refused}"
+          + ("" if refused or not isinstance(got, bytes) else
+             f" (read back, {sum(a != b for a, b in zip(got, old))} bytes new)"))
     n.send(server, fragment(WRITE, session, seq, page_body(4096, 4096, 2),
                             new[2816:], 2, 3, 2816, 4096))
     done = acked(seq, 2.0) and read() == new
     print("torn-write: the last piece: acknowledged, page as written:", done)
     n.ask(server, LEAVE, session)
-    return 0 if ok and not early and whole and done else 1
+    return 0 if ok and not early and refused and done else 1
 
 
 def bcast_ping(iface):
