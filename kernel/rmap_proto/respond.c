@@ -249,8 +249,8 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 			 * without taking the message again (a frame or two of
 			 * each resend say so, not all of its fragments).
 			 */
-			if (!(h->flags & RMAP_F_RETRANSMIT) ||
-			    (h->frag_index && be16_to_cpu(h->frag_index) + 1 != be16_to_cpu(h->frag_count)))
+			if (!(h->flags & RMAP_F_RETRANSMIT) || (h->frag_index &&
+			    be16_to_cpu(h->frag_index) + 1 != be16_to_cpu(h->frag_count)))
 				goto unlock;
 			if (slot->status != RMAP_OK) {
 				rmap_answer(peer, h, slot->status, NULL, NULL, 0, NULL, 0);
