@@ -210,6 +210,12 @@ void rmap_msg_copy(const struct rmap_msg *msg, unsigned int from, void *to, unsi
 }
 EXPORT_SYMBOL_GPL(rmap_msg_copy);
 
+/* Whether @h is its message's first or last fragment. */
+static bool rmap_frag_is_end(const struct rmap_hdr *h)
+{
+	return !h->frag_index || be16_to_cpu(h->frag_index) + 1 == be16_to_cpu(h->frag_count);
+}
+
 /**
  * rmap_respond_rx() - a request arrived from a peer
  * @peer: who sent it (receive path, under RCU)
@@ -249,8 +255,7 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 			 * without taking the message again (a frame or two of
 			 * each resend say so, not all of its fragments).
 			 */
-			if (!(h->flags & RMAP_F_RETRANSMIT) || (h->frag_index &&
-			    be16_to_cpu(h->frag_index) + 1 != be16_to_cpu(h->frag_count)))
+			if (!(h->flags & RMAP_F_RETRANSMIT) || !rmap_frag_is_end(h))
 				goto unlock;
 			if (slot->status != RMAP_OK) {
 				rmap_answer(peer, h, slot->status, NULL, NULL, 0, NULL, 0);
