@@ -71,12 +71,12 @@ struct memx_session {
 	u64 next;			/* first offset never given to an extent */
 	atomic64_t used;		/* pages of extents placed there now */
 	atomic64_t wseq;		/* numbers writes and discards, from 1 */
-	/* Counters, updated from completions. */
+	/* Counters of requests (a run of pages each), updated from completions. */
 	atomic64_t reads;
 	atomic64_t writes;
 	atomic64_t discards;
 	atomic64_t errors;
-	atomic64_t resends;		/* pages sent again after a lost server */
+	atomic64_t resends;		/* requests sent again after a lost server */
 	atomic64_t rtt_us_sum;		/* of answered requests */
 	atomic64_t answered;
 	atomic_t srtt_us;		/* recent round trip, for the choice of replica */
@@ -127,7 +127,7 @@ enum memx_dev_stat {
 	MEMX_DEV_ZERO_READS,	/* pages read from extents never written */
 	MEMX_DEV_PLACED,	/* extents placed on a server */
 	MEMX_DEV_RELEASED,	/* extents given back by whole-extent discards */
-	MEMX_DEV_READ_FALLBACKS,	/* pages read from another replica after a failure */
+	MEMX_DEV_READ_FALLBACKS,	/* reads (runs of pages) sent to another copy after a failure */
 	MEMX_DEV_REPLICAS_DROPPED,	/* copies left behind by a write they missed */
 	MEMX_DEV_REPLICAS_MADE,	/* copies made again from a surviving one */
 	MEMX_DEV_PAGES_COPIED,	/* by those copies */

@@ -546,13 +546,9 @@ void rmap_auth_seal_data(struct rmap_hdr *h, unsigned int tenant, const u8 *key,
 void rmap_auth_seal(struct rmap_hdr *h, unsigned int tenant, const u8 *key, const u8 *dst,
 		    const u8 *src, const void *payload)
 {
-	u8 derived[RMAP_KEY_LEN];
+	struct rmap_frag_data d = { .flat = payload };
 
-	if (!rmap_seal_start(h, tenant))
-		return;
-	key = rmap_sender_key(tenant, key, src, rmap_epoch, derived);
-	rmap_frame_tag(h->tag, key, dst, src, h, payload);
-	memzero_explicit(derived, sizeof(derived));
+	rmap_auth_seal_data(h, tenant, key, dst, src, &d);
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_auth_seal);
 
