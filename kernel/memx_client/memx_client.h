@@ -127,7 +127,7 @@ enum memx_dev_stat {
 	MEMX_DEV_ZERO_READS,	/* pages read from extents never written */
 	MEMX_DEV_PLACED,	/* extents placed on a server */
 	MEMX_DEV_RELEASED,	/* extents given back by whole-extent discards */
-	MEMX_DEV_READ_FALLBACKS,	/* reads (runs of pages) sent to another copy after a failure */
+	MEMX_DEV_READ_FALLBACKS,	/* reads sent to another copy after a failure */
 	MEMX_DEV_REPLICAS_DROPPED,	/* copies left behind by a write they missed */
 	MEMX_DEV_REPLICAS_MADE,	/* copies made again from a surviving one */
 	MEMX_DEV_PAGES_COPIED,	/* by those copies */
