@@ -127,43 +127,6 @@ void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned lon
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_start);
 
-/*
- * The granules of a fragment, and whether it fits the message @r tracks:
- * RMAP_REASM_CONFLICT, RMAP_REASM_DUP, or RMAP_REASM_MORE when it brings
- * one not seen yet.
- */
-static enum rmap_reasm_result rmap_reasm_span(const struct rmap_reasm *r,
-					      const struct rmap_hdr *h,
-					      unsigned int *first, unsigned int *end)
-{
-	unsigned int offset = be32_to_cpu(h->frag_offset);
-	unsigned int len = be16_to_cpu(h->frag_len);
-
-	*first = offset / RMAP_FRAG_ALIGN;
-	*end = DIV_ROUND_UP(offset + len, RMAP_FRAG_ALIGN);
-	if (be32_to_cpu(h->total_len) != r->total_len)
-		return RMAP_REASM_CONFLICT;
-	if (!r->granules_left || find_next_zero_bit(r->have, *end, *first) >= *end)
-		return RMAP_REASM_DUP;
-	return RMAP_REASM_MORE;
-}
-
-/**
- * rmap_reasm_peek() - what rmap_reasm_add() would make of a fragment
- * @r: reassembly state from rmap_reasm_start()
- * @h: the fragment's header, already passed by rmap_frame_check()
- *
- * Return: RMAP_REASM_CONFLICT, RMAP_REASM_DUP, or RMAP_REASM_MORE when
- * the fragment brings granules not seen yet; nothing is counted in.
- */
-enum rmap_reasm_result rmap_reasm_peek(const struct rmap_reasm *r, const struct rmap_hdr *h)
-{
-	unsigned int first, end;
-
-	return rmap_reasm_span(r, h, &first, &end);
-}
-EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_peek);
-
 /**
  * rmap_reasm_add() - count one validated fragment in
  * @r: reassembly state from rmap_reasm_start()
@@ -178,12 +141,15 @@ EXPORT_SYMBOL_IF_KUNIT(rmap_reasm_peek);
  */
 enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h)
 {
-	enum rmap_reasm_result res;
-	unsigned int first, end, g;
+	unsigned int offset = be32_to_cpu(h->frag_offset);
+	unsigned int first = offset / RMAP_FRAG_ALIGN;
+	unsigned int end = DIV_ROUND_UP(offset + be16_to_cpu(h->frag_len), RMAP_FRAG_ALIGN);
+	unsigned int g;
 
-	res = rmap_reasm_span(r, h, &first, &end);
-	if (res != RMAP_REASM_MORE)
-		return res;
+	if (be32_to_cpu(h->total_len) != r->total_len)
+		return RMAP_REASM_CONFLICT;
+	if (!r->granules_left || find_next_zero_bit(r->have, end, first) >= end)
+		return RMAP_REASM_DUP;
 	for (g = first; g < end; g++) {
 		if (!__test_and_set_bit(g, r->have))
 			r->granules_left--;

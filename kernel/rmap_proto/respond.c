@@ -264,19 +264,18 @@ void rmap_respond_rx(struct rmap_peer *peer, const struct rmap_hdr *h,
 			msg = page_address(slot->page);
 			goto whole;
 		}
-		res = rmap_reasm_peek(&slot->reasm, h);
+		res = rmap_reasm_add(&slot->reasm, h);
 		if (res == RMAP_REASM_DUP)
 			peer->drop[RMAP_DROP_DUP]++;
 		if (res == RMAP_REASM_CONFLICT) {
 			peer->drop[RMAP_DROP_CONFLICT]++;
 			slot->state = RMAP_SLOT_FREE;
 		}
-		if (res != RMAP_REASM_MORE)
+		if (res != RMAP_REASM_MORE && res != RMAP_REASM_DONE)
 			goto unlock;
 		if (h->type == RMAP_PING)
 			rmap_frag_to_pages(&slot->page, 0, be32_to_cpu(h->frag_offset), d,
 					   be16_to_cpu(h->frag_len));
-		res = rmap_reasm_add(&slot->reasm, h);
 		if (h->type == RMAP_WRITE) {
 			status = rmap_respond_write(peer, server, h, d, &slot->reasm);
 			if (status != RMAP_OK) {

@@ -150,7 +150,6 @@ enum rmap_reasm_result {
 };
 
 void rmap_reasm_start(struct rmap_reasm *r, unsigned int total_len, unsigned long deadline);
-enum rmap_reasm_result rmap_reasm_peek(const struct rmap_reasm *r, const struct rmap_hdr *h);
 enum rmap_reasm_result rmap_reasm_add(struct rmap_reasm *r, const struct rmap_hdr *h);
 bool rmap_reasm_has(const struct rmap_reasm *r, unsigned int from, unsigned int to);
 bool rmap_reasm_expired(const struct rmap_reasm *r, unsigned long now);
