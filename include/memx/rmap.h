@@ -15,6 +15,7 @@
 #include <linux/if_ether.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
 #include <memx/rmap_wire.h>
@@ -22,6 +23,20 @@
 struct page;
 struct rmap_frag_data;
 struct rmap_peer;
+
+/**
+ * rmap_data_shape_ok() - whether data is what a READ or WRITE carries
+ * @in_page: where the data starts in its first page
+ * @len: its bytes
+ *
+ * Return: true for a piece of one page, or whole pages from a page
+ * boundary, of at most RMAP_MAX_PAYLOAD bytes.
+ */
+static inline bool rmap_data_shape_ok(u64 in_page, u32 len)
+{
+	return len && len <= RMAP_MAX_PAYLOAD &&
+	       (in_page + len <= PAGE_SIZE || (!in_page && PAGE_ALIGNED(len)));
+}
 
 /*
  * Which parts of one message arrived. Progress is kept per 64-byte

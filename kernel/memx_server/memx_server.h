@@ -171,10 +171,7 @@ static inline bool memx_write_is_current(u64 w, u64 last)
  */
 static inline bool memx_data_range_ok(u64 off, u32 size)
 {
-	if (!size || size > RMAP_MAX_PAYLOAD)
-		return false;
-	return (u64)offset_in_page(off) + size <= PAGE_SIZE ||
-	       (PAGE_ALIGNED(off) && PAGE_ALIGNED(size));
+	return rmap_data_shape_ok(offset_in_page(off), size);
 }
 
 /* store.c */

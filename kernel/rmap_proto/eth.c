@@ -603,8 +603,7 @@ int rmap_send(struct net_device *dev, unsigned int mtu, const u8 *dst, unsigned 
 	bool encrypt = len && rmap_auth_encrypts();
 
 	/* Refused before anything else: the frames would run past the pages. */
-	if (len > RMAP_MAX_PAYLOAD ||
-	    (pages && off + len > PAGE_SIZE && (off || !PAGE_ALIGNED(len))))
+	if (len > RMAP_MAX_PAYLOAD || (pages && len && !rmap_data_shape_ok(off, len)))
 		return -EMSGSIZE;
 	size = rmap_frag_size(min(mtu, dev->mtu));
 	if (!size)

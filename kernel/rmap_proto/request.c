@@ -238,11 +238,7 @@ static void rmap_complete(struct rmap_peer *peer, struct list_head *done)
  */
 static bool rmap_data_fits(struct page **pages, unsigned int off, unsigned int len)
 {
-	if (!len)
-		return true;
-	if (!pages || len > RMAP_MAX_PAYLOAD)
-		return false;
-	return off + len <= PAGE_SIZE || (!off && PAGE_ALIGNED(len));
+	return !len || (pages && rmap_data_shape_ok(off, len));
 }
 
 /**
