@@ -29,12 +29,16 @@ static unsigned int rmap_nr_peers[RMAP_MAX_TENANTS];
 static struct delayed_work rmap_ageing_work;
 
 /*
- * With a key, peers that left the table are remembered a while with
- * where their counters were, so that a frame captured before a peer was
- * forgotten cannot be replayed once it is (a JOIN replayed to a server
- * that forgot an idle client would replace that client's session).
- * Only authenticated peers get here; the least recently forgotten go
- * first. Each tenant has a ring of its own: another tenant's key holder,
+ * Peers that left the table are remembered a while, the least recently
+ * forgotten going first:
+ * - the MTU they said they take: a quiet client that comes back is
+ *   answered in frames as large as before, not in 1500-byte ones until
+ *   it happens to solicit again;
+ * - with a key, where their counters were, so that a frame captured
+ *   before a peer was forgotten cannot be replayed once it is (a JOIN
+ *   replayed to a server that forgot an idle client would replace that
+ *   client's session).
+ * Each tenant has a ring of its own: another tenant's key holder,
  * forgetting peers of its own by the thousand, cannot push ours out.
  */
 #define RMAP_FORGOTTEN		1024
@@ -43,8 +47,10 @@ struct rmap_forgotten {
 	struct hlist_node hnode;
 	u8 mac[ETH_ALEN];
 	u8 tenant;
+	bool used;		/* in the hash */
+	u16 mtu;		/* 0: never said */
 	u64 epoch;
-	u64 top;		/* 0: slot never used */
+	u64 top;		/* 0: no counter taken */
 };
 
 static struct rmap_forgotten *rmap_forgotten;	/* RMAP_FORGOTTEN per tenant */
@@ -262,56 +268,59 @@ static struct rmap_forgotten *rmap_forgotten_find(const u8 *mac, unsigned int te
 	return NULL;
 }
 
-/* Remember where a peer leaving the table was in its counters. */
+/* Remember a peer leaving the table: its MTU, where its counters were. */
 static void rmap_forget(struct rmap_peer *peer)
 {
 	struct rmap_forgotten *f;
 	unsigned int *next;
 	u64 epoch, top;
+	u16 mtu;
 
-	if (!rmap_forgotten)
-		return;
 	spin_lock_bh(&peer->lock);
 	epoch = peer->replay.epoch;
 	top = peer->replay.top;
+	mtu = peer->mtu;
 	spin_unlock_bh(&peer->lock);
-	if (!top)
+	if (!top && !mtu)
 		return;
 	spin_lock_bh(&rmap_forgotten_lock);
 	/* Forgotten again: it moves to the ring's newest slot. */
 	f = rmap_forgotten_find(peer->mac, peer->tenant);
 	if (f) {
 		hash_del(&f->hnode);
-		f->top = 0;
+		f->used = false;
 	}
 	next = &rmap_forgotten_next[peer->tenant];
 	f = &rmap_forgotten[peer->tenant * RMAP_FORGOTTEN + *next];
 	*next = (*next + 1) % RMAP_FORGOTTEN;
-	if (f->top)
+	if (f->used)
 		hash_del(&f->hnode);
 	ether_addr_copy(f->mac, peer->mac);
 	f->tenant = peer->tenant;
 	hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac, f->tenant));
+	f->used = true;
+	f->mtu = mtu;
 	f->epoch = epoch;
 	f->top = top;
 	spin_unlock_bh(&rmap_forgotten_lock);
 }
 
-/* A new peer we forgot before takes up its counters where they were. */
+/* A new peer we forgot before takes up its MTU and counters where they were. */
 static void rmap_remember(struct rmap_peer *peer)
 {
 	struct rmap_forgotten *f;
 	bool known = false;
 
-	if (!rmap_forgotten)
-		return;
 	spin_lock_bh(&rmap_forgotten_lock);
 	f = rmap_forgotten_find(peer->mac, peer->tenant);
 	if (f) {
-		peer->replay.epoch = f->epoch;
-		peer->replay.top = f->top;
-		bitmap_fill(peer->replay.seen, RMAP_REPLAY_WINDOW);
-		known = true;
+		peer->mtu = f->mtu;
+		if (f->top) {
+			peer->replay.epoch = f->epoch;
+			peer->replay.top = f->top;
+			bitmap_fill(peer->replay.seen, RMAP_REPLAY_WINDOW);
+			known = true;
+		}
 	}
 	spin_unlock_bh(&rmap_forgotten_lock);
 	if (known)
@@ -627,12 +636,10 @@ DEFINE_SHOW_ATTRIBUTE(rmap_peers);
 
 int rmap_peers_init(void)
 {
-	if (rmap_auth_on()) {
-		rmap_forgotten = kvcalloc(rmap_tenants_nr() * RMAP_FORGOTTEN,
-					  sizeof(*rmap_forgotten), GFP_KERNEL);
-		if (!rmap_forgotten)
-			return -ENOMEM;
-	}
+	rmap_forgotten = kvcalloc(rmap_tenants_nr() * RMAP_FORGOTTEN, sizeof(*rmap_forgotten),
+				  GFP_KERNEL);
+	if (!rmap_forgotten)
+		return -ENOMEM;
 	debugfs_create_file("peers", 0444, rmap_debugfs, NULL, &rmap_peers_fops);
 	INIT_DELAYED_WORK(&rmap_ageing_work, rmap_ageing);
 	schedule_delayed_work(&rmap_ageing_work, msecs_to_jiffies(RMAP_AGEING_MS));
