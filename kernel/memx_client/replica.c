@@ -27,8 +27,9 @@
 #include "memx_client.h"
 #include "trace.h"
 
-/* Pages copied at once. */
-#define MEMX_COPY_BATCH		16
+/* Pages copied at once: two requests of the most pages a message takes. */
+#define MEMX_COPY_REQS		2
+#define MEMX_COPY_PAGES		(MEMX_COPY_REQS * MEMX_MAX_PAGES)
 /* A batch's bound: RMAP fails each request well before. */
 #define MEMX_COPY_WAIT_MS	60000
 /* Writes in flight to an extent end within their resend time. */
@@ -50,9 +51,9 @@
 
 /* repair_work's buffers, preallocated: a copy needs no memory. */
 struct memx_copy {
-	struct page *pages[MEMX_COPY_BATCH];
-	struct rmap_req reqs[MEMX_COPY_BATCH];
-	bool sent[MEMX_COPY_BATCH];
+	struct page *pages[MEMX_COPY_PAGES];
+	struct rmap_req reqs[MEMX_COPY_REQS];
+	bool sent[MEMX_COPY_REQS];
 	atomic_t pending;
 	struct completion done;
 };
@@ -137,23 +138,27 @@ static int memx_copy_batch(struct memx_copy *c, struct memx_session *s, int nr)
 	return 0;
 }
 
-/* Prepare request @i of @c: a page of @s at @page, to or from pages[i]. */
+/*
+ * Prepare request @i of @c: MEMX_MAX_PAGES pages of @s from @page, to or
+ * from its share of @c's pages.
+ */
 static void memx_copy_req(struct memx_copy *c, int i, struct memx_session *s, u8 type,
 			  u64 page)
 {
 	struct rmap_req *req = &c->reqs[i];
+	struct page **pages = &c->pages[i * MEMX_MAX_PAGES];
 
 	memset(req, 0, offsetof(struct rmap_req, status));
 	req->type = type;
 	req->session = s->id;
 	req->body.page.offset = cpu_to_be64(page << PAGE_SHIFT);
-	req->body.page.size = cpu_to_be32(PAGE_SIZE);
-	req->len = PAGE_SIZE;
+	req->body.page.size = cpu_to_be32(MEMX_MAX_PAGES << PAGE_SHIFT);
+	req->len = MEMX_MAX_PAGES << PAGE_SHIFT;
 	if (type == RMAP_WRITE) {
 		req->body.page.wseq = cpu_to_be64(atomic64_inc_return(&s->wseq));
-		req->pages = &c->pages[i];
+		req->pages = pages;
 	} else {
-		req->resp_pages = &c->pages[i];
+		req->resp_pages = pages;
 	}
 }
 
@@ -196,17 +201,21 @@ static int memx_copy_extent(struct memx_dev *dev, unsigned long from, unsigned l
 	u64 p;
 	int i, err;
 
-	for (p = 0; p < MEMX_EXTENT_PAGES; p += MEMX_COPY_BATCH) {
+	/* An extent's pages are consecutive on its server: runs of them go as one. */
+	BUILD_BUG_ON(MEMX_EXTENT_PAGES % MEMX_COPY_PAGES);
+	for (p = 0; p < MEMX_EXTENT_PAGES; p += MEMX_COPY_PAGES) {
 		if (time_after(jiffies, until))
 			return -ETIMEDOUT;
-		for (i = 0; i < MEMX_COPY_BATCH; i++)
-			memx_copy_req(c, i, src, RMAP_READ, memx_where_page(from, p + i));
-		err = memx_copy_batch(c, src, MEMX_COPY_BATCH);
+		for (i = 0; i < MEMX_COPY_REQS; i++)
+			memx_copy_req(c, i, src, RMAP_READ,
+				      memx_where_page(from, p + i * MEMX_MAX_PAGES));
+		err = memx_copy_batch(c, src, MEMX_COPY_REQS);
 		if (err)
 			return err;
-		for (i = 0; i < MEMX_COPY_BATCH; i++)
-			memx_copy_req(c, i, dst, RMAP_WRITE, memx_where_page(to, p + i));
-		err = memx_copy_batch(c, dst, MEMX_COPY_BATCH);
+		for (i = 0; i < MEMX_COPY_REQS; i++)
+			memx_copy_req(c, i, dst, RMAP_WRITE,
+				      memx_where_page(to, p + i * MEMX_MAX_PAGES));
+		err = memx_copy_batch(c, dst, MEMX_COPY_REQS);
 		if (err)
 			return err;
 	}
@@ -732,7 +741,7 @@ int memx_repair_init(struct memx_dev *dev)
 
 	if (!c)
 		return -ENOMEM;
-	for (i = 0; i < MEMX_COPY_BATCH; i++) {
+	for (i = 0; i < MEMX_COPY_PAGES; i++) {
 		c->pages[i] = alloc_page(GFP_KERNEL);
 		if (!c->pages[i]) {
 			while (i--)
@@ -759,7 +768,7 @@ void memx_repair_exit(struct memx_dev *dev)
 	dev->stopping = true;
 	spin_unlock_bh(&dev->wait_lock);
 	cancel_delayed_work_sync(&dev->repair_work);
-	for (i = 0; i < MEMX_COPY_BATCH; i++)
+	for (i = 0; i < MEMX_COPY_PAGES; i++)
 		__free_page(dev->copy->pages[i]);
 	kfree(dev->copy);
 }
