@@ -52,7 +52,7 @@ checkpatch:
 	scripts/checkpatch $(SOURCES)
 
 LAB_TOOLS := tests/lab/tools/rawping tests/lab/tools/memsort tests/lab/tools/mmapcheck \
-	tests/lab/tools/cpuphase tests/lab/tools/labwait
+	tests/lab/tools/cpuphase tests/lab/tools/labwait tests/lab/tools/memkv tests/lab/tools/spmv
 
 lab-tools: $(LAB_TOOLS)
 

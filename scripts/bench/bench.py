@@ -1,9 +1,11 @@
 """The benchmark's lab: one server VM (bsrv) that serves RAM over memx,
 AoE, NBD and NVMe/TCP, and one client VM (bcli) that runs the same fio
-jobs and the same swap workload on each of them, on its virtual disk,
-on brd and on zram; then one VM (bveth) with both ends of each protocol
-joined by veth pairs. Run by scripts/bench/run (make bench); the client's
-progress is printed as it goes. MEMX_BENCH_QUICK=1 is the short mode."""
+jobs, and the same workloads in a memory cgroup swapping, on each of
+them, on its virtual disks (host cache off, host page cache, and a 7200
+rpm disk's service time emulated with dm-delay), on brd and on zram;
+then one VM (bveth) with both ends of each protocol joined by veth
+pairs. Run by scripts/bench/run (make bench); the client's progress is
+printed as it goes. MEMX_BENCH_QUICK=1 is the short mode."""
 
 import os
 import time
@@ -13,7 +15,7 @@ QUICK = os.environ.get("MEMX_BENCH_QUICK", "0") == "1"
 # Profile: memx alone, with perf on both guests (make profile).
 PROFILE = os.environ.get("MEMX_BENCH_PROFILE", "0") == "1"
 KERNELS = ["stock"]
-TIMEOUT = 1800 if QUICK else 4800
+TIMEOUT = 2700 if QUICK else 7200
 # Size of every device compared, in MiB; the swap job's memory is 1/8 of it.
 DEV_MB = int(os.environ.get("MEMX_BENCH_DEV_MB", "64" if QUICK else "256"))
 
@@ -24,8 +26,9 @@ def run(lab):
     lab.guest("bsrv", role=os.path.join(HERE, "roles/bench-server.sh"),
               mem=4 * DEV_MB + 320, **env)
     # The client holds brd's and zram's contents and runs the jobs.
+    # Its disks: one with the host's cache off, one through it.
     lab.guest("bcli", role=os.path.join(HERE, "roles/bench-client.sh"),
-              mem=2 * DEV_MB + 320, disk_mb=DEV_MB, **env)
+              mem=2 * DEV_MB + 320, disk_mb=DEV_MB, cached_disk_mb=DEV_MB, **env)
     seen = follow(lab, 0)
     if PROFILE or lab.failed_guest():
         return

@@ -198,6 +198,26 @@ lab_traced() {
 	grep -q " $1: .*$2" /sys/kernel/tracing/trace
 }
 
+# lab_rtt_ping WHERE MAC: the page round trip from here (deployment
+# WHERE: bare, dom0, domu) to MAC: 200 RMAP pings of 4 KiB, every one
+# answered intact, said on the console as "memx-lab: rtt WHERE ...",
+# where the scenario collects it.
+lab_rtt_ping() {
+	rmap_ping "$2" 200 4096 || return
+	echo "memx-lab: rtt $1 rmap-ping-4k $(echo "$out" | sed -n 's/.*\(rtt_us .*\)/\1/p')"
+}
+
+# lab_rtt_read WHERE DEV PAGE: the mean time of 256 direct 4 KiB reads
+# of DEV from page PAGE on (written before: unwritten memx extents are
+# answered without the network), one at a time, said as lab_rtt_ping does.
+lab_rtt_read() {
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	dd if="$2" of=/dev/null bs=4096 count=256 skip="$3" iflag=direct status=none || return
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "memx-lab: rtt $1 read-4k-qd1 mean_us $(echo "$t0 $t1" |
+		awk '{ printf "%d", ($2 - $1) * 1e6 / 256 }')"
+}
+
 # vmstat KEY: one counter of /proc/vmstat (pswpout, pswpin, ...).
 vmstat() {
 	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat

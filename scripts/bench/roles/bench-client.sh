@@ -18,9 +18,18 @@ memx_attach() {
 	lab_within 30 grep -q "^$srv_mac .* server alive" /sys/kernel/debug/rmap/peers
 }
 
+# The disks: vda with the host's cache off (a disk that is a disk), vdb
+# through the host's page cache, and hdd: vda behind dm-delay, each I/O
+# late by a 7200 rpm disk's service time (8 ms: an average seek and half
+# a turn, as the seed's disk; sequential I/O pays it too). No udev here:
+# dmsetup makes the node itself.
+hdd_ms=8
 local_attach() {
 	modprobe virtio_blk &&
-	lab_within 10 test -b /dev/vda &&
+	lab_within 10 test -b /dev/vda && lab_within 10 test -b /dev/vdb &&
+	modprobe dm_delay &&
+	dmsetup create hdd --noudevsync --table "0 $((mb * 2048)) delay /dev/vda 0 $hdd_ms" &&
+	dmsetup mknodes hdd && test -b /dev/mapper/hdd &&
 	modprobe brd rd_nr=1 rd_size=$((mb * 1024)) &&
 	modprobe zram num_devices=1 &&
 	echo "${mb}M" >/sys/block/zram0/disksize
@@ -30,11 +39,11 @@ check "memx_client attaches, server found" memx_attach
 check "AoE target e0.0 found" aoe_attach eth0
 check "NBD export attached" nbd_attach "$srv_ip"
 check "NVMe/TCP namespace attached" nvme_attach "$srv_ip"
-check "virtual disk, brd and zram set up" local_attach
+check "virtual disks (cache off, page cache, 8 ms), brd and zram set up" local_attach
 
 # name:device, network devices first. A profile run measures memx alone.
 net_devices="memx:/dev/memx0 aoe:/dev/etherd/e0.0 nbd:/dev/nbd0 nvme-tcp:/dev/nvme0n1"
-local_devices="disk:/dev/vda brd:/dev/ram0 zram:/dev/zram0"
+local_devices="disk:/dev/vda disk-cached:/dev/vdb hdd:/dev/mapper/hdd brd:/dev/ram0 zram:/dev/zram0"
 if [ "$MEMX_PROFILE" = 1 ]; then
 	net_devices="memx:/dev/memx0"
 	local_devices=
@@ -47,22 +56,38 @@ for d in $net_devices $local_devices; do
 done
 
 # The swap job's memory: a sort of 2x (and 4x) that, in a memory cgroup.
+# The seed's other workloads (jobs) at the same sizes, on fewer devices,
+# and the sort of the largest size with a growing share of it remote
+# (sweep: the cgroup holds 75, 50, 25% of it).
 if [ "$MEMX_PROFILE" = 1 ]; then
 	swap_x="2"
 	swap_devices="memx:/dev/memx0"
 	job_mb=8
+	jobs_devices=
+	sweep_devices=
 elif [ "$MEMX_QUICK" = 1 ]; then
 	swap_x="2"
-	swap_devices="memx:/dev/memx0 nbd:/dev/nbd0 disk:/dev/vda zram:/dev/zram0"
+	swap_devices="memx:/dev/memx0 nbd:/dev/nbd0 disk:/dev/vda hdd:/dev/mapper/hdd zram:/dev/zram0"
 	job_mb=8
+	jobs_devices="memx:/dev/memx0 disk:/dev/vda hdd:/dev/mapper/hdd"
+	sweep_devices="memx:/dev/memx0 disk:/dev/vda"
 else
 	swap_x="2 4"
 	swap_devices="$net_devices $local_devices"
 	job_mb=16
+	jobs_devices="memx:/dev/memx0 nbd:/dev/nbd0 nvme-tcp:/dev/nvme0n1 disk:/dev/vda"
+	jobs_devices="$jobs_devices disk-cached:/dev/vdb hdd:/dev/mapper/hdd"
+	sweep_devices="memx:/dev/memx0 nbd:/dev/nbd0 disk:/dev/vda"
 fi
-# Checks: the attachments (5), the swap runs, the end (2); floor and
-# fio_device plan their own.
-lab_plan $((7 + $(echo $swap_x | wc -w) * (1 + $(echo $swap_devices | wc -w))))
+jobs="memkv spmv"
+sweep_pct="75 50 25"
+n_x=$(echo $swap_x | wc -w)
+n_jobs=$((n_x * $(echo $jobs | wc -w) * (1 + $(echo $jobs_devices | wc -w))))
+# The sweep's share that is the swap run's is not run again.
+n_sweep=$((($(echo $sweep_pct | wc -w) - 1) * $(echo $sweep_devices | wc -w)))
+# Checks: the attachments (5), the swap runs, the jobs, the sweep, the
+# end (2); floor and fio_device plan their own.
+lab_plan $((7 + n_x * (1 + $(echo $swap_devices | wc -w)) + n_jobs + n_sweep))
 
 # floor TAG SIZES: raw-socket and RMAP round trips to bsrv.
 floor() {
@@ -106,13 +131,12 @@ for d in $net_devices $local_devices; do
 	fio_device mtu1500 "${d%%:*}" "${d#*:}"
 done
 
-# The swap workload: a sort of X times the job's memory, in a memory
-# cgroup, with swap on each device in turn; and once with no limit.
-swap_run() {
-	name=$1
-	x=$2
-	dev=$3
-	bench_progress "swap ${x}x on $name"
+# job_run WORKLOAD NAME X DEV LIMIT FILE: WORKLOAD (tests/lab/tools:
+# memsort, memkv, spmv) of X times the job's memory, in a memory cgroup
+# of LIMIT MiB (0: no limit, and DEV none: no swap), with swap on DEV
+# (device NAME); its output, time and swap counters to FILE.
+job_run() {
+	w=$1 name=$2 x=$3 dev=$4 limit=$5 file=$6
 	if [ "$name" = zram ]; then
 		echo 1 >/sys/block/zram0/reset &&
 		echo "${mb}M" >/sys/block/zram0/disksize || return
@@ -121,31 +145,62 @@ swap_run() {
 		mkswap -f "$dev" >/dev/null && swapon "$dev" || return
 	fi
 	grep -E '^(pswpin|pswpout) ' /proc/vmstat >/tmp/vm.before
-	bench_phase "swap-$name-${x}x"
+	bench_phase "$(basename "$file" .txt)"
 	start=$(date +%s.%N)
-	if [ "$dev" = none ]; then
-		"$tools/memsort" $((job_mb * x)) >/tmp/sort.out 2>&1
+	if [ "$limit" = 0 ]; then
+		"$tools/$w" $((job_mb * x)) >/tmp/job.out 2>&1
 	else
-		lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * x)) >/tmp/sort.out 2>&1
+		lab_in_memcg "$limit" "$tools/$w" $((job_mb * x)) >/tmp/job.out 2>&1
 	fi
 	rc=$?
 	end=$(date +%s.%N)
 	bench_phase idle
 	[ "$dev" = none ] || swapoff "$dev"
 	{
-		echo "device $name x $x job_mb $job_mb rc $rc"
+		echo "device $name x $x job_mb $job_mb limit_mb $limit workload $w rc $rc"
 		echo "seconds $(echo "$end - $start" | bc)"
-		cat /tmp/sort.out
+		cat /tmp/job.out
 		grep -E '^(pswpin|pswpout) ' /proc/vmstat | while read -r k v; do
 			echo "$k $((v - $(awk -v k="$k" '$1 == k { print $2 }' /tmp/vm.before)))"
 		done
-	} >"$out/swap/$name-${x}x.txt"
+	} >"$file"
 	return $rc
 }
+
+# The swap workload: a sort of X times the job's memory, in a memory
+# cgroup, with swap on each device in turn; and once with no limit.
+mkdir -p $out/jobs $out/sweep
 for x in $swap_x; do
-	check "swap ${x}x: all in RAM, sorted and verified" swap_run ram "$x" none
+	bench_progress "swap ${x}x"
+	check "swap ${x}x: all in RAM, sorted and verified" \
+		job_run memsort ram "$x" none 0 "$out/swap/ram-${x}x.txt"
 	for d in $swap_devices; do
-		check "swap ${x}x on ${d%%:*}: sorted and verified" swap_run "${d%%:*}" "$x" "${d#*:}"
+		check "swap ${x}x on ${d%%:*}: sorted and verified" \
+			job_run memsort "${d%%:*}" "$x" "${d#*:}" "$job_mb" "$out/swap/${d%%:*}-${x}x.txt"
+	done
+done
+for w in $jobs; do
+	for x in $swap_x; do
+		[ -n "$jobs_devices" ] || continue
+		bench_progress "$w ${x}x"
+		check "$w ${x}x: all in RAM, verified" \
+			job_run "$w" ram "$x" none 0 "$out/jobs/$w-ram-${x}x.txt"
+		for d in $jobs_devices; do
+			check "$w ${x}x on ${d%%:*}: verified" job_run "$w" "${d%%:*}" "$x" "${d#*:}" \
+				"$job_mb" "$out/jobs/$w-${d%%:*}-${x}x.txt"
+		done
+	done
+done
+# The largest sort, with 75, 50 and 25% of it local (100% is all in RAM,
+# 100/X% the swap run above).
+x=${swap_x##* }
+for pct in $sweep_pct; do
+	[ -n "$sweep_devices" ] && [ $((pct * x)) != 100 ] || continue
+	bench_progress "sort ${x}x with ${pct}% local"
+	for d in $sweep_devices; do
+		check "sort ${x}x, ${pct}% local, on ${d%%:*}: sorted and verified" \
+			job_run memsort "${d%%:*}" "$x" "${d#*:}" $((job_mb * x * pct / 100)) \
+			"$out/sweep/${d%%:*}-${pct}.txt"
 	done
 done
 
@@ -176,6 +231,7 @@ cat /sys/kernel/debug/memx_client/memx0/stats /sys/kernel/debug/memx_client/memx
 check "memx: no I/O errors" grep -qx "errors 0" /sys/kernel/debug/memx_client/memx0/stats
 check "rmmod memx_client" memx_rmmod memx_client
 sleep 1
+dmsetup remove --noudevsync hdd
 cp /tmp/cpu-"$MEMX_NAME".log $out/
 bench_progress "done"
 lab_signal bench-done

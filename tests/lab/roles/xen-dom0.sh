@@ -69,6 +69,14 @@ check "MemX-Dom0: a $((job_mb * 3)) MiB sort in $job_mb MiB completes, verified,
 	lab_in_memcg "$job_mb" "$tools/memsort" $((job_mb * 3)) 0
 say "job dom0 $(since "$t1") s"
 check "swapoff /dev/memx0" swapoff /dev/memx0
+# The seed's round trips from the Dom0: to srv1, and pages it wrote read.
+lab_plan 2
+check "round trip, Dom0: 4 KiB RMAP pings to srv1" lab_rtt_ping dom0 "$(lab_mac srv1)"
+dom0_read() {
+	dd if=/dev/urandom of=/dev/memx0 bs=1M count=1 oflag=direct status=none &&
+	lab_rtt_read dom0 /dev/memx0 0
+}
+check "round trip, Dom0: 4 KiB direct reads of memx0" dom0_read
 cat $dbg/memx0/stats $dbg/memx0/servers
 # placed_on NAME [DEV]: some of DEV's (memx0's) extents live on server NAME.
 placed_on() {

@@ -1,7 +1,7 @@
 # A client on the lab's LAN whose pages go, in part, to a memx server that
 # runs in a Xen DomU (its frames cross the Dom0's bridge and netback).
 # shellcheck shell=sh
-lab_plan 8
+lab_plan 10
 dbg=/sys/kernel/debug/memx_client
 lab_wait xsrv-up 900
 memx_modprobe rmap_proto
@@ -20,6 +20,9 @@ intact() {
 	dd if=/dev/memx0 bs=1M count=48 iflag=direct status=none | sha256sum | cmp -s - /tmp/data.sum
 }
 check "48 MiB of random data written" write
+# The seed's round trips, bare machine: to srv1, and a written page read.
+check "round trip, bare: 4 KiB RMAP pings to srv1" lab_rtt_ping bare "$(lab_mac srv1)"
+check "round trip, bare: 4 KiB direct reads of memx0" lab_rtt_read bare /dev/memx0 0
 cat $dbg/memx0/servers
 on_xsrv() {
 	awk -v m="$(lab_mac xsrv)" '$1 == m && $4 > 0' $dbg/memx0/servers | grep -q .

@@ -46,6 +46,20 @@ tail_intact() {
 		sha256sum | cut -d' ' -f1 | cmp -s - /tmp/tail.sum
 }
 check "8 MiB of random data written past the swap area" write_tail
+# The seed's round trips from a DomU: pings to the server across the
+# LAN, and a page read from its device (its own memx, or the driver
+# domain's through blkfront and blkback).
+lab_plan 1
+if [ -z "${MEMX_SWAP_DEV:-}" ]; then
+	lab_plan 1
+	check "round trip, DomU: 4 KiB RMAP pings to the LAN's server" \
+		lab_rtt_ping domu "$MEMX_LAN_SERVER"
+	check "round trip, DomU: 4 KiB direct reads of its memx0" \
+		lab_rtt_read domu "$dev" $((swap_mb * 256))
+else
+	check "round trip, DomU through the driver domain: 4 KiB direct reads of $dev" \
+		lab_rtt_read "driver-domain-$MEMX_NAME" "$dev" $((swap_mb * 256))
+fi
 if [ -n "${MEMX_SWAP_DEV:-}" ]; then
 	# Discards pass through blkfront and blkback to memx, which gives
 	# whole extents back: the Dom0 counts them on its device.

@@ -10,6 +10,9 @@ device per DomU as its disk and two DomUs swap on them at once (the
 driver domain), each with data the Dom0 checks against the other's. Every job checks its
 result; every device is checked end to end with sha256 sums."""
 
+import os
+import re
+
 KERNELS = ["stock"]
 # DomUs boot from an initramfs that carries no cluster key yet: this
 # scenario runs RMAP unauthenticated (docs/security.md).
@@ -42,3 +45,38 @@ def run(lab):
     lab.guest("cli", role="xen-lan-client.sh", mem=256)
     # The second Xen machine, which xcli moves to mid-job.
     lab.guest("xhost2", role="xen-receiver.sh", mem=640, dom0_mb=320)
+
+
+# The seed's table of page round trips per deployment, in the order it
+# had them; what each guest said (lab_rtt_ping, lab_rtt_read) goes to
+# rtt.md beside the run, which make bench reports.
+DEPLOYMENTS = [("bare", "bare machine (a VM on the LAN)"), ("dom0", "Xen Dom0"),
+               ("domu", "Xen DomU (netfront, netback, the Dom0's bridge)"),
+               ("driver-domain-du1", "DomU on a driver domain's disk (blkfront, blkback)"),
+               ("driver-domain-du2", "another DomU on it, at the same time")]
+
+
+def verify(lab):
+    said = {}
+    for g in list(lab.guests.values()) + list(lab.domus.values()):
+        for line in g.console_text().splitlines():
+            m = re.match(r"memx-lab: rtt (\S+) (rmap-ping-4k|read-4k-qd1) (.*)", line)
+            if m:
+                said[(m.group(1), m.group(2))] = dict(
+                    re.findall(r"(\w+) (\d+)", m.group(3).replace("rtt_us ", "")))
+    lines = ["| deployment | 4 KiB RMAP ping to a bare server: mean / p50 / p99 (us) | "
+             "4 KiB direct read of its device, QD1: mean (us) |", "|---|---|---|"]
+    for key, label in DEPLOYMENTS:
+        ping = said.get((key, "rmap-ping-4k"))
+        read = said.get((key, "read-4k-qd1"))
+        lines.append("| %s | %s | %s |" % (
+            label, " / ".join(ping[k] for k in ("mean", "p50", "p99")) if ping else "-",
+            read["mean_us"] if read else "-"))
+    lab.check(all((k, "read-4k-qd1") in said for k, _ in DEPLOYMENTS),
+              "every deployment's round trip measured")
+    with open(os.path.join(lab.run, "rtt.md"), "w") as f:
+        f.write("## Page round trip per deployment (the Xen lab, tests/lab/xen)\n\n")
+        f.write("\n".join(lines) + "\n\nReads go to whichever server holds the page "
+                "(the DomU server xsrv or srv1); the driver domain's two DomUs read at "
+                "once, beside each other's jobs.\n")
+    lab.log("round trips:\n" + "\n".join(lines))
