@@ -156,6 +156,30 @@ perf_stop() {
 	rm -f /lab/signals/perf-done /lab/signals/perf-stop /lab/signals/perf-ready
 }
 
+# frames_before NAME, frames_after NAME JOB: memx's requests and frames
+# each way during a job, summed over its servers' rows of the peer
+# table, to $out/frames/JOB.txt (the report gives frames per request).
+rmap_sums() {
+	awk 'NR == 1 { for (i = 2; i <= NF; i++) c[$i] = i - 1 }
+		$3 == "server" { r += $c["requests"]; t += $c["tx_frames"]; x += $c["rx_frames"];
+			rt += $c["retransmits"] }
+		END { print r + 0, t + 0, x + 0, rt + 0 }' /sys/kernel/debug/rmap/peers
+}
+frames_before() {
+	[ "$1" = memx ] || return 0
+	rmap_sums >/tmp/frames.before
+}
+frames_after() {
+	[ "$1" = memx ] || return 0
+	mkdir -p $out/frames
+	rmap_sums | {
+		read -r r t x rt
+		read -r r0 t0 x0 rt0 </tmp/frames.before
+		echo "requests $((r - r0)) tx_frames $((t - t0)) rx_frames $((x - x0))" \
+			"retransmits $((rt - rt0)) mtu $(cat /sys/class/net/eth0/mtu 2>/dev/null)"
+	} >"$out/frames/$2.txt"
+}
+
 # fio_device TAG NAME DEV: fill the range, then every job.
 fio_device() {
 	lab_plan $((5 + $(echo $depths | wc -w)))
@@ -174,9 +198,13 @@ fio_device() {
 	check "$1 $2: 4k random write qd1" fio_run "$1" "$2" "$3" measure randwrite 4k 1
 	check "$1 $2: 4k random write qd32" fio_run "$1" "$2" "$3" measure randwrite 4k 32
 	perf_start "$1-$2-read-128k"
+	frames_before "$2"
 	check "$1 $2: 128k sequential read" fio_run "$1" "$2" "$3" measure read 128k 8
+	frames_after "$2" "$1-read-128k"
 	perf_stop
+	frames_before "$2"
 	check "$1 $2: 128k sequential write" fio_run "$1" "$2" "$3" measure write 128k 8
+	frames_after "$2" "$1-write-128k"
 	# RMAP's view after memx's jobs: windows, RTT, retransmits, drops.
 	if [ "$2" = memx ]; then
 		cat /sys/kernel/debug/rmap/peers /sys/kernel/debug/rmap/stats \
