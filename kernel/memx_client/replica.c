@@ -163,6 +163,21 @@ static void memx_copy_req(struct memx_copy *c, int i, struct memx_session *s, u8
 }
 
 /*
+ * Read or write MEMX_COPY_PAGES pages of the extent at @where, from its
+ * page @p, in @c's pages: an extent's pages are consecutive on its
+ * server, so runs of them go as one request each.
+ */
+static int memx_copy_pages(struct memx_copy *c, struct memx_session *s, u8 type,
+			   unsigned long where, u64 p)
+{
+	int i;
+
+	for (i = 0; i < MEMX_COPY_REQS; i++)
+		memx_copy_req(c, i, s, type, memx_where_page(where, p + i * MEMX_MAX_PAGES));
+	return memx_copy_batch(c, s, MEMX_COPY_REQS);
+}
+
+/*
  * A copy replaced by a new one: its server, if it answers again (it was
  * silent past the grace), frees that MiB; a lost session's is gone anyway.
  */
@@ -199,23 +214,16 @@ static int memx_copy_extent(struct memx_dev *dev, unsigned long from, unsigned l
 	unsigned long until = jiffies + msecs_to_jiffies(MEMX_COPY_DEADLINE_MS);
 	struct memx_copy *c = dev->copy;
 	u64 p;
-	int i, err;
+	int err;
 
-	/* An extent's pages are consecutive on its server: runs of them go as one. */
 	BUILD_BUG_ON(MEMX_EXTENT_PAGES % MEMX_COPY_PAGES);
 	for (p = 0; p < MEMX_EXTENT_PAGES; p += MEMX_COPY_PAGES) {
 		if (time_after(jiffies, until))
 			return -ETIMEDOUT;
-		for (i = 0; i < MEMX_COPY_REQS; i++)
-			memx_copy_req(c, i, src, RMAP_READ,
-				      memx_where_page(from, p + i * MEMX_MAX_PAGES));
-		err = memx_copy_batch(c, src, MEMX_COPY_REQS);
+		err = memx_copy_pages(c, src, RMAP_READ, from, p);
 		if (err)
 			return err;
-		for (i = 0; i < MEMX_COPY_REQS; i++)
-			memx_copy_req(c, i, dst, RMAP_WRITE,
-				      memx_where_page(to, p + i * MEMX_MAX_PAGES));
-		err = memx_copy_batch(c, dst, MEMX_COPY_REQS);
+		err = memx_copy_pages(c, dst, RMAP_WRITE, to, p);
 		if (err)
 			return err;
 	}
