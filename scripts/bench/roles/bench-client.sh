@@ -21,15 +21,35 @@ memx_attach() {
 # The disks: vda with the host's cache off (a disk that is a disk), vdb
 # through the host's page cache, and hdd: vda behind dm-delay, each I/O
 # late by a 7200 rpm disk's service time (8 ms: an average seek and half
-# a turn, as the seed's disk; sequential I/O pays it too). No udev here:
-# dmsetup makes the node itself.
+# a turn, as the seed's disk; sequential I/O pays it too). It exists only
+# while it is measured: it holds vda, where swapon would find it busy.
+# No udev here: dmsetup makes the node itself.
 hdd_ms=8
+hdd_up() {
+	dmsetup create hdd --noudevsync --table "0 $((mb * 2048)) delay /dev/vda 0 $hdd_ms" &&
+	dmsetup mknodes hdd && test -b /dev/mapper/hdd
+}
+hdd_down() {
+	dmsetup remove --noudevsync hdd
+}
+# on_device NAME CMD...: CMD, with device NAME set up around it if it is hdd.
+on_device() {
+	if [ "$1" != hdd ]; then
+		shift
+		"$@"
+		return
+	fi
+	shift
+	hdd_up || return
+	"$@"
+	on_rc=$?
+	hdd_down || return
+	return $on_rc
+}
 local_attach() {
 	modprobe virtio_blk &&
 	lab_within 10 test -b /dev/vda && lab_within 10 test -b /dev/vdb &&
-	modprobe dm_delay &&
-	dmsetup create hdd --noudevsync --table "0 $((mb * 2048)) delay /dev/vda 0 $hdd_ms" &&
-	dmsetup mknodes hdd && test -b /dev/mapper/hdd &&
+	modprobe dm_delay && hdd_up && hdd_down &&
 	modprobe brd rd_nr=1 rd_size=$((mb * 1024)) &&
 	modprobe zram num_devices=1 &&
 	echo "${mb}M" >/sys/block/zram0/disksize
@@ -128,7 +148,7 @@ sleep 5
 bench_phase idle
 floor floor 1400
 for d in $net_devices $local_devices; do
-	fio_device mtu1500 "${d%%:*}" "${d#*:}"
+	on_device "${d%%:*}" fio_device mtu1500 "${d%%:*}" "${d#*:}"
 done
 
 # job_run WORKLOAD NAME X DEV LIMIT FILE: WORKLOAD (tests/lab/tools:
@@ -175,7 +195,7 @@ for x in $swap_x; do
 	check "swap ${x}x: all in RAM, sorted and verified" \
 		job_run memsort ram "$x" none 0 "$out/swap/ram-${x}x.txt"
 	for d in $swap_devices; do
-		check "swap ${x}x on ${d%%:*}: sorted and verified" \
+		check "swap ${x}x on ${d%%:*}: sorted and verified" on_device "${d%%:*}" \
 			job_run memsort "${d%%:*}" "$x" "${d#*:}" "$job_mb" "$out/swap/${d%%:*}-${x}x.txt"
 	done
 done
@@ -186,8 +206,8 @@ for w in $jobs; do
 		check "$w ${x}x: all in RAM, verified" \
 			job_run "$w" ram "$x" none 0 "$out/jobs/$w-ram-${x}x.txt"
 		for d in $jobs_devices; do
-			check "$w ${x}x on ${d%%:*}: verified" job_run "$w" "${d%%:*}" "$x" "${d#*:}" \
-				"$job_mb" "$out/jobs/$w-${d%%:*}-${x}x.txt"
+			check "$w ${x}x on ${d%%:*}: verified" on_device "${d%%:*}" \
+				job_run "$w" "${d%%:*}" "$x" "${d#*:}" "$job_mb" "$out/jobs/$w-${d%%:*}-${x}x.txt"
 		done
 	done
 done
@@ -198,7 +218,7 @@ for pct in $sweep_pct; do
 	[ -n "$sweep_devices" ] && [ $((pct * x)) != 100 ] || continue
 	bench_progress "sort ${x}x with ${pct}% local"
 	for d in $sweep_devices; do
-		check "sort ${x}x, ${pct}% local, on ${d%%:*}: sorted and verified" \
+		check "sort ${x}x, ${pct}% local, on ${d%%:*}: sorted and verified" on_device "${d%%:*}" \
 			job_run memsort "${d%%:*}" "$x" "${d#*:}" $((job_mb * x * pct / 100)) \
 			"$out/sweep/${d%%:*}-${pct}.txt"
 	done
@@ -231,7 +251,6 @@ cat /sys/kernel/debug/memx_client/memx0/stats /sys/kernel/debug/memx_client/memx
 check "memx: no I/O errors" grep -qx "errors 0" /sys/kernel/debug/memx_client/memx0/stats
 check "rmmod memx_client" memx_rmmod memx_client
 sleep 1
-dmsetup remove --noudevsync hdd
 cp /tmp/cpu-"$MEMX_NAME".log $out/
 bench_progress "done"
 lab_signal bench-done
