@@ -102,7 +102,8 @@ fi
 jobs="memkv spmv"
 sweep_pct="75 50 25"
 n_x=$(echo $swap_x | wc -w)
-n_jobs=$((n_x * $(echo $jobs | wc -w) * (1 + $(echo $jobs_devices | wc -w))))
+n_jobs=0
+[ -z "$jobs_devices" ] || n_jobs=$((n_x * $(echo $jobs | wc -w) * (1 + $(echo $jobs_devices | wc -w))))
 # The sweep's share that is the swap run's is not run again.
 n_sweep=$((($(echo $sweep_pct | wc -w) - 1) * $(echo $sweep_devices | wc -w)))
 # Checks: the attachments (5), the swap runs, the jobs, the sweep, the
