@@ -140,6 +140,12 @@ floor() {
 		echo "mode $([ "$MEMX_QUICK" = 1 ] && echo quick || echo full)"
 	fi
 	echo "kernel $(uname -r), 1 vCPU per VM, QEMU TCG"
+	kf=$(cat /sys/module/rmap_proto/parameters/key_file 2>/dev/null)
+	if [ -n "$kf" ] && [ "$kf" != "(null)" ]; then
+		echo "memx_frames authenticated with a cluster key"
+	else
+		echo "memx_frames without a cluster key, as the peers (make bench-auth: what a key costs)"
+	fi
 	echo "devices $mb MiB each; fio $runtime s per job after $ramp s ramp, libaio, direct"
 	echo "client_ram $(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo) MiB"
 } >$out/info
