@@ -279,9 +279,16 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 
 	local_bh_disable();
 	h = (struct rmap_hdr *)this_cpu_ptr(rmap_rx_bufs)->frame;
-	/* Only the header is copied here; the checks read the payload in the skb. */
+	/*
+	 * Only the header is copied here; the checks read the payload in the
+	 * skb. With keys, a sealed frame's tag (checked below, before anything
+	 * acts on the frame) stands for its CRC: one pass over the payload
+	 * fewer. Any other frame is dropped there, its CRC checked here.
+	 */
 	if (len < RMAP_HDR_LEN || skb_copy_bits(skb, 0, h, RMAP_HDR_LEN))
 		why = RMAP_DROP_SHORT;
+	else if (h->key_id && rmap_auth_on())
+		why = rmap_frame_check_sealed(h, len, &d);
 	else
 		why = rmap_frame_check_data(h, len, &d);
 	if (why == RMAP_DROP_VERSION)

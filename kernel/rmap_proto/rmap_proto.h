@@ -66,6 +66,8 @@ u32 rmap_frame_crc(const struct rmap_hdr *h, const void *payload);
 void rmap_frame_seal(struct rmap_hdr *h, const void *payload);
 enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
 				     const struct rmap_frag_data *d);
+enum rmap_drop rmap_frame_check_sealed(const struct rmap_hdr *h, unsigned int len,
+				       const struct rmap_frag_data *d);
 enum rmap_drop rmap_frame_check(const void *frame, unsigned int len);
 bool rmap_type_has_payload(unsigned int type);
 

@@ -223,21 +223,9 @@ void rmap_frame_seal(struct rmap_hdr *h, const void *payload)
 }
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_seal);
 
-/**
- * rmap_frame_check_data() - validate a received frame
- * @h: its RMAP header
- * @len: bytes from the start of the header to the end of the frame
- *	(Ethernet padding included)
- * @d: where its payload lies
- *
- * Nothing in a frame is trusted before this returns RMAP_DROP_NONE: the
- * lengths are checked against the frame and the limits before the CRC is
- * computed over them, and the CRC before the fields it protects are used.
- *
- * Return: RMAP_DROP_NONE, or why the frame must be dropped.
- */
-enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
-				     const struct rmap_frag_data *d)
+/* The frame checks, with the CRC's or without it (@crc false). */
+static enum rmap_drop rmap_frame_check_crc(const struct rmap_hdr *h, unsigned int len,
+					   const struct rmap_frag_data *d, bool crc)
 {
 	unsigned int frag_len, frag_index, frag_count;
 	u32 frag_offset, total_len;
@@ -249,7 +237,7 @@ enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
 	frag_len = be16_to_cpu(h->frag_len);
 	if (frag_len > len - RMAP_HDR_LEN || frag_len > RMAP_MAX_FRAME_PAYLOAD)
 		return RMAP_DROP_LENGTH;
-	if (be32_to_cpu(h->crc) != rmap_frame_crc_data(h, d))
+	if (crc && be32_to_cpu(h->crc) != rmap_frame_crc_data(h, d))
 		return RMAP_DROP_CRC;
 	if (!h->type || h->type > RMAP_TYPE_MAX || h->status > RMAP_STATUS_MAX ||
 	    (h->flags & ~RMAP_F_ALL))
@@ -284,7 +272,47 @@ enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
 		return RMAP_DROP_FRAG;
 	return RMAP_DROP_NONE;
 }
+
+/**
+ * rmap_frame_check_data() - validate a received frame
+ * @h: its RMAP header
+ * @len: bytes from the start of the header to the end of the frame
+ *	(Ethernet padding included)
+ * @d: where its payload lies
+ *
+ * Nothing in a frame is trusted before this returns RMAP_DROP_NONE: the
+ * lengths are checked against the frame and the limits before the CRC is
+ * computed over them, and the CRC before the fields it protects are used.
+ *
+ * Return: RMAP_DROP_NONE, or why the frame must be dropped.
+ */
+enum rmap_drop rmap_frame_check_data(const struct rmap_hdr *h, unsigned int len,
+				     const struct rmap_frag_data *d)
+{
+	return rmap_frame_check_crc(h, len, d, true);
+}
 EXPORT_SYMBOL_IF_KUNIT(rmap_frame_check_data);
+
+/**
+ * rmap_frame_check_sealed() - rmap_frame_check_data() but the CRC, for a
+ *	sealed frame whose tag the caller checks next
+ * @h: its RMAP header
+ * @len: bytes from the start of the header to the end of the frame
+ * @d: where its payload lies
+ *
+ * The tag covers every byte the CRC does, and a corruption the CRC would
+ * catch fails it: a node with keys checks the tag alone. Until the tag
+ * is checked the frame's fields are bounds, nothing more: nothing may act
+ * on them.
+ *
+ * Return: RMAP_DROP_NONE, or why the frame must be dropped.
+ */
+enum rmap_drop rmap_frame_check_sealed(const struct rmap_hdr *h, unsigned int len,
+				       const struct rmap_frag_data *d)
+{
+	return rmap_frame_check_crc(h, len, d, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(rmap_frame_check_sealed);
 
 /**
  * rmap_frame_check() - rmap_frame_check_data() of a contiguous frame

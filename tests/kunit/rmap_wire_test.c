@@ -720,11 +720,44 @@ static void rmap_wire_fuzz(struct kunit *test)
 	KUNIT_EXPECT_GT(test, dropped[RMAP_DROP_FRAG], 0U);
 }
 
+/*
+ * A node with keys checks a sealed frame's tag instead of its CRC: the
+ * check it runs first skips the CRC alone, every bound still holds.
+ */
+static void rmap_wire_sealed_check_skips_crc_only(struct kunit *test)
+{
+	u8 *f;
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	f[RMAP_HDR_LEN + 10] ^= 0x04;
+	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_CRC);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
+			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_NONE);
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 63,
+			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_LENGTH);
+	hdr(f)->version = RMAP_VERSION + 1;
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
+			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_VERSION);
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->type = 0;
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
+			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_TYPE);
+
+	f = frame_build(test, RMAP_WRITE, 64);
+	hdr(f)->frag_offset = cpu_to_be32(32);
+	KUNIT_EXPECT_NE(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
+			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_NONE);
+}
+
 static struct kunit_case rmap_wire_cases[] = {
 	KUNIT_CASE(rmap_wire_header_layout),
 	KUNIT_CASE(rmap_wire_encode_decode_every_type),
 	KUNIT_CASE(rmap_wire_padding_is_not_payload),
 	KUNIT_CASE(rmap_wire_rejects_malformed),
+	KUNIT_CASE(rmap_wire_sealed_check_skips_crc_only),
 	KUNIT_CASE(rmap_wire_frag_counts),
 	KUNIT_CASE(rmap_wire_send_bounds_payload),
 	KUNIT_CASE(rmap_wire_skb_payload),
