@@ -256,7 +256,7 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	struct rmap_frag_data d = { .skb = skb };
 	u8 src[ETH_ALEN], dst[ETH_ALEN];
 	unsigned int len = skb->len;
-	bool encrypted = false;
+	bool encrypted = false, sealed = false;
 	struct rmap_hdr *h;
 	enum rmap_drop why;
 	u8 *plain = NULL;
@@ -285,12 +285,14 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 	 * acts on the frame) stands for its CRC: one pass over the payload
 	 * fewer. Any other frame is dropped there, its CRC checked here.
 	 */
-	if (len < RMAP_HDR_LEN || skb_copy_bits(skb, 0, h, RMAP_HDR_LEN))
+	if (len < RMAP_HDR_LEN || skb_copy_bits(skb, 0, h, RMAP_HDR_LEN)) {
 		why = RMAP_DROP_SHORT;
-	else if (h->key_id && rmap_auth_on())
+	} else if (h->key_id && rmap_auth_on()) {
+		sealed = true;
 		why = rmap_frame_check_sealed(h, len, &d);
-	else
+	} else {
 		why = rmap_frame_check_data(h, len, &d);
+	}
 	if (why == RMAP_DROP_VERSION)
 		pr_notice_once("frames of RMAP version %u from %pM dropped: this node speaks version %u\n",
 			       h->version, src, RMAP_VERSION);
@@ -315,6 +317,12 @@ static int rmap_rcv(struct sk_buff *skb, struct net_device *dev,
 		/* An encrypted payload is decrypted in place, in our buffer. */
 		why = rmap_rx_auth(src, dst, tenant, h, &d, plain);
 	}
+	/*
+	 * A sealed frame refused without its CRC checked: corruption (its CRC
+	 * wrong too) is counted as such, apart from forgery, as without keys.
+	 */
+	if (sealed && why != RMAP_DROP_NONE && rmap_frame_check_data(h, len, &d) == RMAP_DROP_CRC)
+		why = RMAP_DROP_CRC;
 	if (why == RMAP_DROP_NONE) {
 		rmap_rx_frame(dev, src, tenant, h, &d, len);
 		consume_skb(skb);

@@ -137,7 +137,7 @@ static void rmap_auth_every_bit_counts(struct kunit *test)
 	for (bit = 0; bit < total * 8; bit++) {
 		size_t byte = bit / 8;
 
-		/* The tag cannot cover itself; the CRC is checked before it. */
+		/* The tag cannot cover itself; the CRC field counts as zero. */
 		if ((byte >= tag_at && byte < tag_at + RMAP_TAG_LEN) ||
 		    (byte >= crc_at && byte < crc_at + 4))
 			continue;
@@ -155,6 +155,24 @@ static void rmap_auth_every_bit_counts(struct kunit *test)
 			KUNIT_FAIL(test, "bit %u of the frame is not covered by the tag", bit);
 	}
 	KUNIT_EXPECT_EQ(test, changed, (total - RMAP_TAG_LEN - 4 - 2) * 8);
+
+	/*
+	 * frag_len too, where it says more payload or less (a node with keys
+	 * checks no CRC that would catch it first): 64 bytes of room after.
+	 */
+	for (bit = 0; bit < 7; bit++) {
+		u8 *room = kunit_kzalloc(test, total + 64, GFP_KERNEL);
+		struct rmap_hdr *h;
+
+		KUNIT_ASSERT_NOT_NULL(test, room);
+		memcpy(room, buf, total);
+		h = (struct rmap_hdr *)(room + 2 * ETH_ALEN);
+		h->frag_len ^= cpu_to_be16(BIT(bit));
+		rmap_frame_tag(other, key, room, room + ETH_ALEN, h,
+			       room + 2 * ETH_ALEN + RMAP_HDR_LEN);
+		if (!memcmp(tag, other, RMAP_TAG_LEN))
+			KUNIT_FAIL(test, "bit %u of frag_len is not covered by the tag", bit);
+	}
 
 	/* Another key, or another counter, gives another tag. */
 	key[0] ^= 1;

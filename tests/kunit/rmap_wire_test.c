@@ -726,30 +726,35 @@ static void rmap_wire_fuzz(struct kunit *test)
  */
 static void rmap_wire_sealed_check_skips_crc_only(struct kunit *test)
 {
+	struct rmap_frag_data d;
 	u8 *f;
 
 	f = frame_build(test, RMAP_WRITE, 64);
+	d = (struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN };
 	f[RMAP_HDR_LEN + 10] ^= 0x04;
-	KUNIT_EXPECT_EQ(test, rmap_frame_check(f, RMAP_HDR_LEN + 64), RMAP_DROP_CRC);
-	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
-			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_NONE);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_data(hdr(f), RMAP_HDR_LEN + 64, &d), RMAP_DROP_CRC);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64, &d),
+			RMAP_DROP_NONE);
 
 	f = frame_build(test, RMAP_WRITE, 64);
-	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 63,
-			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_LENGTH);
+	d = (struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN };
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 63, &d),
+			RMAP_DROP_LENGTH);
 	hdr(f)->version = RMAP_VERSION + 1;
-	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
-			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_VERSION);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64, &d),
+			RMAP_DROP_VERSION);
 
 	f = frame_build(test, RMAP_WRITE, 64);
+	d = (struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN };
 	hdr(f)->type = 0;
-	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
-			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_TYPE);
+	KUNIT_EXPECT_EQ(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64, &d),
+			RMAP_DROP_TYPE);
 
 	f = frame_build(test, RMAP_WRITE, 64);
+	d = (struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN };
 	hdr(f)->frag_offset = cpu_to_be32(32);
-	KUNIT_EXPECT_NE(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64,
-			&(struct rmap_frag_data){ .flat = f + RMAP_HDR_LEN }), RMAP_DROP_NONE);
+	KUNIT_EXPECT_NE(test, rmap_frame_check_sealed(hdr(f), RMAP_HDR_LEN + 64, &d),
+			RMAP_DROP_NONE);
 }
 
 static struct kunit_case rmap_wire_cases[] = {
