@@ -157,11 +157,14 @@ perf_stop() {
 }
 
 # frames_before NAME, frames_after NAME JOB: memx's requests and frames
-# each way during a job, summed over its servers' rows of the peer
-# table, to $out/frames/JOB.txt (the report gives frames per request).
+# each way during a job, summed over the rows of the servers it asks
+# (over veth, the one kernel is also the server that answers, and sees
+# its client as a server too: that row has no requests), to
+# $out/frames/JOB.txt (the report gives frames per request).
 rmap_sums() {
 	awk 'NR == 1 { for (i = 2; i <= NF; i++) c[$i] = i - 1 }
-		$3 == "server" { r += $c["requests"]; t += $c["tx_frames"]; x += $c["rx_frames"];
+		$3 == "server" && $c["requests"] > 0 {
+			r += $c["requests"]; t += $c["tx_frames"]; x += $c["rx_frames"];
 			rt += $c["retransmits"] }
 		END { print r + 0, t + 0, x + 0, rt + 0 }' /sys/kernel/debug/rmap/peers
 }
