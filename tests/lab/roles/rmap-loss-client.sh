@@ -50,11 +50,13 @@ tc -s qdisc show dev eth0
 check "duplicates seen and dropped" \
 	test $(($(peer_drops duplicate) + $(peer_drops replayed) + 0)) -gt 0
 # With a key the tag stands for the CRC, but a frame it refuses is
-# counted as corruption when its CRC is wrong too: no forgery alarm.
+# counted as corruption when its CRC is wrong too: no forgery alarm. (A
+# flipped bit in a source address passes the CRC, which does not cover
+# the Ethernet header, and fails the tag, which does: a few of those.)
 check "corrupted frames caught, counted by the CRC" test "$(stat drop_bad_crc)" -gt 0
 if [ -n "${MEMX_KEY_FILE:-}" ]; then
 	lab_plan 1
-	check "... none of them counted as a forged tag" test "$(stat drop_bad_tag)" -eq 0
+	check "... few as a forged tag" test "$(stat drop_bad_crc)" -gt $((2 * $(stat drop_bad_tag)))
 fi
 # Block I/O over the same link (in Debian's kernel; the debug pass keeps
 # to pings): a verified fio job on a memx device whose pages are on srv.
