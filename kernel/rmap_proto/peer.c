@@ -47,7 +47,6 @@ struct rmap_forgotten {
 	struct hlist_node hnode;
 	u8 mac[ETH_ALEN];
 	u8 tenant;
-	bool used;		/* in the hash */
 	u16 mtu;		/* 0: never said */
 	u64 epoch;
 	u64 top;		/* 0: no counter taken */
@@ -286,19 +285,16 @@ static void rmap_forget(struct rmap_peer *peer)
 	spin_lock_bh(&rmap_forgotten_lock);
 	/* Forgotten again: it moves to the ring's newest slot. */
 	f = rmap_forgotten_find(peer->mac, peer->tenant);
-	if (f) {
+	if (f)
 		hash_del(&f->hnode);
-		f->used = false;
-	}
 	next = &rmap_forgotten_next[peer->tenant];
 	f = &rmap_forgotten[peer->tenant * RMAP_FORGOTTEN + *next];
 	*next = (*next + 1) % RMAP_FORGOTTEN;
-	if (f->used)
+	if (hash_hashed(&f->hnode))
 		hash_del(&f->hnode);
 	ether_addr_copy(f->mac, peer->mac);
 	f->tenant = peer->tenant;
 	hash_add(rmap_forgotten_hash, &f->hnode, rmap_mac_hash(f->mac, f->tenant));
-	f->used = true;
 	f->mtu = mtu;
 	f->epoch = epoch;
 	f->top = top;
