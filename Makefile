@@ -59,6 +59,8 @@ lab-tools: $(LAB_TOOLS)
 tests/lab/tools/%: tests/lab/tools/%.c
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+tests/lab/tools/memsort tests/lab/tools/memkv tests/lab/tools/spmv: tests/lab/tools/job.h
+
 check:
 	scripts/check
 

@@ -14,30 +14,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "job.h"
 
 struct record {
 	uint64_t key;		/* 0: empty slot */
 	uint64_t version;
 	uint64_t value[6];	/* value_word(key, version, i) */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long major_faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_majflt;
-}
 
 /* splitmix64's finalizer: the values' words. */
 static uint64_t mix(uint64_t x)
@@ -57,14 +41,6 @@ static uint64_t key_of(size_t i, size_t records, size_t slots)
 	uint64_t home = (uint64_t)i * slots / records;
 
 	return home + slots * (1 + (mix(i) >> 24));
-}
-
-static uint64_t xorshift(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
 }
 
 static uint64_t value_word(uint64_t key, uint64_t version, unsigned int i)
