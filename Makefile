@@ -12,7 +12,7 @@
 #   make deb             a Debian package: DKMS sources, memxctl, units, man pages
 #   make bench [QUICK=1] memx against disk, RAM and the network peers
 #   make bench-auth      memx with no key, authenticated frames, encrypted payloads
-#   make profile         perf profiles of memx's client and server under fio
+#   make profile         perf profiles of client and server under fio (memx, NVMe/TCP)
 
 TREE := $(CURDIR)
 KVER_NEWEST := $(shell ls -1 /lib/modules 2>/dev/null | sort -V | while read v; do \
@@ -82,7 +82,7 @@ bench:
 bench-auth:
 	scripts/dkms-install >/dev/null && scripts/memx-lab scripts/bench/auth.py
 
-# memx alone through the quick jobs, with perf on client and server.
+# memx and NVMe/TCP through the quick jobs, with perf on client and server.
 profile:
 	QUICK=1 MEMX_BENCH_PROFILE=1 scripts/bench/run
 

@@ -12,7 +12,7 @@ import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 QUICK = os.environ.get("MEMX_BENCH_QUICK", "0") == "1"
-# Profile: memx alone, with perf on both guests (make profile).
+# Profile: memx and NVMe/TCP, with perf on both guests (make profile).
 PROFILE = os.environ.get("MEMX_BENCH_PROFILE", "0") == "1"
 KERNELS = ["stock"]
 # memx as installed, without a cluster key, as every peer here runs (none

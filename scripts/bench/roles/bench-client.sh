@@ -61,11 +61,12 @@ check "NBD export attached" nbd_attach "$srv_ip"
 check "NVMe/TCP namespace attached" nvme_attach "$srv_ip"
 check "virtual disks (cache off, page cache, 8 ms), brd and zram set up" local_attach
 
-# name:device, network devices first. A profile run measures memx alone.
+# name:device, network devices first. A profile run measures memx and,
+# beside it, NVMe/TCP (where the CPU goes in each).
 net_devices="memx:/dev/memx0 aoe:/dev/etherd/e0.0 nbd:/dev/nbd0 nvme-tcp:/dev/nvme0n1"
 local_devices="disk:/dev/vda disk-cached:/dev/vdb hdd:/dev/mapper/hdd brd:/dev/ram0 zram:/dev/zram0"
 if [ "$MEMX_PROFILE" = 1 ]; then
-	net_devices="memx:/dev/memx0"
+	net_devices="memx:/dev/memx0 nvme-tcp:/dev/nvme0n1"
 	local_devices=
 fi
 for d in $net_devices $local_devices; do
@@ -135,7 +136,7 @@ floor() {
 
 {
 	if [ "$MEMX_PROFILE" = 1 ]; then
-		echo "mode profile (memx alone, perf on)"
+		echo "mode profile (memx and NVMe/TCP, perf on)"
 	else
 		echo "mode $([ "$MEMX_QUICK" = 1 ] && echo quick || echo full)"
 	fi
