@@ -26,7 +26,9 @@ DEV_MB = int(os.environ.get("MEMX_BENCH_DEV_MB", "64" if QUICK else "256"))
 
 
 def run(lab):
-    env = {"dev_mb": DEV_MB, "quick": int(QUICK), "profile": int(PROFILE)}
+    # timeout: how long the server may wait for the client's next step
+    # (the whole first part of a full run comes before MTU 9000).
+    env = {"dev_mb": DEV_MB, "quick": int(QUICK), "profile": int(PROFILE), "timeout": TIMEOUT}
     # The server holds every device's contents: four times the size.
     lab.guest("bsrv", role=os.path.join(HERE, "roles/bench-server.sh"),
               mem=4 * DEV_MB + 320, **env)

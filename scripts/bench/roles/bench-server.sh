@@ -21,7 +21,7 @@ lab_signal bsrv-up
 # A profile run: perf while the client asks, its report beside the client's.
 perf_server() {
 	while :; do
-		lab_wait perf-start 4000 || return 0
+		lab_wait perf-start "$MEMX_TIMEOUT" || return 0
 		bench_perf_start
 		lab_signal perf-ready
 		lab_wait perf-stop 600
@@ -33,8 +33,11 @@ perf_server() {
 [ "$MEMX_PROFILE" = 1 ] && perf_server &
 
 # echo_for TAG: the raw-socket echo, from TAG-start to TAG-done.
+# Waits for the client's next step are bounded by the run's own cap
+# (MEMX_TIMEOUT, bench.py's TIMEOUT): a full run's jobs before MTU 9000
+# take most of an hour.
 echo_for() {
-	lab_wait "$1-start" 3000
+	lab_wait "$1-start" "$MEMX_TIMEOUT"
 	pid=$("$MEMX_TREE/tests/lab/tools/rawping" echo eth0 --background)
 	lab_signal "$1-ready"
 	lab_wait "$1-done" 600
@@ -45,7 +48,7 @@ echo_for() {
 echo_for floor
 
 if [ "$MEMX_QUICK" = 0 ]; then
-	lab_wait mtu9000 3000
+	lab_wait mtu9000 "$MEMX_TIMEOUT"
 	ip link set eth0 mtu 9000
 	# vblade sizes its frames to the MTU it finds at start.
 	kill "$(cat /tmp/vblade.pid)"
@@ -55,6 +58,6 @@ if [ "$MEMX_QUICK" = 0 ]; then
 	echo_for floor9000
 fi
 
-lab_wait bench-done 4000
+lab_wait bench-done "$MEMX_TIMEOUT"
 cp /tmp/cpu-"$MEMX_NAME".log /lab/bench/
 check "memx_server gave every page back" grep -qx "granted_pages 0" /sys/kernel/debug/memx_server/stats
