@@ -21,6 +21,9 @@ KERNELS = ["stock"]
 KEY = False
 # The full run is about two hours (estimated): the cap leaves it room.
 TIMEOUT = 2700 if QUICK else 10800
+# MEMX_BENCH_VETH_ONLY=1: the veth topology alone (to make it again
+# after a run that stopped before it).
+VETH_ONLY = os.environ.get("MEMX_BENCH_VETH_ONLY", "0") == "1"
 # Size of every device compared, in MiB; the swap job's memory is 1/8 of it.
 DEV_MB = int(os.environ.get("MEMX_BENCH_DEV_MB", "64" if QUICK else "256"))
 
@@ -29,6 +32,12 @@ def run(lab):
     # timeout: how long the server may wait for the client's next step
     # (the whole first part of a full run comes before MTU 9000).
     env = {"dev_mb": DEV_MB, "quick": int(QUICK), "profile": int(PROFILE), "timeout": TIMEOUT}
+    seen = 0
+    if VETH_ONLY:
+        lab.guest("bveth", role=os.path.join(HERE, "roles/bench-veth.sh"),
+                  mem=4 * DEV_MB + 320, **env)
+        follow(lab, seen)
+        return
     # The server holds every device's contents: four times the size.
     lab.guest("bsrv", role=os.path.join(HERE, "roles/bench-server.sh"),
               mem=4 * DEV_MB + 320, **env)
