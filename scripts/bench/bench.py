@@ -19,7 +19,7 @@ KERNELS = ["stock"]
 # authenticates its frames): like against like. What a key costs is
 # measured apart, memx against itself (auth.py, make bench-auth).
 KEY = False
-# The full run is about two hours (estimated): the cap leaves it room.
+# The full run takes about 80 minutes (65 in the two-VM part): the cap leaves it room.
 TIMEOUT = 2700 if QUICK else 10800
 # MEMX_BENCH_VETH_ONLY=1: the veth topology alone (to make it again
 # after a run that stopped before it).
