@@ -33,11 +33,20 @@ def run(lab):
     # (the whole first part of a full run comes before MTU 9000).
     env = {"dev_mb": DEV_MB, "quick": int(QUICK), "profile": int(PROFILE), "timeout": TIMEOUT}
     seen = 0
-    if VETH_ONLY:
-        lab.guest("bveth", role=os.path.join(HERE, "roles/bench-veth.sh"),
-                  mem=4 * DEV_MB + 320, **env)
-        follow(lab, seen)
-        return
+    if not VETH_ONLY:
+        seen = two_vms(lab, env)
+        if PROFILE or lab.failed_guest():
+            return
+    # The second topology, alone on the host once the first is done: client
+    # and servers in one guest over veth pairs (each protocol's CPU cost).
+    lab.guest("bveth", role=os.path.join(HERE, "roles/bench-veth.sh"),
+              mem=4 * DEV_MB + 320, **env)
+    follow(lab, seen)
+
+
+def two_vms(lab, env):
+    """The first topology, server and client VMs; return the progress
+    lines printed."""
     # The server holds every device's contents: four times the size.
     lab.guest("bsrv", role=os.path.join(HERE, "roles/bench-server.sh"),
               mem=4 * DEV_MB + 320, **env)
@@ -45,14 +54,7 @@ def run(lab):
     # Its disks: one with the host's cache off, one through it.
     lab.guest("bcli", role=os.path.join(HERE, "roles/bench-client.sh"),
               mem=2 * DEV_MB + 320, disk_mb=DEV_MB, cached_disk_mb=DEV_MB, **env)
-    seen = follow(lab, 0)
-    if PROFILE or lab.failed_guest():
-        return
-    # The second topology, alone on the host once the first is done: client
-    # and servers in one guest over veth pairs (each protocol's CPU cost).
-    lab.guest("bveth", role=os.path.join(HERE, "roles/bench-veth.sh"),
-              mem=4 * DEV_MB + 320, **env)
-    follow(lab, seen)
+    return follow(lab, 0)
 
 
 def follow(lab, seen):
